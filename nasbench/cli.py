@@ -1,0 +1,128 @@
+"""The `nasbench` command: parse arguments, call the library, print.
+
+Owns argument parsing and output formatting only. Every user error is a
+`NasbenchError`, printed as one line on stderr with exit status 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from nasbench import __version__
+from nasbench.errors import NasbenchError
+from nasbench.registry import list_benchmarks, load
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nasbench", description="Real NAS benchmarks, offline.")
+    parser.add_argument("--version", action="version", version=f"nasbench {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    listing = commands.add_parser("list", help="benchmarks, datasets, metrics, fidelities, sources")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    query = commands.add_parser("query", help="look up one architecture")
+    query.add_argument("bench", help="benchmark name, e.g. nb201")
+    query.add_argument("arch", help="the architecture's standard string, or its index")
+    query.add_argument("--dataset", help="dataset (default: the benchmark's first)")
+    query.add_argument("--fidelity", type=int, help="fidelity, e.g. epochs (default: the largest)")
+    query.add_argument("--seed", type=int, help="one training seed (default: the mean over seeds)")
+    query.add_argument("--metric", action="append", dest="metrics", help="only this metric (repeatable)")
+    query.add_argument("--all", action="store_true", help="include per-device hardware metrics")
+    query.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def run_query(args: argparse.Namespace) -> str:
+    """Look up one architecture; return the text to print."""
+    bench = load(args.bench, dataset=args.dataset)
+    arch = bench.space.parse(args.arch)
+    metrics = args.metrics
+    if metrics is None and args.all:
+        f = bench.fidelity_index(args.fidelity)
+        metrics = [m for m, info in bench.info.metrics.items() if bench.info.fidelities[f] in info.fidelities]
+    record = bench.query(arch, fidelity=args.fidelity, seed=args.seed, metrics=metrics)
+    info = bench.info
+    fidelity = args.fidelity if args.fidelity is not None else info.max_fidelity
+    header = {
+        "benchmark": info.name,
+        "dataset": info.dataset,
+        "arch": bench.space.to_str(arch),
+        "index": bench.row(arch),
+        "fidelity": fidelity,
+        "fidelity_unit": info.fidelity_unit,
+        "seed": args.seed,
+    }
+    if args.json:
+        return json.dumps({**header, "metrics": {k: _finite(v) for k, v in record.items()}}, indent=2)
+    seed = "mean over seeds" if args.seed is None else f"seed {args.seed}"
+    lines = [
+        f"{info.name} / {info.dataset}   index {header['index']}   {fidelity} {info.fidelity_unit}   {seed}",
+        f"{header['arch']}",
+        "",
+        f"{'metric':<24}{'value':>14}  {'unit':<6}{'direction'}",
+    ]
+    for name, value in record.items():
+        m = info.metrics[name]
+        lines.append(f"{name:<24}{value:>14.6g}  {m.unit:<6}{m.direction}")
+    return "\n".join(lines)
+
+
+def run_list(args: argparse.Namespace) -> str:
+    """Describe every shipped benchmark; return the text to print."""
+    benchmarks = list_benchmarks()
+    if args.json:
+        return json.dumps(benchmarks, indent=2)
+    if not benchmarks:
+        return "no benchmark tables found"
+    return "\n\n".join(_describe(b) for b in benchmarks)
+
+
+def _describe(bench: dict[str, Any]) -> str:
+    lines = [f"{bench['name']}: {bench['title']} ({bench['reference']})", f"  license: {bench['license']}"]
+    lines += [f"  source: {s['name']}: {s['source']} ({s['license']})" for s in bench["provenance"]]
+    for name, ds in bench["datasets"].items():
+        lines.append(
+            f"  dataset {name}: fidelities {', '.join(map(str, ds['fidelities']))} {bench['fidelity_unit']}, "
+            f"seeds {', '.join(map(str, ds['seeds']))}; observe {ds['observe']}, score {ds['score']}"
+            + (f" (else {ds['score_fallback']})" if ds.get("score_fallback") else "")
+        )
+        hardware = []
+        for metric, info in ds["metrics"].items():
+            if info["kind"] == "hardware":
+                hardware.append(metric.partition(":")[2] or metric)
+                continue
+            lines.append(f"    {metric:<16}{info['unit']:<4}{info['direction']:<10}{info['description']}")
+        if hardware:
+            lines.append(f"    latency:<device> (ms, minimize) on {len(hardware)} settings: {', '.join(hardware)}")
+    lines.append(f"  architectures: {bench.get('size', '?')}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `nasbench` command."""
+    args = _parser().parse_args(argv)
+    try:
+        output = {"list": run_list, "query": run_query}[args.command](args)
+    except NasbenchError as err:
+        print(f"nasbench: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nasbench: interrupted", file=sys.stderr)
+        return 130
+    print(output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

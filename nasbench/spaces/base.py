@@ -1,0 +1,105 @@
+"""The search-space contract that every strategy, table and model builder relies on.
+
+Owns the abstract interface only. A space knows its architectures (a hashable,
+immutable value type), how to sample, mutate, enumerate neighbours, encode and
+canonicalize them, and how to read and write their standard string. A space
+never reads a table or a benchmark: it is pure structure.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Generic, TypeVar
+
+import numpy as np
+
+from nasbench.errors import InvalidArchitecture
+
+A = TypeVar("A", bound=Hashable)
+
+
+class SearchSpace(ABC, Generic[A]):
+    """A set of architectures and the moves a search strategy may make in it.
+
+    Invalid input raises `InvalidArchitecture` (a `ValueError`) naming what was
+    wrong and what is allowed.
+    """
+
+    name: str
+    encoding_size: int
+
+    @abstractmethod
+    def sample(self, rng: np.random.Generator) -> A:
+        """Draw one architecture uniformly at random."""
+
+    @abstractmethod
+    def mutate(self, arch: A, rng: np.random.Generator) -> A:
+        """Return a random architecture one elementary change away from `arch`."""
+
+    @abstractmethod
+    def neighbors(self, arch: A) -> list[A]:
+        """Every architecture one elementary change away, in a fixed order."""
+
+    @abstractmethod
+    def encode_many(self, archs: Sequence[A]) -> np.ndarray:
+        """Encode many architectures as a float array of shape (n, encoding_size)."""
+
+    def encode(self, arch: A) -> np.ndarray:
+        """Encode one architecture as a float vector of length `encoding_size`."""
+        return self.encode_many([arch])[0]
+
+    @abstractmethod
+    def canonical(self, arch: A) -> Hashable:
+        """A key shared by exactly the architectures of one isomorphism class."""
+
+    @abstractmethod
+    def to_str(self, arch: A) -> str:
+        """The architecture's standard string."""
+
+    @abstractmethod
+    def from_str(self, text: str) -> A:
+        """Parse a standard string; raise `InvalidArchitecture` if malformed."""
+
+    def parse(self, text: str) -> A:
+        """Read an architecture typed by a user: its standard string."""
+        return self.from_str(text.strip())
+
+    def validate(self, arch: object) -> A:
+        """Return `arch` as an architecture of this space: parse strings, check objects."""
+        if isinstance(arch, str):
+            return self.from_str(arch)
+        raise InvalidArchitecture(f"expected a {self.name} architecture or its string, got {type(arch).__name__}")
+
+
+class EnumerableSpace(SearchSpace[A]):
+    """A space small enough to number: every architecture has an index in [0, size)."""
+
+    size: int
+
+    @abstractmethod
+    def index(self, arch: A) -> int:
+        """The architecture's index in the space's official order."""
+
+    @abstractmethod
+    def arch(self, index: int) -> A:
+        """The architecture at `index`; raise `InvalidArchitecture` if out of range."""
+
+    def parse(self, text: str) -> A:
+        """Read an architecture typed by a user: its standard string or its index."""
+        text = text.strip()
+        if text.isdigit():
+            return self.arch(int(text))
+        return self.from_str(text)
+
+    def all(self) -> Iterable[A]:
+        """Every architecture, in index order."""
+        return (self.arch(i) for i in range(self.size))
+
+    def check_index(self, index: object) -> int:
+        """Return `index` as an int in range, or raise `InvalidArchitecture`."""
+        if isinstance(index, bool) or not isinstance(index, int | np.integer):
+            raise InvalidArchitecture(f"expected an integer index, got {type(index).__name__}")
+        if not 0 <= index < self.size:
+            raise InvalidArchitecture(f"expected an index in 0..{self.size - 1} for {self.name}, got {index}")
+        return int(index)

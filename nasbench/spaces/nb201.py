@@ -1,0 +1,240 @@
+"""The NAS-Bench-201 cell search space (Dong & Yang, ICLR 2020, arXiv:2001.00326).
+
+Owns the architecture value type, its standard string, the official index order,
+the moves (sample, mutate, neighbours), the one-hot encoding and the isomorphism
+classes. It never reads a table: the official order ships as `nb201_order.npy`,
+written by `scripts/convert_nb201.py` from the published index.
+
+A cell has 4 nodes; each of its 6 edges i->j (i<j) carries one of 5 operations:
+5**6 = 15,625 architectures. Edge order is (0->1), (0->2), (1->2), (0->3), (1->3),
+(2->3), as in the standard string `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from operator import attrgetter
+from pathlib import Path
+
+import numpy as np
+
+from nasbench.errors import InvalidArchitecture
+from nasbench.spaces.base import EnumerableSpace
+
+OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
+EDGES = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
+NUM_EDGES = len(EDGES)
+NUM_OPS = len(OPS)
+SIZE = NUM_OPS**NUM_EDGES
+EXAMPLE = "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|"
+ORDER_FILE = Path(__file__).with_name("nb201_order.npy")
+_OP_INDEX = {op: i for i, op in enumerate(OPS)}
+_DIGIT_WEIGHTS = NUM_OPS ** np.arange(NUM_EDGES - 1, -1, -1)
+_CODE = attrgetter("code")
+
+
+@dataclass(frozen=True, slots=True)
+class NB201Arch:
+    """One cell: the operation index (into `OPS`) of each of the 6 edges.
+
+    `code` is the base-5 number whose k-th digit (most significant first) is edge
+    k's operation: the key used by several published NAS-Bench-201 dumps.
+    """
+
+    ops: tuple[int, ...]
+    code: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ops = self.ops
+        if (
+            not isinstance(ops, tuple)
+            or len(ops) != NUM_EDGES
+            or not all(type(o) is int and 0 <= o < NUM_OPS for o in ops)
+        ):
+            raise InvalidArchitecture(
+                f"expected a tuple of {NUM_EDGES} operation indices in 0..{NUM_OPS - 1}, got {ops!r}"
+            )
+        code = 0
+        for op in ops:
+            code = code * NUM_OPS + op
+        object.__setattr__(self, "code", code)
+
+    @classmethod
+    def from_code(cls, code: int) -> NB201Arch:
+        """The architecture whose base-5 digits are `code`'s."""
+        digits = []
+        for _ in range(NUM_EDGES):
+            code, digit = divmod(code, NUM_OPS)
+            digits.append(digit)
+        return cls(tuple(reversed(digits)))
+
+    @property
+    def op_names(self) -> tuple[str, ...]:
+        """The operation name on each edge, in edge order."""
+        return tuple(OPS[o] for o in self.ops)
+
+    def __str__(self) -> str:
+        names = self.op_names
+        return "|{}~0|+|{}~0|{}~1|+|{}~0|{}~1|{}~2|".format(*names)
+
+    def __repr__(self) -> str:
+        return f"NB201Arch('{self}')"
+
+
+def _parse(text: str) -> NB201Arch:
+    """Parse a standard string, naming the first thing that is wrong."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidArchitecture(f"expected a NAS-Bench-201 string like {EXAMPLE}, got {text!r}")
+    nodes = text.strip().split("+")
+    if len(nodes) != 3:
+        raise InvalidArchitecture(f"expected 3 nodes separated by '+' (like {EXAMPLE}), got {len(nodes)} in {text!r}")
+    ops: list[int] = []
+    for target, node in enumerate(nodes, start=1):
+        if len(node) < 2 or node[0] != "|" or node[-1] != "|":
+            raise InvalidArchitecture(f"expected node {target} as '|op~i|...|', got {node!r}")
+        tokens = node[1:-1].split("|")
+        if len(tokens) != target:
+            raise InvalidArchitecture(f"expected {target} edge(s) into node {target}, got {len(tokens)} in {node!r}")
+        for source, token in enumerate(tokens):
+            ops.append(_parse_edge(token, source, target))
+    return NB201Arch(tuple(ops))
+
+
+def _parse_edge(token: str, source: int, target: int) -> int:
+    name, sep, origin = token.partition("~")
+    if not sep or origin != str(source):
+        raise InvalidArchitecture(f"expected edge '{name or 'op'}~{source}' into node {target}, got {token!r}")
+    if name not in _OP_INDEX:
+        raise InvalidArchitecture(f"unknown operation {name!r} on edge {source}->{target}; allowed: {', '.join(OPS)}")
+    return _OP_INDEX[name]
+
+
+def unique_cell_key(arch: NB201Arch) -> str:
+    """NAS-Bench-201's isomorphism key (its `to_unique_str(consider_zero=True)` rule).
+
+    Each node is the sorted '+'-join of its inputs; `skip_connect` passes its
+    source through, `none` (or a source that is exactly zero, '#') gives '#', any
+    other operation wraps its source as '(src)@op'. Two cells are the same
+    network exactly when their output node's key is equal: 6,466 classes.
+    """
+    nodes = ["0"]
+    edge = 0
+    for target in range(1, 4):
+        inputs = []
+        for source in range(target):
+            op = OPS[arch.ops[edge]]
+            edge += 1
+            if op == "none" or nodes[source] == "#":
+                inputs.append("#")
+            elif op == "skip_connect":
+                inputs.append(nodes[source])
+            else:
+                inputs.append(f"({nodes[source]})@{op}")
+        nodes.append("+".join(sorted(inputs)))
+    return nodes[3]
+
+
+@cache
+def _order() -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """(code of each official index, official index of each code, the same as a list)."""
+    try:
+        code_of_index = np.load(ORDER_FILE, allow_pickle=False).astype(np.int64)
+    except (OSError, ValueError) as err:
+        raise InvalidArchitecture(f"cannot read the NAS-Bench-201 order file {ORDER_FILE}: {err}") from err
+    if sorted(code_of_index.tolist()) != list(range(SIZE)):
+        raise InvalidArchitecture(f"{ORDER_FILE} is not a permutation of 0..{SIZE - 1}")
+    index_of_code = np.empty(SIZE, dtype=np.int64)
+    index_of_code[code_of_index] = np.arange(SIZE)
+    return code_of_index, index_of_code, index_of_code.tolist()
+
+
+@cache
+def _all_archs() -> tuple[NB201Arch, ...]:
+    """Every architecture in code order (code == position)."""
+    return tuple(NB201Arch(ops) for ops in itertools.product(range(NUM_OPS), repeat=NUM_EDGES))
+
+
+@cache
+def _arch_of_string() -> dict[str, NB201Arch]:
+    return {str(a): a for a in _all_archs()}
+
+
+class NB201Space(EnumerableSpace[NB201Arch]):
+    """The 15,625 cells of NAS-Bench-201, indexed in the official benchmark order."""
+
+    name = "nb201"
+    size = SIZE
+    encoding_size = NUM_EDGES * NUM_OPS
+    ops = OPS
+    edges = EDGES
+
+    def sample(self, rng: np.random.Generator) -> NB201Arch:
+        """Each edge's operation drawn uniformly and independently."""
+        return _all_archs()[int(rng.integers(SIZE))]
+
+    def mutate(self, arch: NB201Arch, rng: np.random.Generator) -> NB201Arch:
+        """Change one uniformly chosen edge to a different, uniformly chosen operation."""
+        arch = self.validate(arch)
+        edge = int(rng.integers(NUM_EDGES))
+        op = int(rng.integers(NUM_OPS - 1))
+        if op >= arch.ops[edge]:
+            op += 1
+        return NB201Arch((*arch.ops[:edge], op, *arch.ops[edge + 1 :]))
+
+    def neighbors(self, arch: NB201Arch) -> list[NB201Arch]:
+        """All 24 single-edge changes, edge by edge, operations in `OPS` order."""
+        arch = self.validate(arch)
+        result = []
+        for edge in range(NUM_EDGES):
+            for op in range(NUM_OPS):
+                if op != arch.ops[edge]:
+                    result.append(NB201Arch((*arch.ops[:edge], op, *arch.ops[edge + 1 :])))
+        return result
+
+    def encode_many(self, archs: Iterable[object]) -> np.ndarray:
+        """One-hot of each edge's operation: shape (n, 30), edge-major."""
+        codes = self.codes(archs)
+        digits = (codes[:, None] // _DIGIT_WEIGHTS) % NUM_OPS
+        return np.eye(NUM_OPS, dtype=np.float64)[digits].reshape(len(codes), self.encoding_size)
+
+    def codes(self, archs: Iterable[object]) -> np.ndarray:
+        """The base-5 codes of many architectures (objects or strings) as an int array."""
+        if not isinstance(archs, list | tuple):
+            archs = list(archs)
+        if set(map(type, archs)) <= {NB201Arch}:
+            return np.fromiter(map(_CODE, archs), dtype=np.int64, count=len(archs))
+        return np.fromiter((self.validate(a).code for a in archs), dtype=np.int64, count=len(archs))
+
+    def canonical(self, arch: NB201Arch) -> str:
+        """NAS-Bench-201's unique-cell key (see `unique_cell_key`)."""
+        return unique_cell_key(self.validate(arch))
+
+    def to_str(self, arch: NB201Arch) -> str:
+        return str(self.validate(arch))
+
+    def from_str(self, text: str) -> NB201Arch:
+        found = _arch_of_string().get(text) if isinstance(text, str) else None
+        return found if found is not None else _parse(text)
+
+    def validate(self, arch: object) -> NB201Arch:
+        if type(arch) is NB201Arch:
+            return arch
+        if isinstance(arch, str):
+            return self.from_str(arch)
+        raise InvalidArchitecture(f"expected an NB201Arch or a NAS-Bench-201 string, got {type(arch).__name__}")
+
+    def index(self, arch: NB201Arch) -> int:
+        """The official NAS-Bench-201 index (the row of the published benchmark file)."""
+        if type(arch) is not NB201Arch:
+            arch = self.validate(arch)
+        return _order()[2][arch.code]
+
+    def indices(self, archs: Iterable[object]) -> np.ndarray:
+        """Official indices of many architectures, vectorized."""
+        return _order()[1][self.codes(archs)]
+
+    def arch(self, index: int) -> NB201Arch:
+        return _all_archs()[int(_order()[0][self.check_index(index)])]

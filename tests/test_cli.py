@@ -1,0 +1,133 @@
+"""The `nasbench` command, run as a user runs it: in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+EXAMPLE = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
+
+
+def nasbench(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "nasbench.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+def test_list() -> None:
+    result = nasbench("list")
+    assert result.returncode == 0, result.stderr
+    for text in [
+        "nb201",
+        "cifar10-valid",
+        "cifar100",
+        "imagenet16-120",
+        "valid_acc",
+        "maximize",
+        "12, 200 epochs",
+        "MIT",
+        "architectures: 15625",
+        "raspi4",
+    ]:
+        assert text in result.stdout
+    listed = json.loads(nasbench("list", "--json").stdout)
+    assert listed[0]["name"] == "nb201" and listed[0]["size"] == 15625
+
+
+def test_query_table() -> None:
+    result = nasbench("query", "nb201", EXAMPLE, "--dataset", "cifar10-valid")
+    assert result.returncode == 0, result.stderr
+    assert "valid_acc" in result.stdout and "91.5533" in result.stdout and "mean over seeds" in result.stdout
+
+
+def test_query_json_by_index() -> None:
+    result = nasbench("query", "nb201", "1234", "--dataset", "cifar100", "--fidelity", "12", "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["index"] == 1234 and payload["fidelity"] == 12 and payload["dataset"] == "cifar100"
+    assert set(payload["metrics"]) == {"valid_acc", "test_acc", "train_seconds", "params", "latency"}
+
+
+def test_query_all_and_metric() -> None:
+    every = json.loads(nasbench("query", "nb201", "7", "--all", "--json").stdout)
+    assert len(every["metrics"]) == 4 + 27
+    one = json.loads(nasbench("query", "nb201", "7", "--metric", "latency:pixel3", "--json").stdout)
+    assert list(one["metrics"]) == ["latency:pixel3"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "nb201", ""], "expected a NAS-Bench-201 string"),
+        (["query", "nb201", "|conv~0|+|none~0|none~1|+|none~0|none~1|none~2|"], "unknown operation 'conv'"),
+        (["query", "nb201", "|none~0|+|none~0|none~1|"], "expected 3 nodes"),
+        (["query", "nb201", "|none~0|,|none~0|none~1|,|none~0|none~1|none~2|"], "expected 3 nodes"),
+        (["query", "nb201", "15625"], "expected an index in 0..15624"),
+        (["query", "nb999", "1"], "unknown benchmark 'nb999'; available: nb201"),
+        (["query", "nb201", "1", "--dataset", "cifar10"], "unknown dataset 'cifar10'"),
+        (["query", "nb201", "1", "--fidelity", "50"], "fidelity 50 not in nb201/cifar10-valid"),
+        (["query", "nb201", "1", "--seed", "7"], "seed 7 not in"),
+        (["query", "nb201", "1", "--metric", "test_acc"], "has values at fidelity 12, not at 200"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(args: list[str], message: str) -> None:
+    result = nasbench(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert message in result.stderr
+
+
+def _with_table(tmp_path, content: bytes | None) -> dict[str, str]:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    if content is not None:
+        (folder / "nb201.h5").write_bytes(content)
+    return {"NASBENCH_DATA": str(folder)}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "unknown benchmark 'nb201'; available: none"),
+        (b"not hdf5 at all", "truncated or not HDF5"),
+        ("truncated", "truncated or not HDF5"),
+    ],
+)
+def test_bad_data_files(tmp_path, content, message: str) -> None:
+    from nasbench.registry import table_path
+
+    if content == "truncated":
+        content = table_path("nb201").read_bytes()[:100_000]
+    result = nasbench("query", "nb201", "1", env=_with_table(tmp_path, content))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert message in result.stderr
+
+
+def test_other_format_version(tmp_path) -> None:
+    import h5py
+
+    from nasbench.registry import table_path
+
+    env = _with_table(tmp_path, None)
+    copy = tmp_path / "data" / "nb201.h5"
+    shutil.copy(table_path("nb201"), copy)
+    with h5py.File(copy, "a") as h5:
+        h5.attrs["format_version"] = 99
+    result = nasbench("query", "nb201", "1", env=env)
+    assert result.returncode == 2 and "format version 99; this nasbench reads version 1" in result.stderr
+
+
+def test_usage_errors_exit_non_zero() -> None:
+    assert nasbench().returncode == 2
+    assert nasbench("query").returncode == 2
+    assert nasbench("query", "nb201", "1", "--fidelity", "twelve").returncode == 2

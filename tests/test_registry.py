@@ -1,0 +1,39 @@
+"""Finding and loading shipped benchmarks by name."""
+
+from __future__ import annotations
+
+import pytest
+
+import nasbench
+from nasbench.errors import UnknownName
+
+
+def test_load_defaults_to_the_first_dataset() -> None:
+    assert nasbench.load("nb201").info.dataset == "cifar10-valid"
+
+
+def test_list_benchmarks() -> None:
+    (nb201,) = nasbench.list_benchmarks()
+    assert nb201["name"] == "nb201" and nb201["size"] == 15625
+    assert list(nb201["datasets"]) == ["cifar10-valid", "cifar100", "imagenet16-120"]
+
+
+def test_unknown_names() -> None:
+    with pytest.raises(UnknownName, match="unknown benchmark 'x'; available: nb201"):
+        nasbench.load("x")
+    with pytest.raises(UnknownName, match="unknown dataset 'mnist'"):
+        nasbench.load("nb201", dataset="mnist")
+    with pytest.raises(UnknownName, match="unknown estimator 'oracle'; available: table"):
+        nasbench.load("nb201", estimator="oracle")
+
+
+def test_errors_are_value_errors() -> None:
+    with pytest.raises(ValueError):
+        nasbench.load("x")
+
+
+def test_data_dir_override(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("NASBENCH_DATA", str(tmp_path))
+    assert nasbench.list_benchmarks() == []
+    with pytest.raises(UnknownName, match="available: none"):
+        nasbench.load("nb201")
