@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nasbench import __version__
+from nasbench.compare import compare
 from nasbench.errors import NasbenchError
 from nasbench.registry import list_benchmarks, load
 
@@ -36,7 +37,74 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--metric", action="append", dest="metrics", help="only this metric (repeatable)")
     query.add_argument("--all", action="store_true", help="include per-device hardware metrics")
     query.add_argument("--json", action="store_true", help="print JSON")
+    _add_compare(commands)
     return parser
+
+
+def _add_compare(commands: Any) -> None:
+    compare = commands.add_parser("compare", help="compare search strategies on a benchmark (resumable)")
+    compare.add_argument("--bench", required=True, help="benchmark name, e.g. nb201")
+    compare.add_argument("--dataset", help="dataset (default: the benchmark's first)")
+    compare.add_argument("--strategies", required=True, help="comma-separated, e.g. rs,re,reinforce,ls")
+    compare.add_argument("--runs", type=int, default=100, help="runs per strategy (default 100)")
+    compare.add_argument("--budget", required=True, help="per run: simulated seconds ('12000s') or '150evals'")
+    compare.add_argument("--workers", type=int, default=1, help="simulated parallel workers (default 1)")
+    compare.add_argument("--jobs", type=int, default=1, help="local processes (default 1)")
+    compare.add_argument("--out", required=True, help="results folder")
+    compare.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    compare.add_argument("--fidelity", type=int, help="fidelity of single-fidelity strategies (default: full)")
+    compare.add_argument(
+        "--overhead-seconds", type=float, default=0.0, help="simulated optimizer time charged per proposal (default 0)"
+    )
+    compare.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="STRATEGY.NAME=VALUE",
+        help="a hyperparameter, e.g. re.population_size=20 (repeatable)",
+    )
+    compare.add_argument("--backend", default="local", help="local, dask or ray (default local)")
+    compare.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786")
+    compare.add_argument("--address", help="Ray cluster address, e.g. auto")
+    compare.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _hyperparameters(items: list[str]) -> dict[str, dict[str, Any]]:
+    result: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        strategy, dot, name = key.partition(".")
+        if not sep or not dot or not strategy or not name:
+            raise NasbenchError(f"expected --set STRATEGY.NAME=VALUE, got {item!r}")
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = text
+        result.setdefault(strategy, {})[name] = value
+    return result
+
+
+def run_compare(args: argparse.Namespace) -> str:
+    """Run or resume a comparison; return the text to print."""
+    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    folder = compare(
+        args.bench,
+        args.dataset,
+        strategies,
+        args.runs,
+        args.budget,
+        args.out,
+        workers=args.workers,
+        jobs=args.jobs,
+        backend=args.backend,
+        address=args.scheduler or args.address,
+        root_seed=args.seed,
+        fidelity=args.fidelity,
+        overhead_seconds=args.overhead_seconds,
+        hyperparameters=_hyperparameters(args.set),
+        quiet=args.quiet,
+    )
+    return f"results in {folder.path}"
 
 
 def _finite(value: float) -> float | None:
@@ -113,12 +181,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `nasbench` command."""
     args = _parser().parse_args(argv)
     try:
-        output = {"list": run_list, "query": run_query}[args.command](args)
+        output = {"list": run_list, "query": run_query, "compare": run_compare}[args.command](args)
     except NasbenchError as err:
         print(f"nasbench: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("nasbench: interrupted", file=sys.stderr)
+        print("nasbench: interrupted; finished runs are saved, rerun the same command to resume", file=sys.stderr)
         return 130
     print(output)
     return 0

@@ -35,6 +35,7 @@ class TableBenchmark:
         self._enumerable = isinstance(space, EnumerableSpace)
         self._matrices: dict[tuple[int, int | None], tuple[list[str], int, np.ndarray]] = {}
         self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
+        self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
 
     @cached_property
     def info(self) -> BenchmarkInfo:
@@ -235,6 +236,20 @@ class TableBenchmark:
             block = matrix[np.asarray(self._positions(metrics, columns, f))[:, None], rows[None, :]]
             names = pd.Index(metrics)
         return pd.DataFrame(block.T, columns=names, index=pd.Index(rows, name="row", copy=False), copy=False)
+
+    def seeds_run(self, arch: Any, fidelity: int | None = None) -> tuple[int, ...]:
+        """The seeds with a value of the observed metric for `arch` at `fidelity` (empty: means only)."""
+        f = self.fidelity_index(fidelity)
+        return self._seeds_by_row(f)[self.row(arch)]
+
+    def _seeds_by_row(self, f: int) -> list[tuple[int, ...]]:
+        if f not in self._seed_lists:
+            status = self.table.metrics[self.table.dataset["observe"]].status[:, :, f]
+            seeds = self.table.dataset["seeds"]
+            masks = ((status != MISSING) * (1 << np.arange(len(seeds)))).sum(axis=1).tolist()
+            patterns = {m: tuple(s for i, s in enumerate(seeds) if m >> i & 1) for m in set(masks)}
+            self._seed_lists[f] = [patterns[m] for m in masks]
+        return self._seed_lists[f]
 
     def status(
         self, archs: Sequence[Any] | np.ndarray, metric: str, fidelity: int | None = None, seed: int | None = None

@@ -61,6 +61,23 @@ class SearchSpace(ABC, Generic[A]):
     def from_str(self, text: str) -> A:
         """Parse a standard string; raise `InvalidArchitecture` if malformed."""
 
+    def decisions(self) -> list[int]:
+        """The number of choices of each independent decision that builds an architecture.
+
+        Spaces whose architectures are a fixed list of categorical choices implement
+        this with `from_decisions`/`to_decisions`; policy-based strategies (REINFORCE,
+        BOHB's density model) use it.
+        """
+        raise NotImplementedError(f"the {self.name} space is not a fixed list of categorical decisions")
+
+    def from_decisions(self, choices: Sequence[int]) -> A:
+        """The architecture made by one choice per decision."""
+        raise NotImplementedError(f"the {self.name} space is not a fixed list of categorical decisions")
+
+    def to_decisions(self, arch: A) -> list[int]:
+        """The choice of each decision that makes `arch`."""
+        raise NotImplementedError(f"the {self.name} space is not a fixed list of categorical decisions")
+
     def parse(self, text: str) -> A:
         """Read an architecture typed by a user: its standard string."""
         return self.from_str(text.strip())

@@ -13,7 +13,7 @@ A cell has 4 nodes; each of its 6 edges i->j (i<j) carries one of 5 operations:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from operator import attrgetter
@@ -207,6 +207,16 @@ class NB201Space(EnumerableSpace[NB201Arch]):
         if set(map(type, archs)) <= {NB201Arch}:
             return np.fromiter(map(_CODE, archs), dtype=np.int64, count=len(archs))
         return np.fromiter((self.validate(a).code for a in archs), dtype=np.int64, count=len(archs))
+
+    def decisions(self) -> list[int]:
+        """One decision per edge: which of the 5 operations it carries."""
+        return [NUM_OPS] * NUM_EDGES
+
+    def from_decisions(self, choices: Sequence[int]) -> NB201Arch:
+        return NB201Arch(tuple(int(c) for c in choices))
+
+    def to_decisions(self, arch: NB201Arch) -> list[int]:
+        return list(self.validate(arch).ops)
 
     def canonical(self, arch: NB201Arch) -> str:
         """NAS-Bench-201's unique-cell key (see `unique_cell_key`)."""

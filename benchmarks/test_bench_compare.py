@@ -1,0 +1,95 @@
+"""Speed of comparisons: the whole `nasbench compare` command, the NB201 reproduction, per-strategy overhead.
+
+Run with `tox -e bench` (or `pytest benchmarks --benchmark-enable -s`). The command-level
+benchmarks run only when timings are enabled; the overhead ones also run once as smoke tests.
+"""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nasbench
+from strategies import STRATEGIES, get_strategy
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = nasbench.load("nb201", dataset="cifar10-valid")
+
+
+def _command(args: list[str]) -> None:
+    subprocess.run([sys.executable, *args], check=True, capture_output=True, cwd=ROOT)
+
+
+@pytest.mark.benchmark(group="compare")
+def test_compare_four_strategies_100_runs_150_evals(benchmark, tmp_path) -> None:
+    if benchmark.disabled:
+        pytest.skip("a whole-command timing: run with --benchmark-enable")
+    outs = iter(range(100))
+    benchmark.pedantic(
+        lambda: _command(
+            [
+                "-m",
+                "nasbench.cli",
+                "compare",
+                "--bench",
+                "nb201",
+                "--dataset",
+                "cifar10-valid",
+                "--strategies",
+                "rs,re,reinforce,ls",
+                "--runs",
+                "100",
+                "--budget",
+                "150evals",
+                "--jobs",
+                "2",
+                "--quiet",
+                "--out",
+                str(tmp_path / str(next(outs))),
+            ]
+        ),
+        rounds=3,
+        iterations=1,
+    )
+    assert benchmark.stats.stats.median < 10.0
+
+
+@pytest.mark.benchmark(group="compare")
+def test_reproduce_nb201(benchmark, tmp_path) -> None:
+    if benchmark.disabled:
+        pytest.skip("a whole-command timing: run with --benchmark-enable")
+    benchmark.pedantic(
+        lambda: _command(["scripts/reproduce_nb201.py", "--quiet", "--out", str(tmp_path / "reproduce")]),
+        rounds=1,
+        iterations=1,
+    )
+    assert benchmark.stats.stats.median < 120.0
+
+
+def _after_150_observations(name: str):
+    strategy = get_strategy(name)(BENCH.space, BENCH.info, np.random.default_rng(0))
+    for _ in range(150):
+        arch, fidelity = strategy.ask()
+        strategy.tell(arch, fidelity, BENCH.query(arch, fidelity, metrics=["valid_acc"]))
+    for attribute in ("queue",):  # model-based batches: make the measured ask refit and propose
+        if isinstance(getattr(strategy, attribute, None), list):
+            setattr(strategy, attribute, [])
+    return strategy
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+@pytest.mark.benchmark(group="ask+tell at 150 observations")
+def test_overhead_of_one_ask_and_tell(benchmark, name: str) -> None:
+    base = _after_150_observations(name)
+
+    def step(strategy) -> None:
+        arch, fidelity = strategy.ask()
+        strategy.tell(arch, fidelity, BENCH.query(arch, fidelity, metrics=["valid_acc"]))
+
+    rounds = 5 if name in ("bananas", "gp-bo") else 200
+    benchmark.pedantic(step, setup=lambda: ((copy.deepcopy(base),), {}), rounds=rounds)

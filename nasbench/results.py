@@ -1,0 +1,120 @@
+"""The results store: one parquet file per finished run, and the comparison's settings.
+
+Owns the folder layout and its integrity checks; it never runs a search. Layout::
+
+    <out>/comparison.json                the settings every run in the folder shares
+    <out>/runs/<strategy>/<run>.parquet  one row per evaluation of one run
+
+A run file appears only once the run has finished (temporary file, then rename), so a
+crash never leaves a partial run that looks finished. A folder holding another
+comparison, or a damaged file, is an error and is never overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from nasbench.errors import NasbenchError
+from nasbench.files import atomic_path
+
+FORMAT = "nasbench-results"
+FORMAT_VERSION = 1
+SHARED_KEYS = ("benchmark", "dataset", "budget", "workers", "root_seed", "fidelity", "overhead_seconds", "data_sha256")
+
+
+class ResultsError(NasbenchError):
+    """A results folder that cannot be used: foreign, damaged, or of other settings."""
+
+
+class ResultsFolder:
+    """A comparison's results on disk."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.settings_path = self.path / "comparison.json"
+
+    def read_settings(self) -> dict[str, Any]:
+        """The comparison's settings; an error if the folder is not a results folder."""
+        if not self.settings_path.exists():
+            raise ResultsError(f"{self.path} is not a nasbench results folder (no comparison.json)")
+        try:
+            settings = json.loads(self.settings_path.read_text())
+        except (OSError, ValueError) as err:
+            raise ResultsError(f"{self.settings_path} is damaged: {err}") from None
+        if settings.get("format") != FORMAT or settings.get("format_version") != FORMAT_VERSION:
+            raise ResultsError(
+                f"{self.settings_path} is not nasbench results format {FORMAT_VERSION} "
+                f"(found {settings.get('format')!r} version {settings.get('format_version')!r})"
+            )
+        return settings
+
+    def prepare(self, settings: dict[str, Any]) -> None:
+        """Create the folder, or check that it holds the same comparison and merge strategies and runs."""
+        settings = {"format": FORMAT, "format_version": FORMAT_VERSION, **settings}
+        if self.path.exists() and any(self.path.iterdir()):
+            old = self.read_settings()
+            _check_same(self.path, old, settings)
+            merged_strategies = {**old["strategies"], **settings["strategies"]}
+            settings = {
+                **settings,
+                "strategies": dict(sorted(merged_strategies.items())),
+                "runs": max(old["runs"], settings["runs"]),
+            }
+        with atomic_path(self.settings_path) as tmp:
+            tmp.write_text(json.dumps(settings, indent=2, sort_keys=True) + "\n")
+
+    def run_path(self, strategy: str, run: int) -> Path:
+        return self.path / "runs" / strategy / f"{run:04d}.parquet"
+
+    def is_done(self, strategy: str, run: int) -> bool:
+        """Whether this run's file exists and is readable (a damaged one is an error)."""
+        path = self.run_path(strategy, run)
+        if not path.exists():
+            return False
+        try:
+            pq.read_metadata(path)
+        except (OSError, pa.ArrowException) as err:
+            raise ResultsError(f"results file {path} is damaged ({err}); delete it to redo that run") from None
+        return True
+
+    def write_run(self, strategy: str, run: int, frame: pd.DataFrame) -> None:
+        """Write one finished run atomically."""
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        with atomic_path(self.run_path(strategy, run)) as tmp:
+            pq.write_table(table, tmp, compression="zstd")
+
+    def load(self) -> pd.DataFrame:
+        """Every finished run, one row per evaluation, in (strategy, run, eval) order."""
+        self.read_settings()
+        files = sorted((self.path / "runs").glob("*/*.parquet"))
+        if not files:
+            raise ResultsError(f"{self.path} holds no finished run yet")
+        frames = []
+        for path in files:
+            try:
+                frames.append(pq.read_table(path).to_pandas())
+            except (OSError, pa.ArrowException) as err:
+                raise ResultsError(f"results file {path} is damaged ({err})") from None
+        return pd.concat(frames, ignore_index=True)
+
+
+def _check_same(path: Path, old: dict[str, Any], new: dict[str, Any]) -> None:
+    for key in SHARED_KEYS:
+        if old.get(key) != new.get(key):
+            raise ResultsError(
+                f"{path} holds another comparison ({key} is {old.get(key)!r} there, {new.get(key)!r} now); "
+                "use another --out folder"
+            )
+    for name, hyperparameters in new["strategies"].items():
+        if name in old["strategies"] and old["strategies"][name] != hyperparameters:
+            raise ResultsError(
+                f"{path} holds {name} with other hyperparameters ({old['strategies'][name]} there); "
+                "use another --out folder"
+            )

@@ -1,0 +1,69 @@
+"""REINFORCE with a per-decision categorical policy and a moving-average baseline.
+
+Williams, "Simple Statistical Gradient-Following Algorithms for Connectionist
+Reinforcement Learning", Machine Learning 1992, as benchmarked for NAS in NAS-Bench-201
+(Dong & Yang, ICLR 2020): independent softmax logits per decision, Adam with learning
+rate 0.001, reward minus an exponential moving average of rewards (momentum 0.9).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any, ClassVar
+
+import numpy as np
+
+from strategies.base import Strategy
+
+ADAM_BETAS = (0.9, 0.999)
+ADAM_EPS = 1e-8
+
+
+class Reinforce(Strategy):
+    """Policy gradient on the space's decisions (`space.decisions()`)."""
+
+    name = "reinforce"
+    paper = "Williams, Machine Learning 1992; as benchmarked in Dong & Yang, ICLR 2020"
+    defaults: ClassVar[dict[str, Any]] = {"learning_rate": 0.001, "baseline_momentum": 0.9}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.baseline: float | None = None
+        self.steps = 0
+        sizes = self.space.decisions()
+        self.valid = np.arange(max(sizes))[None, :] < np.array(sizes)[:, None]
+        self.logits = np.zeros(self.valid.shape)
+        self.moment1 = np.zeros(self.valid.shape)
+        self.moment2 = np.zeros(self.valid.shape)
+
+    def _probabilities(self) -> np.ndarray:
+        logits = np.where(self.valid, self.logits, -np.inf)
+        weights = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return weights / weights.sum(axis=1, keepdims=True)
+
+    def ask(self) -> tuple[Hashable, int | None]:
+        cumulative = np.cumsum(self._probabilities(), axis=1)
+        draws = self.rng.random(len(cumulative))[:, None]
+        choices = np.minimum((cumulative < draws).sum(axis=1), self.valid.sum(axis=1) - 1)
+        return self.space.from_decisions(choices.tolist()), None
+
+    def tell(self, arch: Hashable, fidelity: int | None, record: dict[str, float]) -> None:
+        reward = self.utility(record)
+        if not np.isfinite(reward):
+            return  # a failed run carries no gradient signal
+        momentum = self.hp["baseline_momentum"]
+        self.baseline = reward if self.baseline is None else momentum * self.baseline + (1 - momentum) * reward
+        chosen = np.zeros(self.valid.shape)
+        chosen[np.arange(len(chosen)), self.space.to_decisions(arch)] = 1.0
+        # Gradient of the loss -(reward - baseline) * log pi(arch) with respect to the logits.
+        gradient = -(reward - self.baseline) * (chosen - self._probabilities()) * self.valid
+        self._adam_step(gradient)
+
+    def _adam_step(self, gradient: np.ndarray) -> None:
+        beta1, beta2 = ADAM_BETAS
+        self.steps += 1
+        self.moment1 = beta1 * self.moment1 + (1 - beta1) * gradient
+        self.moment2 = beta2 * self.moment2 + (1 - beta2) * gradient**2
+        corrected1 = self.moment1 / (1 - beta1**self.steps)
+        corrected2 = self.moment2 / (1 - beta2**self.steps)
+        self.logits -= self.hp["learning_rate"] * corrected1 / (np.sqrt(corrected2) + ADAM_EPS)
