@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from nasbench import __version__
-from nasbench.compare import compare
 from nasbench.errors import NasbenchError
 from nasbench.registry import list_benchmarks, load
 
@@ -86,6 +85,8 @@ def _hyperparameters(items: list[str]) -> dict[str, dict[str, Any]]:
 
 def run_compare(args: argparse.Namespace) -> str:
     """Run or resume a comparison; return the text to print."""
+    from nasbench.compare import compare  # imports the strategies' scikit-learn models: only when needed
+
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     folder = compare(
         args.bench,

@@ -39,6 +39,8 @@ class Strategy(ABC):
         if unknown:
             allowed = ", ".join(sorted(self.defaults)) or "none"
             raise NasbenchError(f"unknown hyperparameter {unknown[0]!r} for {self.name}; allowed: {allowed}")
+        for key, value in hyperparameters.items():
+            _check_type(self.name, key, value, self.defaults[key])
         self.space = space
         self.info = info
         self.rng = rng
@@ -61,3 +63,17 @@ class Strategy(ABC):
     def hyperparameters(self) -> dict[str, Any]:
         """Every hyperparameter in effect, defaults included."""
         return dict(self.hp)
+
+
+def _check_type(strategy: str, key: str, value: Any, default: Any) -> None:
+    """A hyperparameter must have its default's type (an int may stand for a float) and sign."""
+    if default is None:
+        return
+    expected = type(default)
+    ok = type(value) is expected or (expected is float and type(value) is int)
+    if not ok:
+        raise NasbenchError(f"hyperparameter {key} of {strategy} expects {expected.__name__}, got {value!r}")
+    if expected is int and default > 0 and value < 1:
+        raise NasbenchError(f"hyperparameter {key} of {strategy} expects at least 1, got {value!r}")
+    if expected is float and default >= 0 and value < 0:
+        raise NasbenchError(f"hyperparameter {key} of {strategy} expects a non-negative number, got {value!r}")

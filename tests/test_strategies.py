@@ -87,3 +87,20 @@ def test_evolution_and_local_search_beat_random_search(c10) -> None:
     random_search = final("rs")
     assert final("re") > random_search
     assert final("ls") > random_search
+
+
+def test_hyperparameter_types_are_checked(c10) -> None:
+    with pytest.raises(NasbenchError, match="hyperparameter population_size of re expects int, got 'abc'"):
+        get_strategy("re")(c10.space, c10.info, np.random.default_rng(0), population_size="abc")
+    with pytest.raises(NasbenchError, match="first_improvement of ls expects bool, got 1"):
+        get_strategy("ls")(c10.space, c10.info, np.random.default_rng(0), first_improvement=1)
+    strategy = get_strategy("reinforce")(c10.space, c10.info, np.random.default_rng(0), learning_rate=1)
+    assert strategy.hp["learning_rate"] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "value"), [("re", "sample_size", 0), ("bohb", "eta", 0), ("reinforce", "learning_rate", -0.1)]
+)
+def test_hyperparameter_ranges_are_checked(c10, name: str, key: str, value: object) -> None:
+    with pytest.raises(NasbenchError, match=f"hyperparameter {key} of {name} expects"):
+        get_strategy(name)(c10.space, c10.info, np.random.default_rng(0), **{key: value})
