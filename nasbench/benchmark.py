@@ -62,8 +62,11 @@ class Benchmark(Protocol):
 
     space: SearchSpace[Any]
     info: BenchmarkInfo
+    data_sha256: str
 
-    def query(self, arch: Any, fidelity: int | None = None, seed: int | None = None) -> dict[str, float]:
+    def query(
+        self, arch: Any, fidelity: int | None = None, seed: int | None = None, metrics: Sequence[str] | None = None
+    ) -> dict[str, float]:
         """One record: metric name -> value, including the cost of reaching `fidelity`."""
         ...
 
