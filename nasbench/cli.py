@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import sys
 from collections.abc import Sequence
@@ -37,6 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--all", action="store_true", help="include per-device hardware metrics")
     query.add_argument("--json", action="store_true", help="print JSON")
     _add_compare(commands)
+    report = commands.add_parser("report", help="figures and tables from results folders")
+    report.add_argument("folders", nargs="+", help="results folders of `nasbench compare`")
+    report.add_argument("--out", required=True, help="report folder")
+    report.add_argument(
+        "--stat",
+        choices=("median", "mean"),
+        default="median",
+        help="median with IQR band (default) or mean with 95%% bootstrap CI",
+    )
     return parser
 
 
@@ -66,6 +76,7 @@ def _add_compare(commands: Any) -> None:
     compare.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786")
     compare.add_argument("--address", help="Ray cluster address, e.g. auto")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
+    compare.add_argument("--report", action="store_true", help="then write a report to OUT/report")
 
 
 def _hyperparameters(items: list[str]) -> dict[str, dict[str, Any]]:
@@ -105,7 +116,20 @@ def run_compare(args: argparse.Namespace) -> str:
         hyperparameters=_hyperparameters(args.set),
         quiet=args.quiet,
     )
+    if args.report:
+        return f"results in {folder.path}\n{_report([str(folder.path)], str(folder.path / 'report'), 'median')}"
     return f"results in {folder.path}"
+
+
+def _report(folders: list[str], out: str, stat: str) -> str:
+    from nasbench.report.writer import write_report  # matplotlib: only when needed
+
+    return f"report in {write_report(folders, out, stat)}"
+
+
+def run_report(args: argparse.Namespace) -> str:
+    """Write a report; return the text to print."""
+    return _report(args.folders, args.out, args.stat)
 
 
 def _finite(value: float) -> float | None:
@@ -181,8 +205,10 @@ def _describe(bench: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `nasbench` command."""
     args = _parser().parse_args(argv)
+    logging.basicConfig(format="nasbench: note: %(message)s", level=logging.WARNING)
     try:
-        output = {"list": run_list, "query": run_query, "compare": run_compare}[args.command](args)
+        commands = {"list": run_list, "query": run_query, "compare": run_compare, "report": run_report}
+        output = commands[args.command](args)
     except NasbenchError as err:
         print(f"nasbench: error: {err}", file=sys.stderr)
         return 2

@@ -1,0 +1,39 @@
+"""Speed of `nasbench report` on 8 strategies x 500 runs x 150 evaluations (600,000 rows).
+
+The results are made once (about 5 minutes on 2 cores) into .benchmarks/report-8x500x150 and
+reused: `nasbench compare` resumes, so a later run only checks they are there. BANANAS runs
+with a smaller ensemble there (3 nets, 30 epochs) to keep that one-off cost down; the report
+does not depend on it. Timed only with --benchmark-enable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nasbench.compare import compare
+from nasbench.report.writer import write_report
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / ".benchmarks" / "report-8x500x150"
+STRATEGIES = ["rs", "re", "reinforce", "ls", "sh", "hyperband", "bohb", "bananas"]
+
+
+@pytest.mark.benchmark(group="report")
+def test_report_8_strategies_500_runs_150_evals(benchmark, tmp_path) -> None:
+    if benchmark.disabled:
+        pytest.skip("a whole-report timing: run with --benchmark-enable")
+    compare(
+        "nb201",
+        "cifar10-valid",
+        STRATEGIES,
+        500,
+        "150evals",
+        str(RESULTS),
+        jobs=2,
+        quiet=True,
+        hyperparameters={"bananas": {"epochs": 30, "ensemble_size": 3}},
+    )
+    benchmark.pedantic(lambda: write_report([RESULTS], tmp_path / "report"), rounds=3, iterations=1)
+    assert benchmark.stats.stats.median < 20.0

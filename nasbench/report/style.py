@@ -1,0 +1,73 @@
+"""One look for every figure: colour-blind-safe colours and markers fixed per strategy.
+
+Owns plotting style only. Colours are the Okabe-Ito palette (Okabe & Ito, 2008), each
+strategy keeps its colour and marker in every figure, and sizes suit a two-column
+paper (3.4 in per panel, 8-9 pt text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: reports never open a window
+
+from matplotlib import pyplot as plt  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+ORDER = ("rs", "re", "reinforce", "ls", "bananas", "gp-bo", "sh", "hyperband", "bohb")
+LABELS = {
+    "rs": "Random search", "re": "Reg. evolution", "reinforce": "REINFORCE", "ls": "Local search",
+    "bananas": "BANANAS", "gp-bo": "GP-BO", "sh": "Succ. halving", "hyperband": "Hyperband", "bohb": "BOHB",
+}
+# Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy (markers differ too).
+PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8C6D1F")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h")
+PANEL_WIDTH, PANEL_HEIGHT = 3.4, 2.5
+RC: dict[str, Any] = {
+    "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8, "legend.fontsize": 7.5, "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5, "lines.linewidth": 1.3, "axes.spines.top": False, "axes.spines.right": False,
+    "svg.hashsalt": "nasbench", "pdf.compression": 6,
+}
+
+
+def ordered(strategies: Iterable[str]) -> list[str]:
+    """Strategies in the fixed order (unknown names after, alphabetically)."""
+    names = set(strategies)
+    return [s for s in ORDER if s in names] + sorted(names - set(ORDER))
+
+
+def look(strategy: str) -> dict[str, Any]:
+    """The colour, marker and label of one strategy, the same in every figure."""
+    position = ORDER.index(strategy) if strategy in ORDER else len(ORDER) + sum(map(ord, strategy))
+    return {
+        "color": PALETTE[position % len(PALETTE)],
+        "marker": MARKERS[position % len(MARKERS)],
+        "label": LABELS.get(strategy, strategy),
+    }
+
+
+def styled(function: Callable[P, R]) -> Callable[P, R]:
+    """Run a plotting or saving function under the report's style, leaving the caller's untouched."""
+
+    @wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with plt.rc_context(RC):  # type: ignore[arg-type]
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def figure(panels: int, height: float = PANEL_HEIGHT) -> tuple[Figure, list[Axes]]:
+    """A figure of `panels` side-by-side axes at column width each, room for a legend below."""
+    fig, axes = plt.subplots(
+        1, panels, figsize=(PANEL_WIDTH * panels, height + 0.55), layout="constrained", squeeze=False
+    )
+    return fig, list(axes[0])

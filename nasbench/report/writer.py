@@ -1,0 +1,168 @@
+"""`nasbench report`: results folders in, a folder of figures, tables and an index.md out.
+
+Owns assembling a report: loading and checking the comparisons, choosing what can be
+shown (no band for one run, no ranks for one strategy), and writing every file
+atomically. It never reruns a search.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib import pyplot as plt
+from matplotlib.figure import Figure
+
+from nasbench.errors import NasbenchError
+from nasbench.files import atomic_path
+from nasbench.report.cost import cost_markdown, cost_table
+from nasbench.report.final import final_table, final_values, to_latex, to_markdown
+from nasbench.report.optimum import optima
+from nasbench.report.plots import anytime_plot, cd_diagram, rank_plot
+from nasbench.report.ranks import rank_test
+from nasbench.report.style import LABELS, ordered, styled
+from nasbench.results import ResultsFolder
+
+log = logging.getLogger(__name__)
+NEEDED = frozenset({"benchmark", "dataset", "strategy", "run", "eval", "end", "cost", "incumbent_score", "score_metric"})
+FORMATS = ("png", "svg", "pdf")
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+
+
+def load_results(folders: Sequence[str | os.PathLike[str]]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """Every run of every folder, checked for compatibility; and each folder's settings."""
+    if not folders:
+        raise NasbenchError("expected at least one results folder")
+    frames, settings = [], []
+    owner: dict[tuple[str, str], str | os.PathLike[str]] = {}
+    for folder in folders:
+        results = ResultsFolder(folder)
+        setting, frame = results.read_settings(), results.load(NEEDED)
+        for key in frame[["dataset", "strategy"]].drop_duplicates().itertuples(index=False):
+            if key in owner:
+                raise NasbenchError(f"{owner[key]} and {folder} both hold {key[1]} on {key[0]}; report them separately")
+            owner[key] = folder
+        frames.append(frame)
+        settings.append({**setting, "folder": str(folder)})
+    return pd.concat(frames, ignore_index=True), settings
+
+
+def caveats(frame: pd.DataFrame) -> list[str]:
+    """What the report cannot show for these results, in words."""
+    notes = []
+    if frame["strategy"].nunique() < 2:
+        notes.append("only one strategy: no ranks and no critical-difference diagram")
+    if frame.groupby(["dataset", "strategy"])["run"].nunique().min() < 2:
+        notes.append("a single run per strategy: no confidence bands, no ranks")
+    return notes
+
+
+@styled
+def _save(fig: Figure, out: Path, name: str) -> list[str]:
+    names = []
+    for extension in FORMATS:
+        with atomic_path(out / f"{name}.{extension}") as tmp:
+            fig.savefig(tmp, format=extension, dpi=200, metadata=_METADATA[extension])
+        names.append(f"{name}.{extension}")
+    plt.close(fig)
+    return names
+
+
+def _write(out: Path, name: str, text: str) -> None:
+    with atomic_path(out / name) as tmp:
+        tmp.write_text(text)
+
+
+def _checkpoints(settings: list[dict[str, Any]]) -> tuple[str, ...]:
+    budgets = {s["budget"] for s in settings}
+    if len(budgets) != 1:
+        return ("final",)
+    budget = budgets.pop()
+    unit = "evals" if budget.endswith("evals") else "s"
+    amount = float(budget.removesuffix(unit))
+    return (f"{amount / 2:g}{unit}", "final")
+
+
+def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLike[str], stat: str = "median") -> Path:
+    """Write figures (PNG, SVG, PDF), tables (Markdown, LaTeX, CSV) and index.md; return index.md's path."""
+    frame, settings = load_results(folders)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    best = optima(frame)
+    maximize = all(m for _, m in best.values())
+    notes = caveats(frame)
+    figures = {
+        "anytime_time": anytime_plot(frame, "time", "score", stat),
+        "anytime_evals": anytime_plot(frame, "evals", "score", stat),
+        "regret_time": anytime_plot(frame, "time", "regret", stat, optimum=best),
+    }
+    blocks = final_values(frame).pivot_table(index=["dataset", "run"], columns="strategy", values="value")
+    test = rank_test(blocks, ordered(frame["strategy"].unique()), maximize)
+    if not notes:
+        figures["ranks_time"] = rank_plot(frame, "time", maximize)
+        figures["critical_difference"] = cd_diagram(test)
+    files = {name: _save(fig, out, name) for name, fig in figures.items()}
+    table = final_table(frame, _checkpoints(settings))
+    _write(out, "final.md", to_markdown(table, maximize))
+    _write(out, "final.tex", to_latex(table, maximize))
+    _write(out, "final.csv", table.to_csv(index=False))
+    overhead = {(s["dataset"], name): s["overhead_seconds"] for s in settings for name in s["strategies"]}
+    costs = cost_table(frame, overhead)
+    _write(out, "cost.md", cost_markdown(costs))
+    _write(out, "cost.csv", costs.to_csv(index=False))
+    if test.pairs:
+        _write(out, "tests.csv", test.table().to_csv(index=False))
+    _write(out, "index.md", _index(frame, settings, files, table, costs, test, notes, best, maximize))
+    for note in notes:
+        log.warning(note)
+    return out / "index.md"
+
+
+def command_of(setting: dict[str, Any]) -> str:
+    """The `nasbench compare` command that reproduces a comparison's settings."""
+    parts = [f"nasbench compare --bench {setting['benchmark']} --dataset {setting['dataset']}",
+             f"--strategies {','.join(setting['strategies'])} --runs {setting['runs']} --budget {setting['budget']}",
+             f"--workers {setting['workers']} --seed {setting['root_seed']}"]
+    if setting.get("fidelity") is not None:
+        parts.append(f"--fidelity {setting['fidelity']}")
+    if setting.get("overhead_seconds"):
+        parts.append(f"--overhead-seconds {setting['overhead_seconds']:g}")
+    parts += [f"--set {name}.{key}={value}" for name, hp in setting["strategies"].items() for key, value in hp.items()]
+    parts.append(f"--out {setting['folder']}")
+    return " \\\n    ".join(parts)
+
+
+def _index(frame: pd.DataFrame, settings: list[dict[str, Any]], files: dict[str, list[str]], table: pd.DataFrame,
+           costs: pd.DataFrame, test: Any, notes: list[str], best: dict[str, tuple[float, bool]],
+           maximize: bool) -> str:
+    lines = ["# Comparison report", ""]
+    lines += [f"> Note: {note}." for note in notes] + ([""] if notes else [])
+    lines += ["## Settings", ""]
+    for setting in settings:
+        lines += ["```", command_of(setting), "```", "",
+                  f"- data: `{setting['benchmark']}` table SHA-256 `{setting['data_sha256']}`; "
+                  f"nasbench {setting['code_version']}", ""]
+    lines += ["- optimum of the scored metric in the table (regret reference): "
+              + ", ".join(f"{d} {v:.2f}" for d, (v, _) in sorted(best.items())), ""]
+    lines += ["## Figures", ""]
+    for name, names in files.items():
+        title = name.replace("_", " ")
+        lines += [f"### {title}", "", f"![{title}]({names[0]})", "",
+                  "Also as " + ", ".join(f"[{n.rsplit('.', 1)[1].upper()}]({n})" for n in names[1:]) + ".", ""]
+    lines += ["## Final performance", "",
+              "Incumbent's scored metric, mean ± std (standard error); best mean per column in bold. "
+              "Also as [LaTeX](final.tex) and [CSV](final.csv).", "", to_markdown(table, maximize)]
+    if test.pairs:
+        friedman = "" if test.friedman_p is None else (
+            f"Friedman χ² = {test.friedman_statistic:.2f}, p = {test.friedman_p:.3g} over {test.blocks} blocks. ")
+        ranks = ", ".join(f"{LABELS.get(s, s)} {test.average_ranks[s]:.2f}"
+                          for s in sorted(test.strategies, key=lambda s: test.average_ranks[s]))
+        lines += ["## Ranks at the final budget", "", f"{friedman}Average ranks: {ranks}. "
+                  "Pairwise Wilcoxon signed-rank tests with Holm correction: [tests.csv](tests.csv).", ""]
+    lines += ["## Cost", "", "Means per run. Optimizer time is what the runner charged by its declared model.", "",
+              cost_markdown(costs)]
+    return "\n".join(lines)
