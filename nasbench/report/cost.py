@@ -14,25 +14,35 @@ from nasbench.report.style import LABELS, ordered
 
 def cost_table(frame: pd.DataFrame, overhead_seconds: dict[tuple[str, str], float]) -> pd.DataFrame:
     """Per (dataset, strategy): mean simulated wall-clock, evaluations, training and optimizer seconds per run."""
-    per_run = frame.groupby(["dataset", "strategy", "run"], sort=True).agg(
-        wall_clock_s=("end", "max"), evaluations=("eval", "size"), training_s=("cost", "sum")
-    ).reset_index()
+    per_run = (
+        frame.groupby(["dataset", "strategy", "run"], sort=True)
+        .agg(wall_clock_s=("end", "max"), evaluations=("eval", "size"), training_s=("cost", "sum"))
+        .reset_index()
+    )
     per_run["optimizer_s"] = [
         overhead_seconds.get((d, s), 0.0) * n
         for d, s, n in zip(per_run["dataset"], per_run["strategy"], per_run["evaluations"], strict=True)
     ]
-    table = per_run.groupby(["dataset", "strategy"], sort=True)[
-        ["wall_clock_s", "evaluations", "training_s", "optimizer_s"]
-    ].mean().reset_index()
+    table = (
+        per_run.groupby(["dataset", "strategy"], sort=True)[
+            ["wall_clock_s", "evaluations", "training_s", "optimizer_s"]
+        ]
+        .mean()
+        .reset_index()
+    )
     rank = {s: i for i, s in enumerate(ordered(table["strategy"]))}
     return table.sort_values(["dataset", "strategy"], key=lambda c: c.map(rank) if c.name == "strategy" else c)
 
 
 def cost_markdown(table: pd.DataFrame) -> str:
     """The cost table as Markdown, means per run."""
-    lines = ["| dataset | strategy | simulated wall-clock (s) | evaluations | training (s) | optimizer (s) |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| dataset | strategy | simulated wall-clock (s) | evaluations | training (s) | optimizer (s) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for row in table.itertuples():
-        lines.append(f"| {row.dataset} | {LABELS.get(row.strategy, row.strategy)} | {row.wall_clock_s:,.0f} | "
-                     f"{row.evaluations:.1f} | {row.training_s:,.0f} | {row.optimizer_s:,.1f} |")
+        lines.append(
+            f"| {row.dataset} | {LABELS.get(row.strategy, row.strategy)} | {row.wall_clock_s:,.0f} | "
+            f"{row.evaluations:.1f} | {row.training_s:,.0f} | {row.optimizer_s:,.1f} |"
+        )
     return "\n".join(lines) + "\n"

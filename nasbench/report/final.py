@@ -36,7 +36,9 @@ def final_values(frame: pd.DataFrame, checkpoint: str = "final", y: str = "incum
     return pd.DataFrame(rows, columns=["dataset", "strategy", "run", "value"])
 
 
-def final_table(frame: pd.DataFrame, checkpoints: tuple[str, ...] = ("final",), y: str = "incumbent_score") -> pd.DataFrame:
+def final_table(
+    frame: pd.DataFrame, checkpoints: tuple[str, ...] = ("final",), y: str = "incumbent_score"
+) -> pd.DataFrame:
     """Long table: dataset, checkpoint, strategy, mean, std, sem, n."""
     parts = []
     for checkpoint in checkpoints:
@@ -52,8 +54,11 @@ def final_table(frame: pd.DataFrame, checkpoints: tuple[str, ...] = ("final",), 
 def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minus: str) -> pd.DataFrame:
     columns = list(dict.fromkeys(zip(table["dataset"], table["checkpoint"], strict=True)))
     strategies = ordered(table["strategy"])
-    cells = pd.DataFrame("–", index=[LABELS.get(s, s) for s in strategies],
-                         columns=[f"{d} ({c})" if len({c for _, c in columns}) > 1 else d for d, c in columns])
+    cells = pd.DataFrame(
+        "-",
+        index=[LABELS.get(s, s) for s in strategies],
+        columns=[f"{d} ({c})" if len({c for _, c in columns}) > 1 else d for d, c in columns],
+    )
     for column, (dataset, checkpoint) in zip(cells.columns, columns, strict=True):
         part = table[(table["dataset"] == dataset) & (table["checkpoint"] == checkpoint)].set_index("strategy")
         best = part["mean"].max() if maximize else part["mean"].min()
@@ -81,8 +86,12 @@ def to_markdown(table: pd.DataFrame, maximize: bool = True) -> str:
 def to_latex(table: pd.DataFrame, maximize: bool = True) -> str:
     """LaTeX (booktabs): mean $\\pm$ std (standard error), the best mean per column in bold."""
     cells = _cells(table, maximize, ("\\textbf{", "}"), "$\\pm$")
-    lines = ["\\begin{tabular}{l" + "c" * len(cells.columns) + "}", "\\toprule",
-             "Strategy & " + " & ".join(_tex(c) for c in cells.columns) + " \\\\", "\\midrule"]
+    lines = [
+        "\\begin{tabular}{l" + "c" * len(cells.columns) + "}",
+        "\\toprule",
+        "Strategy & " + " & ".join(_tex(c) for c in cells.columns) + " \\\\",
+        "\\midrule",
+    ]
     lines += [f"{_tex(str(name))} & " + " & ".join(row) + " \\\\" for name, row in cells.iterrows()]
     lines += ["\\bottomrule", "\\end{tabular}"]
     return "\n".join(lines) + "\n"

@@ -29,8 +29,9 @@ def _y_label(frame: pd.DataFrame, y: str) -> str:
 
 def _legend(fig: Figure, strategies: list[str]) -> None:
     handles = [
-        fig.axes[0].plot([], [], color=look(s)["color"], marker=look(s)["marker"], markersize=4,
-                         label=look(s)["label"])[0]
+        fig.axes[0].plot(
+            [], [], color=look(s)["color"], marker=look(s)["marker"], markersize=4, label=look(s)["label"]
+        )[0]
         for s in strategies
     ]
     columns = min(len(strategies), 3 * len(fig.axes))
@@ -47,8 +48,13 @@ def _zoom(ax: Axes, centres: np.ndarray) -> None:
 
 
 @styled
-def anytime_plot(frame: pd.DataFrame, x: str = "time", y: str = "score", stat: str = "median",
-                 optimum: dict[str, tuple[float, bool]] | None = None) -> Figure:
+def anytime_plot(
+    frame: pd.DataFrame,
+    x: str = "time",
+    y: str = "score",
+    stat: str = "median",
+    optimum: dict[str, tuple[float, bool]] | None = None,
+) -> Figure:
     """The incumbent's scored metric (or its regret) over simulated time or evaluations."""
     datasets = sorted(frame["dataset"].unique())
     strategies = ordered(frame["strategy"].unique())
@@ -71,8 +77,14 @@ def anytime_plot(frame: pd.DataFrame, x: str = "time", y: str = "score", stat: s
             centre, low, high = summarize(values, stat, higher_is_better)
             centres.append(centre)
             style = look(strategy)
-            ax.plot(grid, centre, color=style["color"], marker=style["marker"], markersize=3,
-                    markevery=max(1, len(grid) // 8))
+            ax.plot(
+                grid,
+                centre,
+                color=style["color"],
+                marker=style["marker"],
+                markersize=3,
+                markevery=max(1, len(grid) // 8),
+            )
             if values.shape[0] > 1:
                 ax.fill_between(grid, low, high, color=style["color"], alpha=0.15, linewidth=0)
         ax.set_xscale("log" if x == "time" else "linear")
@@ -109,8 +121,14 @@ def rank_plot(frame: pd.DataFrame, x: str = "time", maximize: bool = True) -> Fi
             average = np.nanmean(ranks, axis=0)
         for k, strategy in enumerate(present):
             style = look(strategy)
-            ax.plot(grid, average[:, k], color=style["color"], marker=style["marker"], markersize=3,
-                    markevery=max(1, len(grid) // 8))
+            ax.plot(
+                grid,
+                average[:, k],
+                color=style["color"],
+                marker=style["marker"],
+                markersize=3,
+                markevery=max(1, len(grid) // 8),
+            )
         ax.set_xscale("log" if x == "time" else "linear")
         ax.set_ylim(len(strategies) + 0.3, 0.7)
         ax.set_title(dataset)
@@ -142,15 +160,21 @@ def cd_diagram(test: RankTest) -> Figure:
         level = -bars - 0.4 * (i + 1 if left else k - i)
         end = 0.8 if left else k + 0.2
         ax.plot([rank, rank, end], [0, level, level], color=look(strategy)["color"], linewidth=1)
-        ax.text(end, level + 0.04, f"{look(strategy)['label']} ({rank:.2f})", ha="left" if left else "right",
-                va="bottom", fontsize=7)
+        ax.text(
+            end,
+            level + 0.04,
+            f"{look(strategy)['label']} ({rank:.2f})",
+            ha="left" if left else "right",
+            va="bottom",
+            fontsize=7,
+        )
     for g, group in enumerate(groups):
         ranks = [test.average_ranks[s] for s in group]
         ax.plot([min(ranks) - 0.03, max(ranks) + 0.03], [-0.25 * (g + 1)] * 2, color="black", linewidth=2.5)
     friedman = "" if test.friedman_p is None else f"Friedman p = {test.friedman_p:.2g}, "
     fig.suptitle(
         f"average rank at the final budget ({friedman}{test.blocks} blocks)\n"
-        f"bars: no significant difference (Wilcoxon–Holm, α = {test.alpha})",
+        f"bars: no significant difference (Wilcoxon-Holm, $\\alpha$ = {test.alpha})",
         fontsize=7,
     )
     return fig

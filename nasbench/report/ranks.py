@@ -64,8 +64,9 @@ def rank_test(final: pd.DataFrame, strategies: list[str], maximize: bool, alpha:
     """Tests on a (blocks x strategies) table of final scores; blocks with any missing value are dropped."""
     scores = final[strategies].dropna().to_numpy(dtype=float)
     ranks = rank_rows(scores, maximize) if len(scores) else np.empty((0, len(strategies)))
-    average = dict(zip(strategies, ranks.mean(axis=0).tolist() if len(scores) else [np.nan] * len(strategies),
-                       strict=True))
+    average = dict(
+        zip(strategies, ranks.mean(axis=0).tolist() if len(scores) else [np.nan] * len(strategies), strict=True)
+    )
     result = RankTest(strategies, average, len(scores), alpha=alpha)
     if len(scores) < 2 or len(strategies) < 2:
         return result

@@ -15,26 +15,41 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only: reports never open a window
 
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 ORDER = ("rs", "re", "reinforce", "ls", "bananas", "gp-bo", "sh", "hyperband", "bohb")
 LABELS = {
-    "rs": "Random search", "re": "Reg. evolution", "reinforce": "REINFORCE", "ls": "Local search",
-    "bananas": "BANANAS", "gp-bo": "GP-BO", "sh": "Succ. halving", "hyperband": "Hyperband", "bohb": "BOHB",
+    "rs": "Random search",
+    "re": "Reg. evolution",
+    "reinforce": "REINFORCE",
+    "ls": "Local search",
+    "bananas": "BANANAS",
+    "gp-bo": "GP-BO",
+    "sh": "Succ. halving",
+    "hyperband": "Hyperband",
+    "bohb": "BOHB",
 }
 # Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy (markers differ too).
 PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8C6D1F")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h")
 PANEL_WIDTH, PANEL_HEIGHT = 3.4, 2.5
 RC: dict[str, Any] = {
-    "font.size": 8, "axes.titlesize": 9, "axes.labelsize": 8, "legend.fontsize": 7.5, "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5, "lines.linewidth": 1.3, "axes.spines.top": False, "axes.spines.right": False,
-    "svg.hashsalt": "nasbench", "pdf.compression": 6,
+    "font.size": 8,
+    "axes.titlesize": 9,
+    "axes.labelsize": 8,
+    "legend.fontsize": 7.5,
+    "xtick.labelsize": 7.5,
+    "ytick.labelsize": 7.5,
+    "lines.linewidth": 1.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.hashsalt": "nasbench",
+    "pdf.compression": 6,
 }
 
 

@@ -28,7 +28,9 @@ from nasbench.report.style import LABELS, ordered, styled
 from nasbench.results import ResultsFolder
 
 log = logging.getLogger(__name__)
-NEEDED = frozenset({"benchmark", "dataset", "strategy", "run", "eval", "end", "cost", "incumbent_score", "score_metric"})
+NEEDED = frozenset(
+    {"benchmark", "dataset", "strategy", "run", "eval", "end", "cost", "incumbent_score", "score_metric"}
+)
 FORMATS = ("png", "svg", "pdf")
 _METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
 
@@ -124,9 +126,11 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
 
 def command_of(setting: dict[str, Any]) -> str:
     """The `nasbench compare` command that reproduces a comparison's settings."""
-    parts = [f"nasbench compare --bench {setting['benchmark']} --dataset {setting['dataset']}",
-             f"--strategies {','.join(setting['strategies'])} --runs {setting['runs']} --budget {setting['budget']}",
-             f"--workers {setting['workers']} --seed {setting['root_seed']}"]
+    parts = [
+        f"nasbench compare --bench {setting['benchmark']} --dataset {setting['dataset']}",
+        f"--strategies {','.join(setting['strategies'])} --runs {setting['runs']} --budget {setting['budget']}",
+        f"--workers {setting['workers']} --seed {setting['root_seed']}",
+    ]
     if setting.get("fidelity") is not None:
         parts.append(f"--fidelity {setting['fidelity']}")
     if setting.get("overhead_seconds"):
@@ -136,33 +140,76 @@ def command_of(setting: dict[str, Any]) -> str:
     return " \\\n    ".join(parts)
 
 
-def _index(frame: pd.DataFrame, settings: list[dict[str, Any]], files: dict[str, list[str]], table: pd.DataFrame,
-           costs: pd.DataFrame, test: Any, notes: list[str], best: dict[str, tuple[float, bool]],
-           maximize: bool) -> str:
+def _index(
+    frame: pd.DataFrame,
+    settings: list[dict[str, Any]],
+    files: dict[str, list[str]],
+    table: pd.DataFrame,
+    costs: pd.DataFrame,
+    test: Any,
+    notes: list[str],
+    best: dict[str, tuple[float, bool]],
+    maximize: bool,
+) -> str:
     lines = ["# Comparison report", ""]
     lines += [f"> Note: {note}." for note in notes] + ([""] if notes else [])
     lines += ["## Settings", ""]
     for setting in settings:
-        lines += ["```", command_of(setting), "```", "",
-                  f"- data: `{setting['benchmark']}` table SHA-256 `{setting['data_sha256']}`; "
-                  f"nasbench {setting['code_version']}", ""]
-    lines += ["- optimum of the scored metric in the table (regret reference): "
-              + ", ".join(f"{d} {v:.2f}" for d, (v, _) in sorted(best.items())), ""]
+        lines += [
+            "```",
+            command_of(setting),
+            "```",
+            "",
+            f"- data: `{setting['benchmark']}` table SHA-256 `{setting['data_sha256']}`; "
+            f"nasbench {setting['code_version']}",
+            "",
+        ]
+    lines += [
+        "- optimum of the scored metric in the table (regret reference): "
+        + ", ".join(f"{d} {v:.2f}" for d, (v, _) in sorted(best.items())),
+        "",
+    ]
     lines += ["## Figures", ""]
     for name, names in files.items():
         title = name.replace("_", " ")
-        lines += [f"### {title}", "", f"![{title}]({names[0]})", "",
-                  "Also as " + ", ".join(f"[{n.rsplit('.', 1)[1].upper()}]({n})" for n in names[1:]) + ".", ""]
-    lines += ["## Final performance", "",
-              "Incumbent's scored metric, mean ± std (standard error); best mean per column in bold. "
-              "Also as [LaTeX](final.tex) and [CSV](final.csv).", "", to_markdown(table, maximize)]
+        lines += [
+            f"### {title}",
+            "",
+            f"![{title}]({names[0]})",
+            "",
+            "Also as " + ", ".join(f"[{n.rsplit('.', 1)[1].upper()}]({n})" for n in names[1:]) + ".",
+            "",
+        ]
+    lines += [
+        "## Final performance",
+        "",
+        "Incumbent's scored metric, mean ± std (standard error); best mean per column in bold. "
+        "Also as [LaTeX](final.tex) and [CSV](final.csv).",
+        "",
+        to_markdown(table, maximize),
+    ]
     if test.pairs:
-        friedman = "" if test.friedman_p is None else (
-            f"Friedman χ² = {test.friedman_statistic:.2f}, p = {test.friedman_p:.3g} over {test.blocks} blocks. ")
-        ranks = ", ".join(f"{LABELS.get(s, s)} {test.average_ranks[s]:.2f}"
-                          for s in sorted(test.strategies, key=lambda s: test.average_ranks[s]))
-        lines += ["## Ranks at the final budget", "", f"{friedman}Average ranks: {ranks}. "
-                  "Pairwise Wilcoxon signed-rank tests with Holm correction: [tests.csv](tests.csv).", ""]
-    lines += ["## Cost", "", "Means per run. Optimizer time is what the runner charged by its declared model.", "",
-              cost_markdown(costs)]
+        friedman = (
+            ""
+            if test.friedman_p is None
+            else (f"Friedman χ² = {test.friedman_statistic:.2f}, p = {test.friedman_p:.3g} over {test.blocks} blocks. ")
+        )
+        ranks = ", ".join(
+            f"{LABELS.get(s, s)} {test.average_ranks[s]:.2f}"
+            for s in sorted(test.strategies, key=lambda s: test.average_ranks[s])
+        )
+        lines += [
+            "## Ranks at the final budget",
+            "",
+            f"{friedman}Average ranks: {ranks}. "
+            "Pairwise Wilcoxon signed-rank tests with Holm correction: [tests.csv](tests.csv).",
+            "",
+        ]
+    lines += [
+        "## Cost",
+        "",
+        "Means per run. Optimizer time is what the runner charged by its declared model.",
+        "",
+        cost_markdown(costs),
+    ]
     return "\n".join(lines)
