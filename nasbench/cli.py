@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -159,9 +160,12 @@ def run_query(args: argparse.Namespace) -> str:
     if args.json:
         return json.dumps({**header, "metrics": {k: _finite(v) for k, v in record.items()}}, indent=2)
     seed = "mean over seeds" if args.seed is None else f"seed {args.seed}"
+    describe = getattr(bench.space, "describe", None)
+    config = [", ".join(f"{k}={v}" for k, v in describe(arch).items())] if describe else []
     lines = [
         f"{info.name} / {info.dataset}   index {header['index']}   {fidelity} {info.fidelity_unit}   {seed}",
         f"{header['arch']}",
+        *config,
         "",
         f"{'metric':<24}{'value':>14}  {'unit':<6}{'direction'}",
     ]
@@ -195,7 +199,7 @@ def _describe(bench: dict[str, Any]) -> str:
             if info["kind"] == "hardware":
                 hardware.append(metric.partition(":")[2] or metric)
                 continue
-            lines.append(f"    {metric:<16}{info['unit']:<4}{info['direction']:<10}{info['description']}")
+            lines.append(f"    {metric:<16}{info['unit']:<7}{info['direction']:<10}{info['description']}")
         if hardware:
             lines.append(f"    latency:<device> (ms, minimize) on {len(hardware)} settings: {', '.join(hardware)}")
     lines.append(f"  architectures: {bench.get('size', '?')}")
@@ -209,13 +213,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         commands = {"list": run_list, "query": run_query, "compare": run_compare, "report": run_report}
         output = commands[args.command](args)
+        print(output)
     except NasbenchError as err:
         print(f"nasbench: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("nasbench: interrupted; finished runs are saved, rerun the same command to resume", file=sys.stderr)
         return 130
-    print(output)
     return 0
 
 

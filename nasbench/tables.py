@@ -197,7 +197,16 @@ def _write_metrics(group: h5py.Group, metrics: Sequence[Metric], n_archs: int, d
         sub.attrs["meta"] = _dumps(metric.info())
         keys = ("values", "status", "mean", "mean_status") if "seed" in metric.axes else ("values", "status")
         for key in keys:
-            sub.create_dataset(key, data=getattr(metric, key), track_times=False, **_STORAGE)
+            sub.create_dataset(key, data=_compact(getattr(metric, key)), track_times=False, **_STORAGE)
+
+
+def _compact(array: np.ndarray) -> np.ndarray:
+    """float32 where that loses nothing (many published results are float32), else as given."""
+    if array.dtype == np.float64:
+        single = array.astype(np.float32)
+        if np.array_equal(single.astype(np.float64), array, equal_nan=True):
+            return single
+    return array
 
 
 @dataclass
@@ -281,11 +290,11 @@ def _read_metrics(group: h5py.Group, shape: tuple[int, int, int]) -> dict[str, S
     for name, sub in group.items():
         info = json.loads(sub.attrs["meta"])
         axes = tuple(info["axes"])
-        values = _full(sub["values"][()], axes, shape)
+        values = _full(sub["values"][()].astype(np.float64, copy=False), axes, shape)
         status = _full(sub["status"][()], axes, shape)
         if "mean" in sub:
             mean_axes = tuple(a for a in axes if a != "seed")
-            mean = _full(sub["mean"][()], mean_axes, shape)[:, 0, :]
+            mean = _full(sub["mean"][()].astype(np.float64, copy=False), mean_axes, shape)[:, 0, :]
             mean_status = _full(sub["mean_status"][()], mean_axes, shape)[:, 0, :]
         else:
             mean, mean_status = values[:, 0, :], status[:, 0, :]

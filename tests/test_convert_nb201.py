@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from nasbench.files import sha256_file
+from nasbench.rawfiles import load_plain_pickle
 from nasbench.registry import data_dir
 from nasbench.tables import read_header
-from scripts.convert_nb201 import DATASETS, convert, load_help_list, load_plain_pickle
+from scripts.convert_nb201 import DATASETS, convert, load_help_list
 
 FIELDS = {"val_acc": "valid_acc", "train_time": "train_seconds", "model_size": "params", "latency": "latency"}
 

@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from nasbench.registry import load
 from nasbench.report.curves import BAND_NAMES, grid_for, run_curves, summarize
 from nasbench.report.optimum import optima
 from nasbench.report.ranks import RankTest, cliques, rank_rows
@@ -24,7 +25,9 @@ X_LABELS = {"time": "simulated wall-clock (s)", "evals": "evaluations"}
 
 def _y_label(frame: pd.DataFrame, y: str) -> str:
     metric = "/".join(sorted(frame["score_metric"].unique()))
-    return f"regret of {metric} (%)" if y == "regret" else f"{metric} of incumbent (%)"
+    first = frame.iloc[0]
+    unit = load(first["benchmark"], dataset=first["dataset"]).info.metrics[first["score_metric"]].unit
+    return f"regret of {metric} ({unit})" if y == "regret" else f"{metric} of incumbent ({unit})"
 
 
 def _legend(fig: Figure, strategies: list[str]) -> None:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from nasbench.errors import UnknownName
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
+from nasbench.spaces.fcnet import fcnet_space
+from nasbench.spaces.macro import macro_space
 from nasbench.spaces.nb201 import NB201Arch, NB201Space
+from nasbench.spaces.product import ProductArch, ProductSpace
 
-SPACES: dict[str, type[SearchSpace[Any]]] = {"nb201": NB201Space}
+SPACES: dict[str, Callable[[], SearchSpace[Any]]] = {"nb201": NB201Space, "macro": macro_space, "fcnet": fcnet_space}
 
 
 def get_space(name: str) -> SearchSpace[Any]:
@@ -18,4 +22,13 @@ def get_space(name: str) -> SearchSpace[Any]:
     return SPACES[name]()
 
 
-__all__ = ["SPACES", "EnumerableSpace", "NB201Arch", "NB201Space", "SearchSpace", "get_space"]
+__all__ = [
+    "SPACES",
+    "EnumerableSpace",
+    "NB201Arch",
+    "NB201Space",
+    "ProductArch",
+    "ProductSpace",
+    "SearchSpace",
+    "get_space",
+]
