@@ -17,6 +17,7 @@ CASES = [
     ),
     ("macro", "cifar10", "02012100"),
     ("fcnet", "protein_structure", "000010055"),
+    ("graph", "cora", "0,1,1,2:gcn,gin,cheb,fc"),
 ]
 
 

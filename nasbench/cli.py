@@ -152,14 +152,14 @@ def run_query(args: argparse.Namespace) -> str:
         "benchmark": info.name,
         "dataset": info.dataset,
         "arch": bench.space.to_str(arch),
-        "index": bench.row(arch),
+        "index": bench.space.index(arch) if hasattr(bench.space, "index") else bench.row(arch),
         "fidelity": fidelity,
         "fidelity_unit": info.fidelity_unit,
         "seed": args.seed,
     }
     if args.json:
         return json.dumps({**header, "metrics": {k: _finite(v) for k, v in record.items()}}, indent=2)
-    seed = "mean over seeds" if args.seed is None else f"seed {args.seed}"
+    seed = f"seed {args.seed}" if args.seed is not None else ("mean over seeds" if info.seeds else "as published")
     describe = getattr(bench.space, "describe", None)
     config = [", ".join(f"{k}={v}" for k, v in describe(arch).items())] if describe else []
     lines = [

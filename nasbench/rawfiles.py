@@ -14,16 +14,26 @@ from nasbench.files import sha256_file
 RAW_ROOT = Path(__file__).resolve().parent.parent.parent / "shared" / "raw"
 
 
+# numpy scalars are pickled by these two callables; nothing else is ever allowed.
+NUMPY_SCALARS = {("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"), ("numpy", "dtype")}
+
+
 class _PlainUnpickler(pickle.Unpickler):
-    """Unpickle builtins only: the raw dumps hold dicts, lists, strings and numbers."""
+    """Unpickle builtins (and, when allowed, numpy scalars): the raw dumps hold plain values."""
+
+    def __init__(self, data: bytes, allow_numpy_scalars: bool) -> None:
+        super().__init__(io.BytesIO(data))
+        self.allow_numpy_scalars = allow_numpy_scalars
 
     def find_class(self, module: str, name: str) -> type:
+        if self.allow_numpy_scalars and (module, name) in NUMPY_SCALARS:
+            return super().find_class(module.replace("numpy.core", "numpy._core"), name)
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a raw data file")
 
 
-def load_plain_pickle(data: bytes) -> object:
-    """A pickle of plain Python values, refusing any class."""
-    return _PlainUnpickler(io.BytesIO(data)).load()
+def load_plain_pickle(data: bytes, allow_numpy_scalars: bool = False) -> object:
+    """A pickle of plain Python values (optionally numpy scalars), refusing any other class."""
+    return _PlainUnpickler(data, allow_numpy_scalars).load()
 
 
 def hashes(raw: Path, paths: list[Path]) -> dict[str, str]:

@@ -51,7 +51,7 @@ def load(name: str, dataset: str | None = None, estimator: str = "table") -> Tab
         if dataset is None:
             raise TableFileError(f"table file {path} holds no dataset")
     table = read_table(path, dataset)
-    return TableBenchmark(table, get_space(table.meta["space"]))
+    return TableBenchmark(table, get_space(table.meta["space"], **table.dataset.get("space_options", {})))
 
 
 def list_benchmarks() -> list[dict[str, Any]]:

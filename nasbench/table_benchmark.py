@@ -32,10 +32,11 @@ class TableBenchmark:
     def __init__(self, table: TableData, space: SearchSpace[Any]) -> None:
         self.space = space
         self.table = table
-        self._enumerable = isinstance(space, EnumerableSpace)
+        self._enumerable = isinstance(space, EnumerableSpace) and table.meta.get("row_order") == "space-index"
         self._matrices: dict[tuple[int, int | None], tuple[list[str], int, np.ndarray]] = {}
         self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
         self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
+        self._row_cache: dict[Any, int] = {}  # tables keyed by string: architecture -> row, as met
 
     @cached_property
     def info(self) -> BenchmarkInfo:
@@ -142,7 +143,12 @@ class TableBenchmark:
             if isinstance(arch, int | np.integer) and not isinstance(arch, bool):
                 return self.space.check_index(arch)  # type: ignore[attr-defined]
             return self.space.index(arch)  # type: ignore[attr-defined]
-        return self._row_of_string(self.space.to_str(self.space.validate(arch)))
+        row = self._row_cache.get(arch) if not isinstance(arch, str) else None
+        if row is None:
+            validated = self.space.validate(arch)
+            row = self._row_of_string(self.space.to_str(validated))
+            self._row_cache[validated] = row
+        return row
 
     def rows(self, archs: Sequence[Any] | np.ndarray) -> np.ndarray:
         """The table rows of many architectures, vectorized where the space allows."""
@@ -151,7 +157,7 @@ class TableBenchmark:
                 raise InvalidArchitecture(f"expected indices in 0..{self.table.n_archs - 1}")
             return archs.astype(np.int64, copy=False)
         indices = getattr(self.space, "indices", None)
-        if indices is not None:
+        if indices is not None and self._enumerable:
             return indices(archs)
         return np.fromiter((self.row(a) for a in archs), dtype=np.int64)
 

@@ -292,12 +292,14 @@ def _read_metrics(group: h5py.Group, shape: tuple[int, int, int]) -> dict[str, S
         axes = tuple(info["axes"])
         values = _full(sub["values"][()].astype(np.float64, copy=False), axes, shape)
         status = _full(sub["status"][()], axes, shape)
+        one_seed = (shape[0], 1, shape[2])  # the mean has no seed axis, even where there are no seeds
         if "mean" in sub:
             mean_axes = tuple(a for a in axes if a != "seed")
-            mean = _full(sub["mean"][()].astype(np.float64, copy=False), mean_axes, shape)[:, 0, :]
-            mean_status = _full(sub["mean_status"][()], mean_axes, shape)[:, 0, :]
+            mean = _full(sub["mean"][()].astype(np.float64, copy=False), mean_axes, one_seed)[:, 0, :]
+            mean_status = _full(sub["mean_status"][()], mean_axes, one_seed)[:, 0, :]
         else:
-            mean, mean_status = values[:, 0, :], status[:, 0, :]
+            raw = sub["values"][()].astype(np.float64, copy=False)
+            mean, mean_status = _full(raw, axes, one_seed)[:, 0, :], _full(sub["status"][()], axes, one_seed)[:, 0, :]
         metrics[name] = StoredMetric(
             name,
             info["unit"],

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from nasbench.errors import InvalidArchitecture
 from strategies.brackets import BracketStrategy
 
 
@@ -56,7 +57,12 @@ class BOHB(BracketStrategy):
         n_bad = max(minimum, (100 - self.hp["top_n_percent"]) * n // 100)
         good = np.array([p for p, _ in points[:n_good]])
         bad = np.array([p for p, _ in points[-n_bad:]])
-        return self.space.from_decisions(self._best_sample(good, bad).tolist())
+        for choices in self._ranked_samples(good, bad):
+            try:
+                return self.space.from_decisions(choices.tolist())
+            except InvalidArchitecture:
+                continue  # a combination outside the space: take the next best sample
+        return self.space.sample(self.rng)
 
     def _bandwidths(self, data: np.ndarray) -> np.ndarray:
         n, d = data.shape
@@ -70,7 +76,8 @@ class BOHB(BracketStrategy):
         kernel = np.where(same, 1.0 - lam, lam / np.maximum(self.sizes - 1, 1))
         return np.prod(kernel, axis=2).mean(axis=1)
 
-    def _best_sample(self, good: np.ndarray, bad: np.ndarray) -> np.ndarray:
+    def _ranked_samples(self, good: np.ndarray, bad: np.ndarray) -> np.ndarray:
+        """`num_samples` draws from the widened good density, best good/bad ratio first."""
         bw_good, bw_bad = self._bandwidths(good), self._bandwidths(bad)
         count, d = self.hp["num_samples"], len(self.sizes)
         centers = good[self.rng.integers(len(good), size=count)]
@@ -79,4 +86,8 @@ class BOHB(BracketStrategy):
         others = self.rng.integers(0, self.sizes, size=(count, d))
         samples = np.where(keep, centers, others)
         ratio = self._density(good, bw_good, samples) / np.maximum(self._density(bad, bw_bad, samples), 1e-32)
-        return samples[int(np.argmax(ratio))]
+        return samples[np.argsort(-ratio, kind="stable")]
+
+    def _best_sample(self, good: np.ndarray, bad: np.ndarray) -> np.ndarray:
+        """The sample of highest good/bad density ratio."""
+        return self._ranked_samples(good, bad)[0]

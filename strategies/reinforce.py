@@ -13,10 +13,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from nasbench.errors import InvalidArchitecture
 from strategies.base import Strategy
 
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8
+MAX_REDRAWS = 100
 
 
 class Reinforce(Strategy):
@@ -43,9 +45,14 @@ class Reinforce(Strategy):
 
     def ask(self) -> tuple[Hashable, int | None]:
         cumulative = np.cumsum(self._probabilities(), axis=1)
-        draws = self.rng.random(len(cumulative))[:, None]
-        choices = np.minimum((cumulative < draws).sum(axis=1), self.valid.sum(axis=1) - 1)
-        return self.space.from_decisions(choices.tolist()), None
+        for _ in range(MAX_REDRAWS):
+            draws = self.rng.random(len(cumulative))[:, None]
+            choices = np.minimum((cumulative < draws).sum(axis=1), self.valid.sum(axis=1) - 1)
+            try:
+                return self.space.from_decisions(choices.tolist()), None
+            except InvalidArchitecture:
+                continue  # a combination outside the space: draw again from the same policy
+        return self.space.sample(self.rng), None
 
     def tell(self, arch: Hashable, fidelity: int | None, record: dict[str, float]) -> None:
         reward = self.utility(record)

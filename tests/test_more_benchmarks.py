@@ -10,7 +10,7 @@ from nasbench.errors import InvalidArchitecture, UnknownName
 from nasbench.runner import Budget, RunSpec, simulate
 from strategies import STRATEGIES
 
-CASES = [("macro", "cifar10"), ("fcnet", "protein_structure")]
+CASES = [("macro", "cifar10"), ("fcnet", "protein_structure"), ("graph", "citeseer"), ("graph", "proteins")]
 
 
 @pytest.mark.parametrize(("bench", "dataset"), CASES)

@@ -8,23 +8,31 @@ from typing import Any
 from nasbench.errors import UnknownName
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.spaces.fcnet import fcnet_space
+from nasbench.spaces.graph import GraphArch, GraphSpace
 from nasbench.spaces.macro import macro_space
 from nasbench.spaces.nb201 import NB201Arch, NB201Space
 from nasbench.spaces.product import ProductArch, ProductSpace
 
-SPACES: dict[str, Callable[[], SearchSpace[Any]]] = {"nb201": NB201Space, "macro": macro_space, "fcnet": fcnet_space}
+SPACES: dict[str, Callable[..., SearchSpace[Any]]] = {
+    "nb201": NB201Space,
+    "macro": macro_space,
+    "fcnet": fcnet_space,
+    "graph": GraphSpace,
+}
 
 
-def get_space(name: str) -> SearchSpace[Any]:
-    """A fresh instance of the space called `name`."""
+def get_space(name: str, **options: Any) -> SearchSpace[Any]:
+    """A fresh instance of the space called `name` (options: e.g. the layer types a dataset used)."""
     if name not in SPACES:
         raise UnknownName(f"unknown search space {name!r}; available: {', '.join(sorted(SPACES))}")
-    return SPACES[name]()
+    return SPACES[name](**options)
 
 
 __all__ = [
     "SPACES",
     "EnumerableSpace",
+    "GraphArch",
+    "GraphSpace",
     "NB201Arch",
     "NB201Space",
     "ProductArch",

@@ -71,7 +71,10 @@ class SearchSpace(ABC, Generic[A]):
         raise NotImplementedError(f"the {self.name} space is not a fixed list of categorical decisions")
 
     def from_decisions(self, choices: Sequence[int]) -> A:
-        """The architecture made by one choice per decision."""
+        """The architecture made by one choice per decision.
+
+        Raises `InvalidArchitecture` for a combination outside the space (samplers redraw).
+        """
         raise NotImplementedError(f"the {self.name} space is not a fixed list of categorical decisions")
 
     def to_decisions(self, arch: A) -> list[int]:
