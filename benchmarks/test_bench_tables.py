@@ -5,9 +5,12 @@ NAS-Bench-201 also has a peer comparison in test_bench_nb201.py.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import nasbench
+from nasbench.spaces.nlp import CELLS_FILE
 
 CASES = [
     (
@@ -18,6 +21,7 @@ CASES = [
     ("macro", "cifar10", "02012100"),
     ("fcnet", "protein_structure", "000010055"),
     ("graph", "cora", "0,1,1,2:gcn,gin,cheb,fc"),
+    ("nlp", "wikitext-2", json.loads(CELLS_FILE.read_text())[17]),
 ]
 
 

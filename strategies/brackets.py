@@ -19,8 +19,23 @@ from typing import Any
 from strategies.base import Strategy
 
 
+def rung_fidelities(fidelities: tuple[int, ...], eta: float) -> tuple[int, ...]:
+    """The rungs: the full fidelity, then repeatedly the largest one at most 1/eta of the last."""
+    rungs = [max(fidelities)]
+    while True:
+        lower = [f for f in fidelities if f <= rungs[-1] / eta]
+        if not lower:
+            return tuple(reversed(rungs))
+        rungs.append(max(lower))
+
+
 def hyperband_schedule(fidelities: tuple[int, ...], eta: float) -> list[list[tuple[int, int]]]:
-    """Hyperband's brackets, most aggressive first: each a list of (fidelity, configurations)."""
+    """Hyperband's brackets, most aggressive first: each a list of (fidelity, configurations).
+
+    Rungs are spaced by eta over the benchmark's fidelities (all of them for NAS-Bench-201's
+    12 and 200 epochs; 1, 5, 16, 50 of NAS-Bench-NLP's 50 epochs).
+    """
+    fidelities = rung_fidelities(fidelities, eta)
     s_max = len(fidelities) - 1
     brackets = []
     for s in range(s_max, -1, -1):

@@ -11,6 +11,7 @@ from nasbench.spaces.fcnet import fcnet_space
 from nasbench.spaces.graph import GraphArch, GraphSpace
 from nasbench.spaces.macro import macro_space
 from nasbench.spaces.nb201 import NB201Arch, NB201Space
+from nasbench.spaces.nlp import NLPArch, NLPSpace
 from nasbench.spaces.product import ProductArch, ProductSpace
 
 SPACES: dict[str, Callable[..., SearchSpace[Any]]] = {
@@ -18,6 +19,7 @@ SPACES: dict[str, Callable[..., SearchSpace[Any]]] = {
     "macro": macro_space,
     "fcnet": fcnet_space,
     "graph": GraphSpace,
+    "nlp": NLPSpace,
 }
 
 
@@ -35,6 +37,8 @@ __all__ = [
     "GraphSpace",
     "NB201Arch",
     "NB201Space",
+    "NLPArch",
+    "NLPSpace",
     "ProductArch",
     "ProductSpace",
     "SearchSpace",
