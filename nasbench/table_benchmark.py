@@ -87,6 +87,8 @@ class TableBenchmark:
         if seed is None:
             return None
         seeds = self.table.dataset["seeds"]
+        if not seeds:
+            raise UnknownName(f"{self._where()} publishes one value per architecture, no seeds; use seed=None")
         try:
             return seeds.index(seed)
         except ValueError:
@@ -228,8 +230,9 @@ class TableBenchmark:
     ) -> pd.DataFrame:
         """Records of many architectures, one row each (indexed by table row).
 
-        Columns as in `query`. Values a seed never measured are NaN; `status`
-        tells missing from failed.
+        Columns as in `query`. An integer array selects table rows (the space's
+        indices wherever the table follows them). Values a seed never measured are
+        NaN; `status` tells missing from failed.
         """
         f, s = self.fidelity_index(fidelity), self.seed_index(seed)
         columns, n_default, matrix = self._matrix(f, s)

@@ -61,3 +61,8 @@ def test_names_of_another_benchmark_are_refused() -> None:
     nb201_string = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
     with pytest.raises(InvalidArchitecture, match="expected 8 digits for macro"):
         nasbench.load("macro").query(nb201_string)
+
+
+def test_a_table_without_seeds_says_so() -> None:
+    with pytest.raises(UnknownName, match="graph/cora publishes one value per architecture, no seeds"):
+        nasbench.load("graph", dataset="cora").query("0,1,2,1:gcn,gin,fc,cheb", seed=0)
