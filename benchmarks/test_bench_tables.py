@@ -10,6 +10,7 @@ import json
 import pytest
 
 import nasbench
+from nasbench.spaces.nb101 import SUBSET_FILE
 from nasbench.spaces.nlp import CELLS_FILE
 
 CASES = [
@@ -22,6 +23,7 @@ CASES = [
     ("fcnet", "protein_structure", "000010055"),
     ("graph", "cora", "0,1,1,2:gcn,gin,cheb,fc"),
     ("nlp", "wikitext-2", json.loads(CELLS_FILE.read_text())[17]),
+    ("nb101", "cifar10", SUBSET_FILE.read_text().splitlines()[17].split("\t")[0]),
 ]
 
 

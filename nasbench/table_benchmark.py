@@ -21,6 +21,8 @@ from nasbench.files import sha256_file
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.tables import HARDWARE, MISSING, STATUS_NAMES, TableData
 
+ROW_CACHE = 1 << 17
+
 
 class TableBenchmark:
     """Query one dataset of a tabular benchmark.
@@ -36,7 +38,7 @@ class TableBenchmark:
         self._matrices: dict[tuple[int, int | None], tuple[list[str], int, np.ndarray]] = {}
         self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
         self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
-        self._row_cache: dict[Any, int] = {}  # tables keyed by string: architecture -> row, as met
+        self._row_cache: dict[Any, int] = {}  # tables keyed by string: what callers passed -> row
 
     @cached_property
     def info(self) -> BenchmarkInfo:
@@ -145,11 +147,11 @@ class TableBenchmark:
             if isinstance(arch, int | np.integer) and not isinstance(arch, bool):
                 return self.space.check_index(arch)  # type: ignore[attr-defined]
             return self.space.index(arch)  # type: ignore[attr-defined]
-        row = self._row_cache.get(arch) if not isinstance(arch, str) else None
+        row = self._row_cache.get(arch)
         if row is None:
-            validated = self.space.validate(arch)
-            row = self._row_of_string(self.space.to_str(validated))
-            self._row_cache[validated] = row
+            row = self._row_of_string(self.space.to_str(self.space.validate(arch)))
+            if len(self._row_cache) < ROW_CACHE:
+                self._row_cache[arch] = row
         return row
 
     def rows(self, archs: Sequence[Any] | np.ndarray) -> np.ndarray:

@@ -72,7 +72,7 @@ def test_query_all_and_metric() -> None:
         (["query", "nb201", "|none~0|+|none~0|none~1|"], "expected 3 nodes"),
         (["query", "nb201", "|none~0|,|none~0|none~1|,|none~0|none~1|none~2|"], "expected 3 nodes"),
         (["query", "nb201", "15625"], "expected an index in 0..15624"),
-        (["query", "nb999", "1"], "unknown benchmark 'nb999'; available: fcnet, graph, macro, nb201, nlp"),
+        (["query", "nb999", "1"], "unknown benchmark 'nb999'; available: fcnet, graph, macro, nb101, nb201, nlp"),
         (["query", "nb201", "1", "--dataset", "cifar10"], "unknown dataset 'cifar10'"),
         (["query", "nb201", "1", "--fidelity", "50"], "fidelity 50 not in nb201/cifar10-valid"),
         (["query", "nb201", "1", "--seed", "7"], "seed 7 not in"),

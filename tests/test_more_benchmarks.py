@@ -16,6 +16,7 @@ CASES = [
     ("graph", "citeseer"),
     ("graph", "proteins"),
     ("nlp", "wikitext-2"),
+    ("nb101", "cifar10"),
 ]
 
 

@@ -14,14 +14,14 @@ def test_load_defaults_to_the_first_dataset() -> None:
 
 def test_list_benchmarks() -> None:
     listed = {b["name"]: b for b in nasbench.list_benchmarks()}
-    assert sorted(listed) == ["fcnet", "graph", "macro", "nb201", "nlp"]
+    assert sorted(listed) == ["fcnet", "graph", "macro", "nb101", "nb201", "nlp"]
     nb201 = listed["nb201"]
     assert nb201["size"] == 15625
     assert list(nb201["datasets"]) == ["cifar10-valid", "cifar100", "imagenet16-120"]
 
 
 def test_unknown_names() -> None:
-    with pytest.raises(UnknownName, match="unknown benchmark 'x'; available: fcnet, graph, macro, nb201, nlp"):
+    with pytest.raises(UnknownName, match="unknown benchmark 'x'; available: fcnet, graph, macro, nb101, nb201, nlp"):
         nasbench.load("x")
     with pytest.raises(UnknownName, match="unknown dataset 'mnist'"):
         nasbench.load("nb201", dataset="mnist")

@@ -10,6 +10,7 @@ from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.spaces.fcnet import fcnet_space
 from nasbench.spaces.graph import GraphArch, GraphSpace
 from nasbench.spaces.macro import macro_space
+from nasbench.spaces.nb101 import NB101Arch, NB101Space
 from nasbench.spaces.nb201 import NB201Arch, NB201Space
 from nasbench.spaces.nlp import NLPArch, NLPSpace
 from nasbench.spaces.product import ProductArch, ProductSpace
@@ -20,6 +21,7 @@ SPACES: dict[str, Callable[..., SearchSpace[Any]]] = {
     "fcnet": fcnet_space,
     "graph": GraphSpace,
     "nlp": NLPSpace,
+    "nb101": NB101Space,
 }
 
 
@@ -35,6 +37,8 @@ __all__ = [
     "EnumerableSpace",
     "GraphArch",
     "GraphSpace",
+    "NB101Arch",
+    "NB101Space",
     "NB201Arch",
     "NB201Space",
     "NLPArch",
