@@ -5,8 +5,11 @@ Owns what the converters in scripts/ share; nothing at query time uses it.
 
 from __future__ import annotations
 
+import argparse
 import io
 import pickle
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from nasbench.files import sha256_file
@@ -39,3 +42,19 @@ def load_plain_pickle(data: bytes, allow_numpy_scalars: bool = False) -> object:
 def hashes(raw: Path, paths: list[Path]) -> dict[str, str]:
     """SHA-256 of each raw file, keyed by its path under the raw root."""
     return {str(p.relative_to(raw)): sha256_file(p) for p in sorted(paths)}
+
+
+def run_converter(
+    argv: Sequence[str] | None, doc: str, raw: Path, out: Path, convert: Callable[[Path, Path], None]
+) -> int:
+    """The command line every converter shares: --raw and --out, one-line error if the raw folder is absent."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--raw", type=Path, default=raw, help="the raw folder (default: ../shared/raw/...)")
+    parser.add_argument("--out", type=Path, default=out, help="the table to write")
+    args = parser.parse_args(argv)
+    if not args.raw.is_dir():
+        print(f"{parser.prog}: raw folder not found: {args.raw}", file=sys.stderr)
+        return 2
+    convert(args.raw, args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
+    return 0

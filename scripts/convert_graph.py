@@ -13,14 +13,13 @@ Usage: python scripts/convert_graph.py [--raw DIR] [--out FILE]
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
 
 from nasbench.files import atomic_path
-from nasbench.rawfiles import RAW_ROOT, hashes, load_plain_pickle
+from nasbench.rawfiles import RAW_ROOT, hashes, load_plain_pickle, run_converter
 from nasbench.spaces.graph import KEYS_FILE, OPS, PROTEINS_OPS, representatives
 from nasbench.tables import Dataset, Metric, write_table
 
@@ -116,16 +115,7 @@ def convert(raw: Path, out: Path, keys_out: Path = KEYS_FILE) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=RAW_ROOT / "nas_bench_graph")
-    parser.add_argument("--out", type=Path, default=ROOT / "data" / "graph.h5")
-    args = parser.parse_args(argv)
-    if not args.raw.is_dir():
-        print(f"convert_graph: raw folder not found: {args.raw}", file=sys.stderr)
-        return 2
-    convert(args.raw, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
-    return 0
+    return run_converter(argv, __doc__ or "", RAW_ROOT / "nas_bench_graph", ROOT / "data" / "graph.h5", convert)
 
 
 if __name__ == "__main__":

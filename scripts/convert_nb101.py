@@ -12,7 +12,6 @@ Usage: python scripts/convert_nb101.py [--raw DIR] [--out FILE]
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from nasbench.files import atomic_path
-from nasbench.rawfiles import RAW_ROOT, hashes
+from nasbench.rawfiles import RAW_ROOT, hashes, run_converter
 from nasbench.spaces.nb101 import OPS, SUBSET_FILE, NB101Space
 from nasbench.tables import ESTIMATED, MEASURED, Dataset, Metric, write_table
 
@@ -125,16 +124,7 @@ def convert(raw: Path, out: Path, subset_out: Path = SUBSET_FILE) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=RAW_ROOT / "nb101_subset")
-    parser.add_argument("--out", type=Path, default=ROOT / "data" / "nb101.h5")
-    args = parser.parse_args(argv)
-    if not args.raw.is_dir():
-        print(f"convert_nb101: raw folder not found: {args.raw}", file=sys.stderr)
-        return 2
-    convert(args.raw, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
-    return 0
+    return run_converter(argv, __doc__ or "", RAW_ROOT / "nb101_subset", ROOT / "data" / "nb101.h5", convert)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ Usage: python scripts/convert_nb201.py [--raw DIR] [--out FILE]
 
 from __future__ import annotations
 
-import argparse
 import sys
 import zipfile
 from pathlib import Path
@@ -23,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from nasbench.files import atomic_path, sha256_file
-from nasbench.rawfiles import RAW_ROOT, load_plain_pickle
+from nasbench.rawfiles import RAW_ROOT, load_plain_pickle, run_converter
 from nasbench.spaces.nb201 import ORDER_FILE, SIZE, NB201Space
 from nasbench.tables import ESTIMATED, MISSING, Dataset, Metric, seed_mean, write_table
 
@@ -233,16 +232,7 @@ def convert(raw: Path, out: Path, order_out: Path = ORDER_FILE) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="the raw nb201 folder")
-    parser.add_argument("--out", type=Path, default=ROOT / "data" / "nb201.h5")
-    args = parser.parse_args(argv)
-    if not args.raw.is_dir():
-        print(f"convert_nb201: raw folder not found: {args.raw}", file=sys.stderr)
-        return 2
-    convert(args.raw, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
-    return 0
+    return run_converter(argv, __doc__ or "", DEFAULT_RAW, ROOT / "data" / "nb201.h5", convert)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,6 @@ Usage: python scripts/convert_nlp.py [--raw DIR] [--out FILE]
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import zipfile
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from nasbench.files import atomic_path
-from nasbench.rawfiles import RAW_ROOT, hashes
+from nasbench.rawfiles import RAW_ROOT, hashes, run_converter
 from nasbench.spaces.nlp import CELLS_FILE, canonical_recipe
 from nasbench.tables import ESTIMATED, FAILED, MEASURED, MISSING, Dataset, Metric, write_table
 
@@ -134,16 +133,7 @@ def convert(raw: Path, out: Path, cells_out: Path = CELLS_FILE) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=RAW_ROOT / "nas_bench_nlp")
-    parser.add_argument("--out", type=Path, default=ROOT / "data" / "nlp.h5")
-    args = parser.parse_args(argv)
-    if not args.raw.is_dir():
-        print(f"convert_nlp: raw folder not found: {args.raw}", file=sys.stderr)
-        return 2
-    convert(args.raw, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB)")
-    return 0
+    return run_converter(argv, __doc__ or "", RAW_ROOT / "nas_bench_nlp", ROOT / "data" / "nlp.h5", convert)
 
 
 if __name__ == "__main__":

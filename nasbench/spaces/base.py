@@ -9,7 +9,7 @@ never reads a table or a benchmark: it is pure structure.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -17,6 +17,7 @@ import numpy as np
 from nasbench.errors import InvalidArchitecture
 
 A = TypeVar("A", bound=Hashable)
+PARSE_CACHE = 1 << 16
 
 
 class SearchSpace(ABC, Generic[A]):
@@ -80,6 +81,18 @@ class SearchSpace(ABC, Generic[A]):
     def to_decisions(self, arch: A) -> list[int]:
         """The choice of each decision that makes `arch`."""
         raise NotImplementedError(f"the {self.name} space is not a fixed list of categorical decisions")
+
+    def remembered(self, text: object, parse: Callable[[str], A]) -> A:
+        """`parse(text)`, once per string: a bounded memory of the strings this space has read."""
+        if not isinstance(text, str):
+            return parse(text)  # type: ignore[arg-type]  # parse names the wrong type
+        cache: dict[str, A] = self.__dict__.setdefault("_parse_cache", {})
+        found = cache.get(text)
+        if found is None:
+            found = parse(text)
+            if len(cache) < PARSE_CACHE:
+                cache[text] = found
+        return found
 
     def parse(self, text: str) -> A:
         """Read an architecture typed by a user: its standard string."""

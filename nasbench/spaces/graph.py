@@ -33,7 +33,6 @@ LINKS = ((0, 0, 0, 0), (0, 0, 0, 1), (0, 0, 1, 1), (0, 0, 1, 2), (0, 0, 1, 3),
          (0, 1, 1, 1), (0, 1, 1, 2), (0, 1, 2, 2), (0, 1, 2, 3))  # fmt: skip
 EXAMPLE = "0,1,2,1:gcn,gin,fc,cheb"
 KEYS_FILE = Path(__file__).with_name("graph_keys.npy")
-PARSE_CACHE = 1 << 16
 _LINK_INDEX: dict[tuple[int, ...], int] = {link: i for i, link in enumerate(LINKS)}
 # Link patterns outside LINKS that are the same DAG as one in it: (pattern, op order).
 _RELINK: dict[tuple[int, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {
@@ -186,7 +185,6 @@ class GraphSpace(EnumerableSpace[GraphArch]):
         self.encoding_size = len(LINKS) + 4 * len(OPS)
         self._position = {k: i for i, k in enumerate(self.keys.tolist())}
         self._op_index = {name: OPS.index(name) for name in self.ops}
-        self._parsed: dict[str, GraphArch] = {}  # parsing canonicalizes: remember what users typed
 
     def sample(self, rng: np.random.Generator) -> GraphArch:
         """Uniform over the tabulated networks."""
@@ -254,12 +252,7 @@ class GraphSpace(EnumerableSpace[GraphArch]):
 
     def from_str(self, text: str) -> GraphArch:
         """'0,1,2,1:gcn,gin,fc,cheb' (any equivalent spelling) -> the tabulated representative."""
-        known = self._parsed.get(text) if isinstance(text, str) else None
-        if known is None:
-            known = self._parse(text)
-            if len(self._parsed) < PARSE_CACHE:
-                self._parsed[text] = known
-        return known
+        return self.remembered(text, self._parse)  # parsing canonicalizes: remember what users typed
 
     def _parse(self, text: str) -> GraphArch:
         left, sep, right = text.partition(":") if isinstance(text, str) else ("", "", "")

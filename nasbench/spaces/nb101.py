@@ -30,7 +30,6 @@ MAX_VERTICES, MAX_EDGES = 7, 9
 EXAMPLE = "0110,0001,0001,0000:input,conv3x3-bn-relu,maxpool3x3,output"
 SUBSET_FILE = Path(__file__).with_name("nb101_subset.tsv")  # cell string, TAB, hash
 NEAREST = 8
-PARSE_CACHE = 1 << 16
 _UPPER = [(i, j) for i in range(MAX_VERTICES) for j in range(i + 1, MAX_VERTICES)]
 _PATHS = [p for n in range(MAX_VERTICES - 1) for p in itertools.product(range(len(OPS)), repeat=n)]
 _PATH_INDEX = {p: i for i, p in enumerate(_PATHS)}
@@ -119,7 +118,6 @@ class NB101Space(SearchSpace[NB101Arch]):
         self._cells: tuple[NB101Arch, ...] = ()
         self._hashes: dict[str, int] = {}
         self._index: dict[NB101Arch, int] = {}
-        self._parsed: dict[str, NB101Arch] = {}  # strings users typed -> cells (pruning costs tens of µs)
         if tabulated:
             lines = [line.split("\t") for line in _subset()]
             self._cells = tuple(_shipped_cell(text) for text, _ in lines)
@@ -253,12 +251,7 @@ class NB101Space(SearchSpace[NB101Arch]):
 
     def from_str(self, text: str) -> NB101Arch:
         """'0110,0001,0001,0000:input,conv3x3-bn-relu,maxpool3x3,output': matrix rows, then labels."""
-        known = self._parsed.get(text) if isinstance(text, str) else None
-        if known is None:
-            known = self._check_tabulated(self._parse(text))
-            if len(self._parsed) < PARSE_CACHE:
-                self._parsed[text] = known
-        return known
+        return self.remembered(text, lambda t: self._check_tabulated(self._parse(t)))  # pruning costs tens of µs
 
     def _check_tabulated(self, arch: NB101Arch) -> NB101Arch:
         """In a tabulated space: the tabulated spelling of the same network, or an error."""

@@ -20,8 +20,6 @@ import numpy as np
 from nasbench.errors import InvalidArchitecture
 from nasbench.spaces.base import EnumerableSpace
 
-PARSE_CACHE = 1 << 16
-
 
 @dataclass(frozen=True)
 class Choice:
@@ -60,7 +58,6 @@ class ProductSpace(EnumerableSpace[ProductArch]):
         self.encoding_size = int(sum(1 if c.ordinal else len(c.values) for c in choices))
         self._weights = np.array([math.prod(self.sizes[i + 1 :].tolist()) for i in range(len(choices))])
         self._weight_list = self._weights.tolist()
-        self._parsed: dict[str, ProductArch] = {}  # strings users typed -> architectures
 
     def _make(self, choices: Iterable[int]) -> ProductArch:
         return ProductArch(self.name, tuple(int(c) for c in choices))
@@ -104,12 +101,7 @@ class ProductSpace(EnumerableSpace[ProductArch]):
         return str(self.validate(arch))
 
     def from_str(self, text: str) -> ProductArch:
-        known = self._parsed.get(text) if isinstance(text, str) else None
-        if known is None:
-            known = self._parse(text)
-            if len(self._parsed) < PARSE_CACHE:
-                self._parsed[text] = known
-        return known
+        return self.remembered(text, self._parse)
 
     def _parse(self, text: str) -> ProductArch:
         text = text.strip() if isinstance(text, str) else text
