@@ -220,6 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as err:  # e.g. an output folder that cannot be written: the user's to fix, no traceback
+        print(f"nasbench: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("nasbench: interrupted; finished runs are saved, rerun the same command to resume", file=sys.stderr)
         return 130

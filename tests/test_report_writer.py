@@ -147,3 +147,11 @@ def test_cli_report_and_compare_report(results, tmp_path) -> None:
         bad.returncode == 2
         and bad.stderr.strip() == f"nasbench: error: results folder {tmp_path / 'nowhere'} not found"
     )
+
+
+def test_cli_unwritable_output_is_one_line(results, tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = nasbench("report", str(results), "--out", str(blocker / "report"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("nasbench: error: ")
