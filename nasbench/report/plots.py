@@ -14,9 +14,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from nasbench.registry import load
 from nasbench.report.curves import BAND_NAMES, grid_for, run_curves, summarize
-from nasbench.report.optimum import optima
+from nasbench.report.optimum import optima, unit
 from nasbench.report.ranks import RankTest, cliques, rank_rows
 from nasbench.report.style import figure, look, ordered, styled
 
@@ -26,8 +25,8 @@ X_LABELS = {"time": "simulated wall-clock (s)", "evals": "evaluations"}
 def _y_label(frame: pd.DataFrame, y: str) -> str:
     metric = "/".join(sorted(frame["score_metric"].unique()))
     first = frame.iloc[0]
-    unit = load(first["benchmark"], dataset=first["dataset"]).info.metrics[first["score_metric"]].unit
-    return f"regret of {metric} ({unit})" if y == "regret" else f"{metric} of incumbent ({unit})"
+    units = unit(first["benchmark"], first["dataset"], first["score_metric"])
+    return f"regret of {metric} ({units})" if y == "regret" else f"{metric} of incumbent ({units})"
 
 
 def _legend(fig: Figure, strategies: list[str]) -> None:
@@ -62,6 +61,7 @@ def anytime_plot(
     datasets = sorted(frame["dataset"].unique())
     strategies = ordered(frame["strategy"].unique())
     best = optimum if optimum is not None or y != "regret" else optima(frame)
+    y_label = _y_label(frame, y)
     fig, axes = figure(len(datasets))
     for ax, dataset in zip(axes, datasets, strict=True):
         part = frame[frame["dataset"] == dataset]
@@ -97,7 +97,7 @@ def anytime_plot(
             _zoom(ax, np.concatenate(centres))
         ax.set_title(dataset)
         ax.set_xlabel(X_LABELS[x])
-        ax.set_ylabel(_y_label(frame, y))
+        ax.set_ylabel(y_label)
         ax.grid(alpha=0.3, linewidth=0.5)
     runs = frame.groupby("strategy")["run"].nunique().min()
     fig.suptitle(f"{BAND_NAMES[stat]} over {runs} runs" if runs > 1 else "a single run: no band", fontsize=8)
