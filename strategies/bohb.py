@@ -87,7 +87,3 @@ class BOHB(BracketStrategy):
         samples = np.where(keep, centers, others)
         ratio = self._density(good, bw_good, samples) / np.maximum(self._density(bad, bw_bad, samples), 1e-32)
         return samples[np.argsort(-ratio, kind="stable")]
-
-    def _best_sample(self, good: np.ndarray, bad: np.ndarray) -> np.ndarray:
-        """The sample of highest good/bad density ratio."""
-        return self._ranked_samples(good, bad)[0]

@@ -8,19 +8,24 @@ from pathlib import Path
 import pytest
 
 import nasbench
+from nasbench.rawfiles import RAW_ROOT
 
 ROOT = Path(__file__).resolve().parent.parent
-RAW = Path(os.environ.get("NASBENCH_RAW", ROOT.parent / "shared" / "raw"))
+RAW = Path(os.environ.get("NASBENCH_RAW", RAW_ROOT))
 NB201_DATASETS = ("cifar10-valid", "cifar100", "imagenet16-120")
+
+
+def raw_folder(name: str) -> Path:
+    """../shared/raw/<name>, or a skip saying why it is absent."""
+    folder = RAW / name
+    if not folder.is_dir():
+        pytest.skip(f"raw files not found at {folder} (set NASBENCH_RAW)")
+    return folder
 
 
 @pytest.fixture(scope="session")
 def raw_nb201() -> Path:
-    """../shared/raw/nb201, or a skip saying why it is absent."""
-    folder = RAW / "nb201"
-    if not folder.is_dir():
-        pytest.skip(f"raw NAS-Bench-201 files not found at {folder} (set NASBENCH_RAW)")
-    return folder
+    return raw_folder("nb201")
 
 
 @pytest.fixture(scope="session")

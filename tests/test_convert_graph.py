@@ -10,17 +10,14 @@ from nasbench.files import sha256_file
 from nasbench.rawfiles import load_plain_pickle
 from nasbench.registry import data_dir
 from scripts import convert_graph
-from tests.conftest import RAW
+from tests.conftest import raw_folder
 
 FIELDS = {"valid_perf": "valid_perf", "perf": "test_perf", "latency": "latency", "para": "params"}
 
 
 @pytest.fixture(scope="module")
 def raw_graph():
-    folder = RAW / "nas_bench_graph"
-    if not folder.is_dir():
-        pytest.skip(f"raw NAS-Bench-Graph files not found at {folder}")
-    return folder
+    return raw_folder("nas_bench_graph")
 
 
 @pytest.mark.parametrize("dataset", convert_graph.DATASETS)

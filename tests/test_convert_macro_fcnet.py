@@ -12,23 +12,17 @@ import nasbench
 from nasbench.files import sha256_file
 from nasbench.registry import data_dir
 from scripts import convert_fcnet, convert_macro
-from tests.conftest import RAW
+from tests.conftest import raw_folder
 
 
 @pytest.fixture(scope="module")
 def raw_macro():
-    folder = RAW / "nas_bench_macro"
-    if not folder.is_dir():
-        pytest.skip(f"raw NAS-Bench-Macro not found at {folder}")
-    return folder
+    return raw_folder("nas_bench_macro")
 
 
 @pytest.fixture(scope="module")
 def raw_fcnet():
-    folder = RAW / "fcnet"
-    if not folder.is_dir():
-        pytest.skip(f"raw FCNet files not found at {folder}")
-    return folder
+    return raw_folder("fcnet")
 
 
 def test_macro_values_equal_the_raw_json(raw_macro) -> None:
@@ -79,9 +73,7 @@ def test_fcnet_optima(raw_fcnet) -> None:
     [(convert_macro, "nas_bench_macro", "macro.h5"), (convert_fcnet, "fcnet", "fcnet.h5")],
 )
 def test_converters_are_deterministic_and_shipped_files_current(tmp_path, module, raw_name: str, file: str) -> None:
-    raw = RAW / raw_name
-    if not raw.is_dir():
-        pytest.skip(f"raw files not found at {raw}")
+    raw = raw_folder(raw_name)
     module.convert(raw, tmp_path / file)
     assert sha256_file(tmp_path / file) == sha256_file(data_dir() / file)
 

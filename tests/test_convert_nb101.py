@@ -12,15 +12,12 @@ from nasbench.files import sha256_file
 from nasbench.registry import data_dir
 from nasbench.spaces.nb101 import SUBSET_FILE
 from scripts import convert_nb101
-from tests.conftest import RAW
+from tests.conftest import raw_folder
 
 
 @pytest.fixture(scope="module")
 def raw_subset():
-    folder = RAW / "nb101_subset"
-    if not folder.is_dir():
-        pytest.skip(f"raw NAS-Bench-101 subset not found at {folder}")
-    return folder
+    return raw_folder("nb101_subset")
 
 
 def test_values_equal_the_raw_file(raw_subset) -> None:

@@ -19,7 +19,7 @@ from nasbench.runner import Budget, RunSpec, simulate
 from nasbench.spaces.nlp import CELLS_FILE, NLPSpace, canonical_recipe
 from scripts import convert_nlp
 from strategies.base import Strategy
-from tests.conftest import RAW
+from tests.conftest import raw_folder
 
 SPACE = NLPSpace()
 BENCH = nasbench.load("nlp")
@@ -27,9 +27,7 @@ BENCH = nasbench.load("nlp")
 
 @pytest.fixture(scope="module")
 def raw_logs():
-    folder = RAW / "nas_bench_nlp"
-    if not folder.is_dir():
-        pytest.skip(f"raw NAS-Bench-NLP logs not found at {folder}")
+    folder = raw_folder("nas_bench_nlp")
     with zipfile.ZipFile(folder / convert_nlp.RAW_FILE) as archive:
         return [json.loads(archive.read(name)) for name in sorted(archive.namelist())]
 
@@ -73,9 +71,7 @@ def test_optimum_equals_the_logs(raw_logs) -> None:
 
 
 def test_converter_is_deterministic_and_current(tmp_path) -> None:
-    raw = RAW / "nas_bench_nlp"
-    if not raw.is_dir():
-        pytest.skip(f"raw logs not found at {raw}")
+    raw = raw_folder("nas_bench_nlp")
     convert_nlp.convert(raw, tmp_path / "nlp.h5", tmp_path / "cells.json")
     assert sha256_file(tmp_path / "nlp.h5") == sha256_file(data_dir() / "nlp.h5")
     assert sha256_file(tmp_path / "cells.json") == sha256_file(CELLS_FILE)
