@@ -1,7 +1,8 @@
 """Speed of `nasbench report` on 8 strategies x 500 runs x 150 evaluations (600,000 rows).
 
-The results are made once (about 5 minutes on 2 cores) into .benchmarks/report-8x500x150 and
-reused: `nasbench compare` resumes, so a later run only checks they are there. BANANAS runs
+The results are made once (about 5 minutes on 2 cores) into .benchmarks/report-8x500x150-<table SHA>
+and reused: `nasbench compare` resumes, so a later run only checks they are there (a new table
+gets a new folder). BANANAS runs
 with a smaller ensemble there (3 nets, 30 epochs) to keep that one-off cost down; the report
 does not depend on it. Timed only with --benchmark-enable.
 """
@@ -13,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from nasbench.compare import compare
+from nasbench.files import sha256_file
+from nasbench.registry import table_path
 from nasbench.report.writer import write_report
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / ".benchmarks" / "report-8x500x150"
+RESULTS = ROOT / ".benchmarks" / f"report-8x500x150-{sha256_file(table_path('nb201'))[:12]}"
 STRATEGIES = ["rs", "re", "reinforce", "ls", "sh", "hyperband", "bohb", "bananas"]
 
 
