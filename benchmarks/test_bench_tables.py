@@ -10,6 +10,7 @@ import json
 import pytest
 
 import nasbench
+from nasbench.spaces.accel import ARCHS_FILE
 from nasbench.spaces.nb101 import SUBSET_FILE
 from nasbench.spaces.nlp import CELLS_FILE
 
@@ -24,6 +25,7 @@ CASES = [
     ("graph", "cora", "0,1,1,2:gcn,gin,cheb,fc"),
     ("nlp", "wikitext-2", json.loads(CELLS_FILE.read_text())[17]),
     ("nb101", "cifar10", SUBSET_FILE.read_text().splitlines()[17].split("\t")[0]),
+    ("accel", "imagenet", ARCHS_FILE.read_text().splitlines()[17]),
 ]
 
 

@@ -61,8 +61,16 @@ class Benchmark(Protocol):
     """Anything that scores architectures: a table, a surrogate, live training."""
 
     space: SearchSpace[Any]
-    info: BenchmarkInfo
-    data_sha256: str
+
+    @property
+    def info(self) -> BenchmarkInfo:
+        """The public description a strategy may see."""
+        ...
+
+    @property
+    def data_sha256(self) -> str:
+        """SHA-256 of the file the answers come from (table or surrogate)."""
+        ...
 
     def query(
         self, arch: Any, fidelity: int | None = None, seed: int | None = None, metrics: Sequence[str] | None = None
@@ -70,6 +78,20 @@ class Benchmark(Protocol):
         """One record: metric name -> value, including the cost of reaching `fidelity`."""
         ...
 
-    def query_many(self, archs: Sequence[Any], fidelity: int | None = None, seed: int | None = None) -> pd.DataFrame:
+    def query_many(
+        self,
+        archs: Sequence[Any],
+        fidelity: int | None = None,
+        seed: int | None = None,
+        metrics: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
         """The records of many architectures as a DataFrame, one row each, vectorized."""
+        ...
+
+    def fidelity_index(self, fidelity: int | None) -> int:
+        """Position of `fidelity` among `info.fidelities` (None: the largest); an error lists them."""
+        ...
+
+    def seeds_run(self, arch: Any, fidelity: int | None = None) -> tuple[int, ...]:
+        """The seeds a run of `arch` at `fidelity` may draw (empty: one value, no seeds)."""
         ...

@@ -18,7 +18,9 @@ from typing import Any
 
 from nasbench import __version__
 from nasbench.errors import NasbenchError
+from nasbench.live.commands import LIVE_COMMANDS, add_live_commands
 from nasbench.registry import list_benchmarks, load
+from nasbench.surrogate_commands import add_surrogate_commands, run_surrogate
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,12 +35,15 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("bench", help="benchmark name, e.g. nb201")
     query.add_argument("arch", help="the architecture's standard string, or its index")
     query.add_argument("--dataset", help="dataset (default: the benchmark's first)")
+    query.add_argument("--estimator", default="table", help="table (default) or surrogate")
     query.add_argument("--fidelity", type=int, help="fidelity, e.g. epochs (default: the largest)")
     query.add_argument("--seed", type=int, help="one training seed (default: the mean over seeds)")
     query.add_argument("--metric", action="append", dest="metrics", help="only this metric (repeatable)")
     query.add_argument("--all", action="store_true", help="include per-device hardware metrics")
     query.add_argument("--json", action="store_true", help="print JSON")
     _add_compare(commands)
+    add_surrogate_commands(commands)
+    add_live_commands(commands)
     report = commands.add_parser("report", help="figures and tables from results folders")
     report.add_argument("folders", nargs="+", help="results folders of `nasbench compare`")
     report.add_argument("--out", required=True, help="report folder")
@@ -55,7 +60,14 @@ def _add_compare(commands: Any) -> None:
     compare = commands.add_parser("compare", help="compare search strategies on a benchmark (resumable)")
     compare.add_argument("--bench", required=True, help="benchmark name, e.g. nb201")
     compare.add_argument("--dataset", help="dataset (default: the benchmark's first)")
+    compare.add_argument("--estimator", default="table", help="table (default) or surrogate")
     compare.add_argument("--strategies", required=True, help="comma-separated, e.g. rs,re,reinforce,ls")
+    compare.add_argument(
+        "--objectives", help="two or three metrics to trade off, e.g. valid_acc,latency:pixel3 (mo-rs, nsga2, ...)"
+    )
+    compare.add_argument(
+        "--constraint", action="append", default=[], help="e.g. 'latency:raspi4<=10' (repeatable; <=, >=, <, >)"
+    )
     compare.add_argument("--runs", type=int, default=100, help="runs per strategy (default 100)")
     compare.add_argument("--budget", required=True, help="per run: simulated seconds ('12000s') or '150evals'")
     compare.add_argument("--workers", type=int, default=1, help="simulated parallel workers (default 1)")
@@ -116,6 +128,9 @@ def run_compare(args: argparse.Namespace) -> str:
         overhead_seconds=args.overhead_seconds,
         hyperparameters=_hyperparameters(args.set),
         quiet=args.quiet,
+        estimator=args.estimator,
+        objectives=args.objectives,
+        constraints=args.constraint,
     )
     if args.report:
         return f"results in {folder.path}\n{_report([str(folder.path)], str(folder.path / 'report'), 'median')}"
@@ -137,9 +152,16 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _index(bench: Any, arch: Any) -> int | None:
+    """The architecture's index in its space, else its table row, else None (a surrogate of a huge space)."""
+    if hasattr(bench.space, "index"):
+        return int(bench.space.index(arch))
+    return int(bench.row(arch)) if hasattr(bench, "row") else None
+
+
 def run_query(args: argparse.Namespace) -> str:
     """Look up one architecture; return the text to print."""
-    bench = load(args.bench, dataset=args.dataset)
+    bench = load(args.bench, dataset=args.dataset, estimator=args.estimator)
     arch = bench.space.parse(args.arch)
     metrics = args.metrics
     if metrics is None and args.all:
@@ -152,7 +174,7 @@ def run_query(args: argparse.Namespace) -> str:
         "benchmark": info.name,
         "dataset": info.dataset,
         "arch": bench.space.to_str(arch),
-        "index": bench.space.index(arch) if hasattr(bench.space, "index") else bench.row(arch),
+        "index": _index(bench, arch),
         "fidelity": fidelity,
         "fidelity_unit": info.fidelity_unit,
         "seed": args.seed,
@@ -160,10 +182,13 @@ def run_query(args: argparse.Namespace) -> str:
     if args.json:
         return json.dumps({**header, "metrics": {k: _finite(v) for k, v in record.items()}}, indent=2)
     seed = f"seed {args.seed}" if args.seed is not None else ("mean over seeds" if info.seeds else "as published")
+    if args.estimator == "surrogate":
+        seed = f"surrogate: {'a draw for ' + seed if args.seed is not None else 'ensemble mean'}"
     describe = getattr(bench.space, "describe", None)
     config = [", ".join(f"{k}={v}" for k, v in describe(arch).items())] if describe else []
+    index = "" if header["index"] is None else f"   index {header['index']}"
     lines = [
-        f"{info.name} / {info.dataset}   index {header['index']}   {fidelity} {info.fidelity_unit}   {seed}",
+        f"{info.name} / {info.dataset}{index}   {fidelity} {info.fidelity_unit}   {seed}",
         f"{header['arch']}",
         *config,
         "",
@@ -194,14 +219,15 @@ def _describe(bench: dict[str, Any]) -> str:
             f"seeds {', '.join(map(str, ds['seeds']))}; observe {ds['observe']}, score {ds['score']}"
             + (f" (else {ds['score_fallback']})" if ds.get("score_fallback") else "")
         )
-        hardware = []
+        hardware: dict[tuple[str, str, str], list[str]] = {}
         for metric, info in ds["metrics"].items():
             if info["kind"] == "hardware":
-                hardware.append(metric.partition(":")[2] or metric)
+                kind, _, device = metric.partition(":")
+                hardware.setdefault((kind, info["unit"], info["direction"]), []).append(device or metric)
                 continue
             lines.append(f"    {metric:<16}{info['unit']:<7}{info['direction']:<10}{info['description']}")
-        if hardware:
-            lines.append(f"    latency:<device> (ms, minimize) on {len(hardware)} settings: {', '.join(hardware)}")
+        for (kind, unit, direction), devices in hardware.items():
+            lines.append(f"    {kind}:<device> ({unit}, {direction}) on {len(devices)} settings: {', '.join(devices)}")
     lines.append(f"  architectures: {bench.get('size', '?')}")
     return "\n".join(lines)
 
@@ -211,7 +237,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(format="nasbench: note: %(message)s", level=logging.WARNING)
     try:
-        commands = {"list": run_list, "query": run_query, "compare": run_compare, "report": run_report}
+        commands = {
+            "list": run_list,
+            "query": run_query,
+            "compare": run_compare,
+            "report": run_report,
+            "surrogate": run_surrogate,
+            **LIVE_COMMANDS,
+        }
         output = commands[args.command](args)
         print(output)
     except NasbenchError as err:

@@ -14,23 +14,23 @@ from functools import cache
 
 import pandas as pd
 
+from nasbench.benchmark import Benchmark
 from nasbench.errors import NasbenchError
 from nasbench.registry import load
 from nasbench.runner import RunSpec, simulate
-from nasbench.table_benchmark import TableBenchmark
 
 BACKENDS = ("local", "dask", "ray")
 
 
 @cache
-def _benchmark(name: str, dataset: str) -> TableBenchmark:
+def _benchmark(name: str, dataset: str, estimator: str) -> Benchmark:
     """One loaded benchmark per process."""
-    return load(name, dataset=dataset)
+    return load(name, dataset=dataset, estimator=estimator)
 
 
 def run_spec(spec: RunSpec) -> tuple[RunSpec, pd.DataFrame]:
     """Run one spec in whatever process this is."""
-    return spec, simulate(spec, _benchmark(spec.bench, spec.dataset))
+    return spec, simulate(spec, _benchmark(spec.bench, spec.dataset, spec.estimator))
 
 
 def execute(

@@ -10,12 +10,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+from nasbench.benchmark import Benchmark
 from nasbench.errors import TableFileError, UnknownName
 from nasbench.spaces import get_space
+from nasbench.spaces.base import EnumerableSpace
+from nasbench.spaces.tabulated import TabulatedSpace
 from nasbench.table_benchmark import TableBenchmark
 from nasbench.tables import read_header, read_table
 
-ESTIMATORS = ("table",)
+ESTIMATORS = ("table", "surrogate")
 
 
 def data_dir() -> Path:
@@ -40,18 +43,48 @@ def table_path(name: str) -> Path:
     return path
 
 
-def load(name: str, dataset: str | None = None, estimator: str = "table") -> TableBenchmark:
-    """Open benchmark `name` on `dataset` (default: the table's first dataset)."""
+def surrogate_path(name: str, dataset: str) -> Path:
+    """The shipped surrogate of `name` on `dataset`; an error lists the shipped ones."""
+    path = data_dir() / "surrogates" / f"{name}-{dataset}.json"
+    if not path.exists():
+        shipped = sorted(p.stem for p in (data_dir() / "surrogates").glob("*.json"))
+        raise UnknownName(
+            f"no surrogate for {name}/{dataset} (expected {path}); shipped: {', '.join(shipped) or 'none'}; "
+            "fit one with `nasbench surrogate fit`"
+        )
+    return path
+
+
+def load(name: str, dataset: str | None = None, estimator: str = "table") -> Benchmark:
+    """Open benchmark `name` on `dataset` (default: the table's first dataset) as a table or its surrogate."""
     if estimator not in ESTIMATORS:
         raise UnknownName(f"unknown estimator {estimator!r}; available: {', '.join(ESTIMATORS)}")
+    if estimator == "surrogate":
+        from nasbench.surrogate_benchmark import SurrogateBenchmark  # xgboost: only when asked for
+
+        return SurrogateBenchmark.open(surrogate_path(name, dataset or default_dataset(name)))
+    return load_table(name, dataset)
+
+
+def default_dataset(name: str) -> str:
+    """The first dataset of benchmark `name`'s table."""
     path = table_path(name)
+    _, datasets = read_header(path)
+    dataset = next(iter(datasets), None)
     if dataset is None:
-        _, datasets = read_header(path)
-        dataset = next(iter(datasets), None)
-        if dataset is None:
-            raise TableFileError(f"table file {path} holds no dataset")
-    table = read_table(path, dataset)
-    return TableBenchmark(table, get_space(table.meta["space"], **table.dataset.get("space_options", {})))
+        raise TableFileError(f"table file {path} holds no dataset")
+    return dataset
+
+
+def load_table(name: str, dataset: str | None = None) -> TableBenchmark:
+    """The table of benchmark `name` on `dataset` (default: its first)."""
+    table = read_table(table_path(name), dataset or default_dataset(name))
+    options = table.dataset.get("space_options", {})
+    space = get_space(table.meta["space"], **options)
+    partial = table.meta.get("row_order") == "listed" and "tabulated" not in options
+    if partial and isinstance(space, EnumerableSpace) and space.size > table.n_archs:
+        space = TabulatedSpace(space, table.archs())  # a table of part of the space: search stays in it
+    return TableBenchmark(table, space)
 
 
 def list_benchmarks() -> list[dict[str, Any]]:

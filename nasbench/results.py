@@ -27,7 +27,24 @@ from nasbench.files import atomic_path
 
 FORMAT = "nasbench-results"
 FORMAT_VERSION = 1
-SHARED_KEYS = ("benchmark", "dataset", "budget", "workers", "root_seed", "fidelity", "overhead_seconds", "data_sha256")
+SHARED_KEYS = (
+    "benchmark",
+    "dataset",
+    "estimator",
+    "budget",
+    "workers",
+    "root_seed",
+    "fidelity",
+    "overhead_seconds",
+    "data_sha256",
+    "objectives",
+    "constraints",
+)
+DEFAULTS = {
+    "estimator": "table",
+    "objectives": "",
+    "constraints": "",
+}  # settings added after format 1 shipped: their value in older folders
 
 
 class ResultsError(NasbenchError):
@@ -122,10 +139,10 @@ class ResultsFolder:
 
 def _check_same(path: Path, old: dict[str, Any], new: dict[str, Any]) -> None:
     for key in SHARED_KEYS:
-        if old.get(key) != new.get(key):
+        before, now = old.get(key, DEFAULTS.get(key)), new.get(key, DEFAULTS.get(key))
+        if before != now:
             raise ResultsError(
-                f"{path} holds another comparison ({key} is {old.get(key)!r} there, {new.get(key)!r} now); "
-                "use another --out folder"
+                f"{path} holds another comparison ({key} is {before!r} there, {now!r} now); use another --out folder"
             )
     for name, hyperparameters in new["strategies"].items():
         if name in old["strategies"] and old["strategies"][name] != hyperparameters:

@@ -9,6 +9,10 @@ from strategies.bohb import BOHB
 from strategies.gp_bo import GaussianProcessBO
 from strategies.hyperband import Hyperband
 from strategies.local_search import LocalSearch
+from strategies.mo_random_search import MORandomSearch
+from strategies.mo_regularized_evolution import MORegularizedEvolution
+from strategies.nsga2 import NSGA2
+from strategies.parego import ParEGO
 from strategies.random_search import RandomSearch
 from strategies.regularized_evolution import RegularizedEvolution
 from strategies.reinforce import Reinforce
@@ -26,6 +30,10 @@ STRATEGIES: dict[str, type[Strategy]] = {
         SuccessiveHalving,
         Hyperband,
         BOHB,
+        MORandomSearch,
+        NSGA2,
+        MORegularizedEvolution,
+        ParEGO,
     )
 }
 

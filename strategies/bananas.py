@@ -7,6 +7,12 @@ architectures; an ensemble of 5 feed-forward networks (width 20, Adam, learning 
 architectures; independent Thompson sampling (or UCB); the top 10 are evaluated per
 round. The space's own encoding is used (the paper's path encoding is NAS-Bench-101/201
 specific).
+
+Under constraints (constrained BO in the manner of Gardner et al., ICML 2014), a second
+ensemble predicts each constrained metric's margin (how far inside its bound); a
+candidate counts only if its sampled (or, for UCB, mean) margins are all non-negative,
+feasible candidates rank by the acquisition and the rest after them by predicted
+violation. Parents of the candidates are the best feasible architectures first.
 """
 
 from __future__ import annotations
@@ -48,6 +54,7 @@ class Bananas(Strategy):
         if self.hp["acquisition"] not in ("its", "ucb"):
             raise NasbenchError(f"acquisition must be 'its' or 'ucb', got {self.hp['acquisition']!r}")
         self.observed: dict[Hashable, float] = {}
+        self.margins: dict[Hashable, list[float]] = {}
         self.pending: list[Hashable] = []
         self.queue: list[Hashable] = []
         self.asked = 0
@@ -67,12 +74,14 @@ class Bananas(Strategy):
     def tell(self, arch: Hashable, fidelity: int | None, record: dict[str, float]) -> None:
         self.pending.remove(arch)
         self.observed[arch] = max(self.utility(record), self.observed.get(arch, -math.inf))
+        if self.problem.constraints:
+            self.margins[arch] = [_margin(c.op, c.bound, record[c.metric]) for c in self.problem.constraints]
 
     def _propose(self, observed: dict[Hashable, float]) -> list[Hashable]:
         pool = candidate_pool(
             self.space,
             self.rng,
-            top(observed, self.hp["parents"]),
+            top(self._parent_scores(observed), self.hp["parents"]),
             self.hp["candidates"],
             0,
             exclude=[*self.observed, *self.pending],
@@ -82,14 +91,38 @@ class Bananas(Strategy):
         means, stds = self._predict(observed, pool)
         its = self.hp["acquisition"] == "its"
         scores = self.rng.normal(means, stds) if its else means + stds
-        order = np.argsort(-scores, kind="stable")[: self.hp["batch_size"]]
+        if self.problem.constraints:
+            order = self._feasible_first(pool, scores, its)[: self.hp["batch_size"]]
+        else:
+            order = np.argsort(-scores, kind="stable")[: self.hp["batch_size"]]
         return [pool[int(i)] for i in order]
 
-    def _predict(self, observed: dict[Hashable, float], pool: list[Hashable]) -> tuple[np.ndarray, np.ndarray]:
+    def _parent_scores(self, observed: dict[Hashable, float]) -> dict[Hashable, float]:
+        """Utilities for choosing parents: infeasible architectures after every feasible one."""
+        if not self.problem.constraints:
+            return observed
+        return {a: u if min(self.margins[a]) >= 0 else -math.inf for a, u in observed.items()}
+
+    def _feasible_first(self, pool: list[Hashable], scores: np.ndarray, its: bool) -> np.ndarray:
+        """Candidate order: predicted feasible by acquisition, then the rest by predicted violation."""
+        known = {a: m for a, m in self.margins.items() if all(math.isfinite(v) for v in m)}
+        if len(known) < 2:
+            return np.argsort(-scores, kind="stable")
+        means, stds = self._predict(known, pool)
+        margins = self.rng.normal(means, stds) if its else means
+        margins = margins.reshape(len(pool), -1)
+        feasible = (margins >= 0).all(axis=1)
+        value = np.where(feasible, scores, np.minimum(margins, 0).sum(axis=1))
+        return np.lexsort((-value, ~feasible))
+
+    def _predict(self, observed: dict[Hashable, Any], pool: list[Hashable]) -> tuple[np.ndarray, np.ndarray]:
+        """Ensemble mean and std at `pool` of the observed values (one or several per architecture)."""
         archs = list(observed)
         x = self.space.encode_many(archs)
         y = np.array([observed[a] for a in archs])
-        center, scale = y.mean(), y.std() or 1.0
+        if y.ndim == 2 and y.shape[1] == 1:  # one constraint: a plain target
+            y = y[:, 0]
+        center, scale = y.mean(axis=0), np.where(y.std(axis=0) > 0, y.std(axis=0), 1.0)
         candidates = self.space.encode_many(pool)
         predictions = []
         for _ in range(self.hp["ensemble_size"]):
@@ -105,3 +138,8 @@ class Bananas(Strategy):
             predictions.append(model.predict(candidates))
         stacked = np.array(predictions) * scale + center
         return stacked.mean(axis=0), stacked.std(axis=0)
+
+
+def _margin(op: str, bound: float, value: float) -> float:
+    """How far `value` lies inside the bound (negative outside; NaN for a failed evaluation)."""
+    return bound - value if op in ("<=", "<") else value - bound

@@ -2,9 +2,10 @@
 
 Owns the `Strategy` base class only. A strategy sees the search space, the
 benchmark's public `BenchmarkInfo` (never the table), its hyperparameters and a
-`numpy.random.Generator`; it proposes `(arch, fidelity)` pairs and is told the
-observed metric of each finished evaluation. It never reads a clock or a file:
-the runner owns simulated time and budgets.
+`numpy.random.Generator`, and the `Problem` (objectives and constraints, none by
+default); it proposes `(arch, fidelity)` pairs and is told the observed metric of each
+finished evaluation (every objective and constrained metric when the problem has
+them). It never reads a clock or a file: the runner owns simulated time and budgets.
 
 With several asynchronous workers, `ask` is called again before earlier
 proposals are told, so every strategy must always propose something.
@@ -21,6 +22,7 @@ import numpy as np
 
 from nasbench.benchmark import BenchmarkInfo
 from nasbench.errors import NasbenchError
+from nasbench.objectives import Problem
 from nasbench.spaces.base import SearchSpace
 
 
@@ -31,9 +33,15 @@ class Strategy(ABC):
     paper: ClassVar[str]
     defaults: ClassVar[dict[str, Any]] = {}
     multi_fidelity: ClassVar[bool] = False
+    multi_objective: ClassVar[bool] = False
 
     def __init__(
-        self, space: SearchSpace[Any], info: BenchmarkInfo, rng: np.random.Generator, **hyperparameters: Any
+        self,
+        space: SearchSpace[Any],
+        info: BenchmarkInfo,
+        rng: np.random.Generator,
+        problem: Problem | None = None,
+        **hyperparameters: Any,
     ) -> None:
         unknown = sorted(set(hyperparameters) - set(self.defaults))
         if unknown:
@@ -41,6 +49,8 @@ class Strategy(ABC):
             raise NasbenchError(f"unknown hyperparameter {unknown[0]!r} for {self.name}; allowed: {allowed}")
         for key, value in hyperparameters.items():
             _check_type(self.name, key, value, self.defaults[key])
+        self.problem = problem if problem is not None else Problem()
+        _check_problem(self.name, self.multi_objective, self.problem)
         self.space = space
         self.info = info
         self.rng = rng
@@ -60,9 +70,26 @@ class Strategy(ABC):
         value = record[self.info.observe]
         return -math.inf if math.isnan(value) else self.sign * value
 
+    def violation(self, record: dict[str, float]) -> float:
+        """How far the record is from meeting the problem's constraints (0: feasible, or none)."""
+        return self.problem.violation(record)
+
     def hyperparameters(self) -> dict[str, Any]:
         """Every hyperparameter in effect, defaults included."""
         return dict(self.hp)
+
+
+def _check_problem(strategy: str, multi_objective: bool, problem: Problem) -> None:
+    """A multi-objective strategy needs two or more objectives; a single-objective one at most one."""
+    if multi_objective and not problem.multi_objective:
+        raise NasbenchError(
+            f"expected --objectives with two or three metrics for {strategy}, got {problem.objectives_text() or 'none'}"
+        )
+    if not multi_objective and problem.multi_objective:
+        raise NasbenchError(
+            f"expected a multi-objective strategy for --objectives {problem.objectives_text()}, got {strategy} "
+            "(single-objective); use mo-rs, nsga2, mo-re or parego"
+        )
 
 
 def _check_type(strategy: str, key: str, value: Any, default: Any) -> None:

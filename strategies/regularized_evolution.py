@@ -3,6 +3,10 @@
 Real, Aggarwal, Huang & Le, "Regularized Evolution for Image Classifier Architecture
 Search", AAAI 2019. Defaults are the setting benchmarked in NAS-Bench-201 (Dong & Yang,
 ICLR 2020): population 10, tournament sample 3.
+
+Under constraints the tournament prefers a feasible member, then the least total
+violation, then the best observation (Deb's feasibility rules, Deb 2000): an infeasible
+child stays in the population until it ages out, but rarely becomes a parent.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ class RegularizedEvolution(Strategy):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.population: deque[tuple[Hashable, float]] = deque()
+        self.population: deque[tuple[Hashable, float, float]] = deque()
         self.asked = 0
 
     def ask(self) -> tuple[Hashable, int | None]:
@@ -32,10 +36,10 @@ class RegularizedEvolution(Strategy):
             return self.space.sample(self.rng), None
         size = min(self.hp["sample_size"], len(self.population))
         picks = self.rng.choice(len(self.population), size=size, replace=False)
-        parent = max((self.population[int(i)] for i in picks), key=lambda member: member[1])[0]
+        parent = max((self.population[int(i)] for i in picks), key=lambda member: (-member[2], member[1]))[0]
         return self.space.mutate(parent, self.rng), None
 
     def tell(self, arch: Hashable, fidelity: int | None, record: dict[str, float]) -> None:
-        self.population.append((arch, self.utility(record)))
+        self.population.append((arch, self.utility(record), self.violation(record)))
         if len(self.population) > self.hp["population_size"]:
             self.population.popleft()

@@ -64,6 +64,9 @@ def test_query_all_and_metric() -> None:
     assert list(one["metrics"]) == ["latency:pixel3"]
 
 
+COMPARE = ["compare", "--bench", "nb201", "--runs", "1", "--budget", "5evals", "--out", "/nonexistent/never-written"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -72,11 +75,15 @@ def test_query_all_and_metric() -> None:
         (["query", "nb201", "|none~0|+|none~0|none~1|"], "expected 3 nodes"),
         (["query", "nb201", "|none~0|,|none~0|none~1|,|none~0|none~1|none~2|"], "expected 3 nodes"),
         (["query", "nb201", "15625"], "expected an index in 0..15624"),
-        (["query", "nb999", "1"], "unknown benchmark 'nb999'; available: fcnet, graph, macro, nb101, nb201, nlp"),
+        (["query", "nb999", "1"], "unknown benchmark 'nb999'; available: accel, fcnet, graph, macro, nb101, nb201"),
         (["query", "nb201", "1", "--dataset", "cifar10"], "unknown dataset 'cifar10'"),
         (["query", "nb201", "1", "--fidelity", "50"], "fidelity 50 not in nb201/cifar10-valid"),
         (["query", "nb201", "1", "--seed", "7"], "seed 7 not in"),
         (["query", "nb201", "1", "--metric", "test_acc"], "has values at fidelity 12, not at 200"),
+        ([*COMPARE, "--strategies", "nsga2", "--objectives", "valid_acc,latency:pixle3"], "available: valid_acc"),
+        ([*COMPARE, "--strategies", "rs", "--constraint", "latency:raspi4<=0.001"], "no architecture of nb201"),
+        ([*COMPARE, "--strategies", "rs", "--constraint", "latency:raspi4 =< 10"], "expected a constraint like"),
+        ([*COMPARE, "--strategies", "rs", "--objectives", "valid_acc,pixel3"], "expected a multi-objective strategy"),
     ],
 )
 def test_user_errors_are_one_line_without_traceback(args: list[str], message: str) -> None:

@@ -6,11 +6,13 @@ import filecmp
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from nasbench.compare import compare
+from nasbench.compare import checked_problem, compare
 from nasbench.errors import NasbenchError
 
 SMALL = {
@@ -188,3 +190,57 @@ def test_identical_folders_compare_equal_with_filecmp(tmp_path) -> None:
         assert cli_compare(tmp_path / name).returncode == 0
     comparison = filecmp.dircmp(tmp_path / "a" / "runs" / "re", tmp_path / "b" / "runs" / "re")
     assert comparison.left_only == comparison.right_only == comparison.diff_files == []
+
+
+MO = {
+    "bench": "nb201",
+    "dataset": "cifar10-valid",
+    "strategies": ["mo-rs", "nsga2", "mo-re"],
+    "runs": 2,
+    "budget": "30evals",
+    "workers": 2,
+    "quiet": True,
+    "objectives": "valid_acc,latency:pixel3",
+    "constraints": ["params<=1"],
+}
+
+
+def test_multi_objective_comparison_is_byte_identical_across_processes(tmp_path) -> None:
+    compare(out=str(tmp_path / "one"), jobs=1, **MO)
+    compare(out=str(tmp_path / "two"), jobs=2, **MO)
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    settings = (tmp_path / "one" / "comparison.json").read_text()
+    assert '"objectives": "valid_acc,latency:pixel3"' in settings and '"constraints": "params<=1"' in settings
+
+
+def test_other_objectives_in_the_same_folder_are_refused(tmp_path) -> None:
+    compare(out=str(tmp_path), jobs=1, **{**MO, "strategies": ["mo-rs"], "runs": 1})
+    with pytest.raises(NasbenchError, match="objectives is 'valid_acc,latency:pixel3' there, 'valid_acc,params' now"):
+        compare(out=str(tmp_path), jobs=1, **{**MO, "strategies": ["mo-rs"], "objectives": "valid_acc,params"})
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"objectives": "valid_acc,latency:pixle3"}, "got 'latency:pixle3'; available: valid_acc"),
+        ({"constraints": ["latency:raspi4<=0.001"]}, "no architecture of nb201/cifar10-valid satisfies them"),
+        ({"constraints": ["latency:raspi4=10"]}, "expected a constraint like 'latency:raspi4<=10'"),
+        ({"strategies": ["rs"]}, "expected a multi-objective strategy for --objectives"),
+        ({"objectives": None}, "expected --objectives with two or three metrics for mo-rs"),
+        ({"constraints": ["test_acc>=50"]}, "held-out score"),
+    ],
+)
+def test_bad_objectives_and_constraints_write_nothing(tmp_path, change: dict, message: str) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(NasbenchError, match=message):
+        compare(out=str(out), jobs=1, **{**MO, **change})
+    assert not out.exists()
+
+
+def test_a_metric_without_values_at_the_search_fidelity_is_refused(c10) -> None:
+    # NAS-Bench-201's test accuracy exists at 12 epochs only; described here as observable to reach the check
+    view = SimpleNamespace(info=replace(c10.info, score="valid_acc"))
+    with pytest.raises(
+        NasbenchError, match=r"expected a metric with values at fidelity 200, got 'test_acc' \(values at 12\)"
+    ):
+        checked_problem(view, None, ["test_acc>=1"], None)

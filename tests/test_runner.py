@@ -118,3 +118,44 @@ def test_run_record_carries_settings(c10) -> None:
     }
     assert set(frame["data_sha256"]) == {c10.data_sha256}
     assert {"benchmark", "dataset", "budget", "workers", "root_seed", "code_version"} <= set(frame.columns)
+
+
+def test_constrained_runs_record_infeasible_evaluations_and_keep_the_best_feasible_incumbent(c10) -> None:
+    frame = run(c10, name="rs", budget="60evals", constraints="latency:raspi4<=10")
+    raspi = c10.query_many(list(frame["arch"]), metrics=["latency:raspi4"])["latency:raspi4"].to_numpy()
+    np.testing.assert_allclose(frame["constraint_0"], raspi)
+    assert frame["feasible"].tolist() == (raspi <= 10).tolist()
+    assert 0 < frame["feasible"].sum() < len(frame)  # infeasible ones are recorded, not dropped
+    for k in range(len(frame)):
+        feasible = frame.iloc[: k + 1]
+        feasible = feasible[feasible["feasible"]]
+        if feasible.empty:
+            assert frame["incumbent"].iloc[k] == "" and np.isnan(frame["incumbent_score"].iloc[k])
+        else:
+            assert frame["incumbent_observed"].iloc[k] == feasible["observed"].max()
+    assert set(frame["constraints"]) == {"latency:raspi4<=10"}
+
+
+def test_multi_objective_runs_record_objectives_and_front_progress(c10) -> None:
+    frame = run(c10, name="mo-rs", budget="50evals", objectives="valid_acc,latency:pixel3")
+    archs = list(frame["arch"])
+    means = c10.query_many(archs, metrics=["valid_acc", "latency:pixel3"])
+    np.testing.assert_allclose(frame["objective_0_scored"], means["valid_acc"])
+    np.testing.assert_allclose(frame["objective_1"], means["latency:pixel3"])  # latency has no seed noise
+    seeds = frame["query_seed"].to_numpy()
+    assert (frame["objective_0"] == frame["observed"]).all() and (seeds >= 0).all()
+    assert frame["hypervolume"].is_monotonic_increasing and frame["hv_regret"].is_monotonic_decreasing
+    assert frame["attainment"].is_monotonic_increasing and (frame["hv_regret"] > 0).all()
+    total = frame["hypervolume"] + frame["hv_regret"]  # the true front's hypervolume, every row
+    np.testing.assert_allclose(total, total.iloc[0])
+    assert set(frame["objectives"]) == {"valid_acc,latency:pixel3"} and frame["feasible"].all()
+
+
+def test_multi_objective_strategies_see_the_objectives_only(c10, monkeypatch) -> None:
+    class MORecorder(Recorder):
+        multi_objective = True
+
+    monkeypatch.setitem(strategies.STRATEGIES, "recorder", MORecorder)
+    MORecorder.seen = []
+    run(c10, name="recorder", budget="5evals", objectives="params,latency:pixel3", constraints="latency:raspi4<=10")
+    assert all(set(r) == {"params", "latency:pixel3", "latency:raspi4"} for r in MORecorder.seen)

@@ -13,11 +13,17 @@ from nasbench.errors import NasbenchError, UnknownName
 from nasbench.runner import Budget, RunSpec, simulate
 from strategies import STRATEGIES, get_strategy
 
-BUDGET = {"bananas": "25evals", "gp-bo": "25evals"}  # model-based ones are slow per proposal
+BUDGET = {"bananas": "25evals", "gp-bo": "25evals", "parego": "25evals"}  # model-based ones are slow per proposal
+OBJECTIVES = "valid_acc,latency:pixel3"  # for the multi-objective strategies
+
+
+def objectives(name: str) -> str:
+    return OBJECTIVES if get_strategy(name).multi_objective else ""
 
 
 def spec(name: str, run: int = 0, seed: int = 0, workers: int = 1) -> RunSpec:
-    return RunSpec("nb201", "cifar10-valid", name, run, Budget.parse(BUDGET.get(name, "60evals")), seed, workers)
+    budget = Budget.parse(BUDGET.get(name, "60evals"))
+    return RunSpec("nb201", "cifar10-valid", name, run, budget, seed, workers, objectives=objectives(name))
 
 
 @pytest.mark.parametrize("name", list(STRATEGIES))
@@ -31,8 +37,9 @@ def test_same_seed_same_trajectory_other_seed_other(c10, name: str) -> None:
 FRESH = """
 import sys, hashlib, nasbench
 from nasbench.runner import Budget, RunSpec, simulate
-name, budget = sys.argv[1], sys.argv[2]
-frame = simulate(RunSpec("nb201", "cifar10-valid", name, 0, Budget.parse(budget)), nasbench.load("nb201"))
+name, budget, objectives = sys.argv[1], sys.argv[2], sys.argv[3]
+spec = RunSpec("nb201", "cifar10-valid", name, 0, Budget.parse(budget), objectives=objectives)
+frame = simulate(spec, nasbench.load("nb201"))
 print(hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest())
 """
 
@@ -43,7 +50,9 @@ def test_same_trajectory_in_a_fresh_process(c10, name: str) -> None:
 
     budget = BUDGET.get(name, "60evals")
     here = hashlib.sha256(simulate(spec(name), c10).to_csv(index=False).encode()).hexdigest()
-    there = subprocess.run([sys.executable, "-c", FRESH, name, budget], capture_output=True, text=True, check=True)
+    there = subprocess.run(
+        [sys.executable, "-c", FRESH, name, budget, objectives(name)], capture_output=True, text=True, check=True
+    )
     assert there.stdout.strip() == here
 
 

@@ -48,11 +48,11 @@ def test_regularized_evolution_ages_and_mutates(c10) -> None:
     for step in range(20):
         arch, _ = re.ask()
         if step >= 5:
-            parents = {member for member, _ in re.population}
+            parents = {member for member, *_ in re.population}
             assert any(arch in c10.space.neighbors(p) for p in parents)
         re.tell(arch, None, {"valid_acc": float(step)})
     assert len(re.population) == 5
-    assert [u for _, u in re.population] == [15.0, 16.0, 17.0, 18.0, 19.0]
+    assert [u for _, u, _ in re.population] == [15.0, 16.0, 17.0, 18.0, 19.0]
 
 
 def test_reinforce_learns_the_rewarded_choices(c10) -> None:

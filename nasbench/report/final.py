@@ -51,7 +51,7 @@ def final_table(
     return pd.concat(parts, ignore_index=True)
 
 
-def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minus: str) -> pd.DataFrame:
+def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minus: str, digits: int) -> pd.DataFrame:
     columns = list(dict.fromkeys(zip(table["dataset"], table["checkpoint"], strict=True)))
     strategies = ordered(table["strategy"])
     cells = pd.DataFrame(
@@ -66,26 +66,26 @@ def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minu
             if strategy not in part.index:
                 continue
             row = part.loc[strategy]
-            mean = f"{row['mean']:.2f}"
+            mean = f"{row['mean']:.{digits}f}"
             if row["mean"] == best:
                 mean = f"{bold[0]}{mean}{bold[1]}"
-            spread = "" if np.isnan(row["std"]) else f" {plus_minus} {row['std']:.2f} ({row['sem']:.2f})"
+            spread = "" if np.isnan(row["std"]) else f" {plus_minus} {row['std']:.{digits}f} ({row['sem']:.{digits}f})"
             cells.loc[LABELS.get(strategy, strategy), column] = mean + spread
     return cells
 
 
-def to_markdown(table: pd.DataFrame, maximize: bool = True) -> str:
+def to_markdown(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> str:
     """Markdown: mean ± std (standard error) per cell, the best mean per column in bold."""
-    cells = _cells(table, maximize, ("**", "**"), "±")
+    cells = _cells(table, maximize, ("**", "**"), "±", digits)
     header = "| strategy | " + " | ".join(cells.columns) + " |"
     lines = [header, "| --- |" + " --- |" * len(cells.columns)]
     lines += [f"| {name} | " + " | ".join(row) + " |" for name, row in cells.iterrows()]
     return "\n".join(lines) + "\n"
 
 
-def to_latex(table: pd.DataFrame, maximize: bool = True) -> str:
+def to_latex(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> str:
     """LaTeX (booktabs): mean $\\pm$ std (standard error), the best mean per column in bold."""
-    cells = _cells(table, maximize, ("\\textbf{", "}"), "$\\pm$")
+    cells = _cells(table, maximize, ("\\textbf{", "}"), "$\\pm$", digits)
     lines = [
         "\\begin{tabular}{l" + "c" * len(cells.columns) + "}",
         "\\toprule",

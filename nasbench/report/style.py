@@ -22,7 +22,21 @@ from matplotlib.figure import Figure
 P = ParamSpec("P")
 R = TypeVar("R")
 
-ORDER = ("rs", "re", "reinforce", "ls", "bananas", "gp-bo", "sh", "hyperband", "bohb")
+ORDER = (
+    "rs",
+    "re",
+    "reinforce",
+    "ls",
+    "bananas",
+    "gp-bo",
+    "sh",
+    "hyperband",
+    "bohb",
+    "mo-rs",
+    "nsga2",
+    "mo-re",
+    "parego",
+)
 LABELS = {
     "rs": "Random search",
     "re": "Reg. evolution",
@@ -33,10 +47,14 @@ LABELS = {
     "sh": "Succ. halving",
     "hyperband": "Hyperband",
     "bohb": "BOHB",
+    "mo-rs": "MO random search",
+    "nsga2": "NSGA-II",
+    "mo-re": "MO reg. evolution",
+    "parego": "ParEGO",
 }
 # Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy (markers differ too).
 PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8C6D1F")
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d")  # multi-objective ones: own markers
 PANEL_WIDTH, PANEL_HEIGHT = 3.4, 2.5
 RC: dict[str, Any] = {
     "font.size": 8,
@@ -64,7 +82,7 @@ def look(strategy: str) -> dict[str, Any]:
     position = ORDER.index(strategy) if strategy in ORDER else len(ORDER) + sum(map(ord, strategy))
     return {
         "color": PALETTE[position % len(PALETTE)],
-        "marker": MARKERS[position % len(MARKERS)],
+        "marker": MARKERS[position % len(MARKERS)],  # colours repeat after nine, markers after thirteen
         "label": LABELS.get(strategy, strategy),
     }
 

@@ -21,6 +21,15 @@ from nasbench.errors import NasbenchError
 from nasbench.files import atomic_path
 from nasbench.report.cost import cost_markdown, cost_table
 from nasbench.report.final import final_table, final_values, to_latex, to_markdown
+from nasbench.report.fronts import (
+    beyond_note,
+    front_name,
+    front_plot,
+    multi_objective_rows,
+    reference_note,
+    regret_plot,
+)
+from nasbench.report.fronts import settings as front_settings
 from nasbench.report.optimum import optima
 from nasbench.report.plots import anytime_plot, cd_diagram, rank_plot
 from nasbench.report.ranks import rank_test
@@ -108,6 +117,7 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
         figures["ranks_time"] = rank_plot(frame, "time", maximize)
         figures["critical_difference"] = cd_diagram(test)
     files = {name: _save(fig, out, name) for name, fig in figures.items()}
+    extra = _multi_objective(frame, out, stat, _checkpoints(settings), files)
     table = final_table(frame, _checkpoints(settings))
     _write(out, "final.md", to_markdown(table, maximize))
     _write(out, "final.tex", to_latex(table, maximize))
@@ -118,10 +128,44 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
     _write(out, "cost.csv", costs.to_csv(index=False))
     if test.pairs:
         _write(out, "tests.csv", test.table().to_csv(index=False))
-    _write(out, "index.md", _index(frame, settings, files, table, costs, test, notes, best, maximize))
+    index = _index(frame, settings, files, table, costs, test, notes, best, maximize)
+    _write(out, "index.md", index + "".join(f"\n{line}" for line in extra))
     for note in notes:
         log.warning(note)
     return out / "index.md"
+
+
+def _multi_objective(
+    frame: pd.DataFrame, out: Path, stat: str, checkpoints: tuple[str, ...], files: dict[str, list[str]]
+) -> list[str]:
+    """Pareto-front and hypervolume figures and the hypervolume-regret table; the index's section on them."""
+    rows = multi_objective_rows(frame)
+    if rows.empty:
+        return []
+    fronts = front_settings(rows)
+    figures = {
+        "pareto_fronts": front_plot(rows, fronts),
+        "hv_regret_evals": regret_plot(rows, "evals", stat),
+        "hv_regret_time": regret_plot(rows, "time", stat),
+        "true_front_found": regret_plot(rows, "evals", stat, "attainment", front_name(fronts)),
+    }
+    files.update({name: _save(fig, out, name) for name, fig in figures.items()})
+    table = final_table(rows, checkpoints, "hv_regret")
+    _write(out, "final_hv_regret.md", to_markdown(table, maximize=False, digits=4))
+    _write(out, "final_hv_regret.tex", to_latex(table, maximize=False, digits=4))
+    _write(out, "final_hv_regret.csv", table.to_csv(index=False))
+    return [
+        "## Multi-objective: hypervolume regret",
+        "",
+        "Hypervolume of the attained front (objectives scaled to [0, 1] between the best and worst value over "
+        "the front's architectures, full fidelity, seed mean), subtracted from the front's; mean ± std "
+        "(standard error), lowest in bold. Also as [LaTeX](final_hv_regret.tex) and [CSV](final_hv_regret.csv).",
+        "",
+        *reference_note(fronts),
+        "",
+        to_markdown(table, maximize=False, digits=4),
+        *(["", *beyond_note(fronts)] if beyond_note(fronts) else []),
+    ]
 
 
 def command_of(setting: dict[str, Any]) -> str:
@@ -131,8 +175,13 @@ def command_of(setting: dict[str, Any]) -> str:
         f"--strategies {','.join(setting['strategies'])} --runs {setting['runs']} --budget {setting['budget']}",
         f"--workers {setting['workers']} --seed {setting['root_seed']}",
     ]
+    if setting.get("estimator", "table") != "table":
+        parts.append(f"--estimator {setting['estimator']}")
     if setting.get("fidelity") is not None:
         parts.append(f"--fidelity {setting['fidelity']}")
+    if setting.get("objectives"):
+        parts.append(f"--objectives {setting['objectives']}")
+    parts += [f"--constraint '{c}'" for c in setting.get("constraints", "").split(";") if c]
     if setting.get("overhead_seconds"):
         parts.append(f"--overhead-seconds {setting['overhead_seconds']:g}")
     parts += [f"--set {name}.{key}={value}" for name, hp in setting["strategies"].items() for key, value in hp.items()]
@@ -160,7 +209,7 @@ def _index(
             command_of(setting),
             "```",
             "",
-            f"- data: `{setting['benchmark']}` table SHA-256 `{setting['data_sha256']}`; "
+            f"- data: `{setting['benchmark']}` {setting.get('estimator', 'table')} SHA-256 `{setting['data_sha256']}`; "
             f"nasbench {setting['code_version']}",
             "",
         ]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nasbench.errors import UnknownName
+from nasbench.spaces.accel import AccelSpace
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.spaces.fcnet import fcnet_space
 from nasbench.spaces.graph import GraphArch, GraphSpace
@@ -22,6 +23,7 @@ SPACES: dict[str, Callable[..., SearchSpace[Any]]] = {
     "graph": GraphSpace,
     "nlp": NLPSpace,
     "nb101": NB101Space,
+    "accel": AccelSpace,
 }
 
 
@@ -34,6 +36,7 @@ def get_space(name: str, **options: Any) -> SearchSpace[Any]:
 
 __all__ = [
     "SPACES",
+    "AccelSpace",
     "EnumerableSpace",
     "GraphArch",
     "GraphSpace",

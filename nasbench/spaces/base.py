@@ -14,10 +14,14 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from nasbench.errors import InvalidArchitecture
+from nasbench.errors import InvalidArchitecture, NasbenchError
 
 A = TypeVar("A", bound=Hashable)
 PARSE_CACHE = 1 << 16
+
+
+class NoCrossover(NasbenchError):
+    """A strategy asked for crossover in a space that has no decisions to recombine."""
 
 
 class SearchSpace(ABC, Generic[A]):
@@ -50,6 +54,10 @@ class SearchSpace(ABC, Generic[A]):
         """Encode one architecture as a float vector of length `encoding_size`."""
         return self.encode_many([arch])[0]
 
+    def features_many(self, archs: Sequence[A]) -> np.ndarray:
+        """What a surrogate model learns from: the encoding, plus cheap derived features where a space has them."""
+        return self.encode_many(archs)
+
     @abstractmethod
     def canonical(self, arch: A) -> Hashable:
         """A key shared by exactly the architectures of one isomorphism class."""
@@ -81,6 +89,26 @@ class SearchSpace(ABC, Generic[A]):
     def to_decisions(self, arch: A) -> list[int]:
         """The choice of each decision that makes `arch`."""
         raise NotImplementedError(f"the {self.name} space is not a fixed list of categorical decisions")
+
+    def crossover(self, a: A, b: A, rng: np.random.Generator, tries: int = 10) -> A:
+        """A child taking each decision from `a` or `b` with equal probability (uniform crossover).
+
+        Defined for spaces of categorical decisions; a combination outside the space is
+        redrawn up to `tries` times, then the child is `a`. Other spaces raise `NoCrossover`.
+        """
+        try:
+            first, second = self.to_decisions(a), self.to_decisions(b)
+        except NotImplementedError:
+            raise NoCrossover(
+                f"expected a space of categorical decisions for crossover, got the {self.name} space"
+            ) from None
+        for _ in range(tries):
+            pick = rng.random(len(first)) < 0.5
+            try:
+                return self.from_decisions([x if p else y for x, y, p in zip(first, second, pick, strict=True)])
+            except InvalidArchitecture:
+                continue
+        return a
 
     def remembered(self, text: object, parse: Callable[[str], A]) -> A:
         """`parse(text)`, once per string: a bounded memory of the strings this space has read."""

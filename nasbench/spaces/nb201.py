@@ -200,6 +200,15 @@ class NB201Space(EnumerableSpace[NB201Arch]):
         digits = (codes[:, None] // _DIGIT_WEIGHTS) % NUM_OPS
         return np.eye(NUM_OPS, dtype=np.float64)[digits].reshape(len(codes), self.encoding_size)
 
+    def features_many(self, archs: Iterable[object]) -> np.ndarray:
+        """The one-hot encoding, then the effective-structure features of `nb201_features`."""
+        from nasbench.spaces.nb201_features import feature_table  # built on first use (~0.2 s)
+
+        codes = self.codes(archs)
+        digits = (codes[:, None] // _DIGIT_WEIGHTS) % NUM_OPS
+        one_hot = np.eye(NUM_OPS, dtype=np.float64)[digits].reshape(len(codes), self.encoding_size)
+        return np.hstack([one_hot, feature_table()[codes]])
+
     def codes(self, archs: Iterable[object]) -> np.ndarray:
         """The base-5 codes of many architectures (objects or strings) as an int array."""
         if not isinstance(archs, list | tuple):

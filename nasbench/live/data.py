@@ -1,0 +1,180 @@
+"""Datasets for live training, held whole in memory as tensors: scikit-learn's `digits` (offline,
+the default) and CIFAR-10/100 from a local folder in the standard python-pickle layout.
+
+Owns loading, the train/validation/test splits, normalisation and the batch iterator (with
+CIFAR's random-crop + flip augmentation drawn from a `torch.Generator`). Nothing is ever
+downloaded: a missing folder or file is a one-line error naming what is expected.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.model_selection import train_test_split
+
+from nasbench.errors import UnknownName
+from nasbench.live.errors import DatasetFilesError
+
+DATASETS = ("digits", "cifar10", "cifar100")
+NUM_CLASSES = {"digits": 10, "cifar10": 10, "cifar100": 100}
+INPUT_SHAPE = {"digits": (3, 8, 8), "cifar10": (3, 32, 32), "cifar100": (3, 32, 32)}
+SPLIT_SEED = 0  # the splits are part of the protocol: fixed, never drawn per run
+DIGITS_SPLIT = (0.2, 0.2, 0.6)  # train, validation, test; a small training set keeps architectures apart
+CIFAR_FILES = {
+    "cifar10": ("cifar-10-batches-py", [f"data_batch_{i}" for i in range(1, 6)], "test_batch", b"labels"),
+    "cifar100": ("cifar-100-python", ["train"], "test", b"fine_labels"),
+}
+
+
+@dataclass
+class ImageData:
+    """Train / validation / test images (N, 3, H, W, normalised float32) and labels (int64)."""
+
+    name: str
+    num_classes: int
+    train: tuple[torch.Tensor, torch.Tensor]
+    valid: tuple[torch.Tensor, torch.Tensor]
+    test: tuple[torch.Tensor, torch.Tensor]
+    augment: bool
+    split: str
+
+    @property
+    def input_shape(self) -> tuple[int, int, int]:
+        return tuple(self.train[0].shape[1:])  # type: ignore[return-value]
+
+    def to(self, device: torch.device) -> ImageData:
+        """The same data on `device`."""
+        move = lambda pair: (pair[0].to(device), pair[1].to(device))  # noqa: E731
+        return ImageData(
+            self.name, self.num_classes, move(self.train), move(self.valid), move(self.test), self.augment, self.split
+        )
+
+
+def load_dataset(name: str, data_dir: str | Path | None = None) -> ImageData:
+    """`digits` (bundled with scikit-learn) or `cifar10` / `cifar100` read from `data_dir`."""
+    if name == "digits":
+        return load_digits()
+    if name in CIFAR_FILES:
+        if data_dir is None:
+            raise DatasetFilesError(
+                f"expected --data-dir for {name} (a folder holding {CIFAR_FILES[name][0]}/), got none"
+            )
+        return load_cifar(name, Path(data_dir).expanduser())
+    raise UnknownName(f"expected a dataset among {', '.join(DATASETS)}, got {name!r}")
+
+
+def load_digits() -> ImageData:
+    """scikit-learn's 1,797 8x8 digits, split 20/20/60 stratified (fixed split), grey repeated to 3 channels."""
+    from sklearn.datasets import load_digits as sk_digits
+
+    bunch = sk_digits()
+    images = (bunch.images / 16.0).astype(np.float32)
+    labels = bunch.target.astype(np.int64)
+    rows = np.arange(len(labels))
+    train, rest = train_test_split(rows, train_size=DIGITS_SPLIT[0], stratify=labels, random_state=SPLIT_SEED)
+    valid_share = DIGITS_SPLIT[1] / (DIGITS_SPLIT[1] + DIGITS_SPLIT[2])
+    valid, test = train_test_split(rest, train_size=valid_share, stratify=labels[rest], random_state=SPLIT_SEED)
+    x = np.repeat(images[:, None], 3, axis=1)
+    mean, std = x[train].mean(), x[train].std()
+    x = (x - mean) / std
+    pick = lambda r: (torch.from_numpy(x[r]), torch.from_numpy(labels[r]))  # noqa: E731
+    split = f"{len(train)}/{len(valid)}/{len(test)} stratified (seed {SPLIT_SEED})"
+    return ImageData("digits", 10, pick(train), pick(valid), pick(test), augment=False, split=split)
+
+
+def _unpickle(path: Path) -> dict[bytes, object]:
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle, encoding="bytes")  # the standard CIFAR layout is pickles
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError) as err:
+        raise DatasetFilesError(f"expected a CIFAR pickle at {path}, got an unreadable file ({err})") from None
+
+
+def _cifar_arrays(folder: Path, files: list[str], key: bytes) -> tuple[np.ndarray, np.ndarray]:
+    images, labels = [], []
+    for name in files:
+        batch = _unpickle(folder / name)
+        if b"data" not in batch or key not in batch:
+            raise DatasetFilesError(
+                f"expected keys 'data' and {key.decode()!r} in {folder / name}, got {sorted(batch)}"
+            )
+        images.append(np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
+        labels.append(np.asarray(batch[key], dtype=np.int64))
+    return np.concatenate(images), np.concatenate(labels)
+
+
+def _cifar_folder(name: str, root: Path) -> Path:
+    sub, train_files, test_file, _ = CIFAR_FILES[name]
+    expected = [*train_files, test_file]
+    for folder in (root / sub, root):
+        if all((folder / f).is_file() for f in expected):
+            return folder
+    raise DatasetFilesError(
+        f"expected {name} in the python-pickle layout ({sub}/ with {', '.join(expected)}) under {root}, "
+        f"got {'no such folder' if not root.is_dir() else 'other files'}"
+    )
+
+
+def load_cifar(name: str, root: Path) -> ImageData:
+    """CIFAR-10/100 with NAS-Bench-201's splits.
+
+    cifar10: the training set halved (stratified) into train and validation, as NAS-Bench-201's
+    cifar10-valid; cifar100: the full training set, the test set halved into validation and test.
+    """
+    _, train_files, test_file, key = CIFAR_FILES[name]
+    folder = _cifar_folder(name, root)
+    x_train, y_train = _cifar_arrays(folder, train_files, key)
+    x_test, y_test = _cifar_arrays(folder, [test_file], key)
+    if name == "cifar10":
+        a, b = train_test_split(np.arange(len(y_train)), train_size=0.5, stratify=y_train, random_state=SPLIT_SEED)
+        parts = [(x_train[a], y_train[a]), (x_train[b], y_train[b]), (x_test, y_test)]
+    else:
+        a, b = train_test_split(np.arange(len(y_test)), train_size=0.5, stratify=y_test, random_state=SPLIT_SEED)
+        parts = [(x_train, y_train), (x_test[a], y_test[a]), (x_test[b], y_test[b])]
+    scaled = parts[0][0].astype(np.float32) / 255.0
+    mean = scaled.mean(axis=(0, 2, 3), keepdims=True)
+    std = scaled.std(axis=(0, 2, 3), keepdims=True)
+    tensors = [
+        (torch.from_numpy(((x.astype(np.float32) / 255.0 - mean) / std).astype(np.float32)), torch.from_numpy(y))
+        for x, y in parts
+    ]
+    split = "/".join(str(len(p[1])) for p in parts)
+    classes = 10 if name == "cifar10" else 100
+    return ImageData(name, classes, tensors[0], tensors[1], tensors[2], augment=True, split=split)
+
+
+def batches(
+    data: tuple[torch.Tensor, torch.Tensor],
+    batch_size: int,
+    generator: torch.Generator | None = None,
+    augment: bool = False,
+) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+    """Mini-batches in order, or shuffled (and augmented) with draws from `generator` (a CPU generator)."""
+    x, y = data
+    n = len(y)
+    order = torch.randperm(n, generator=generator).to(x.device) if generator is not None else None
+    for start in range(0, n, batch_size):
+        rows = order[start : start + batch_size] if order is not None else slice(start, start + batch_size)
+        xb, yb = x[rows], y[rows]
+        if augment and generator is not None:
+            xb = crop_and_flip(xb, generator)
+        yield xb, yb
+
+
+def crop_and_flip(x: torch.Tensor, generator: torch.Generator, pad: int = 4) -> torch.Tensor:
+    """Random crop after zero padding by `pad` and random horizontal flip, per image."""
+    n, _, h, w = x.shape
+    padded = torch.nn.functional.pad(x, (pad, pad, pad, pad))
+    dy = torch.randint(0, 2 * pad + 1, (n,), generator=generator).to(x.device)
+    dx = torch.randint(0, 2 * pad + 1, (n,), generator=generator).to(x.device)
+    flip = (torch.rand(n, generator=generator) < 0.5).to(x.device)
+    rows = (dy[:, None] + torch.arange(h, device=x.device))[:, :, None]
+    cols = dx[:, None] + torch.arange(w, device=x.device)
+    cols = torch.where(flip[:, None], cols.flip(1), cols)[:, None, :]
+    batch = torch.arange(n, device=x.device)[:, None, None]
+    return padded.permute(0, 2, 3, 1)[batch, rows, cols].permute(0, 3, 1, 2).contiguous()

@@ -1,0 +1,91 @@
+"""Model builders by search space: `build_model(space, arch)` returns a plain `torch.nn.Module`.
+
+Owns the mapping from a space's architecture to its network, seeded initialisation and the
+parameter / FLOP counts. Importing this package imports torch; `nasbench.live` imports it
+lazily so that the core package never needs torch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import nn
+
+from nasbench.errors import UnknownName
+from nasbench.live.models.macro import MacroNetwork
+from nasbench.live.models.nb201 import NB201Network
+from nasbench.spaces import get_space
+
+BUILDERS: dict[str, Callable[..., nn.Module]] = {"nb201": NB201Network, "macro": MacroNetwork}
+INPUT_SIZE = {"nb201": 32, "macro": 32}  # the published image size (CIFAR)
+
+
+def build_model(
+    space_name: str, arch: Any, num_classes: int = 10, generator: torch.Generator | None = None, **options: Any
+) -> nn.Module:
+    """The network of `arch` (an architecture object or its standard string) in `space_name`.
+
+    `options` go to the builder (NAS-Bench-201: `channels`, `cells`). With a `generator`, every
+    weight is initialised from it (PyTorch's default schemes), so the same seed gives the same
+    network without touching the global random state.
+    """
+    if space_name not in BUILDERS:
+        raise UnknownName(f"expected a space with a model builder ({', '.join(sorted(BUILDERS))}), got {space_name!r}")
+    if not isinstance(num_classes, int) or num_classes < 2:
+        raise UnknownName(f"expected num_classes >= 2, got {num_classes!r}")
+    space = get_space(space_name)
+    model = BUILDERS[space_name](space.validate(arch), num_classes, **options)
+    if generator is not None:
+        initialise(model, generator)
+    return model
+
+
+def initialise(model: nn.Module, generator: torch.Generator) -> None:
+    """Re-initialise every layer as PyTorch does by default, drawing from `generator`."""
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, nn.Conv2d | nn.Linear):
+                nn.init.kaiming_uniform_(module.weight, a=5**0.5, generator=generator)
+                if module.bias is not None:
+                    fan_in = module.weight[0].numel()
+                    bound = 1 / fan_in**0.5
+                    nn.init.uniform_(module.bias, -bound, bound, generator=generator)
+            elif isinstance(module, nn.BatchNorm2d):
+                module.reset_parameters()
+
+
+def count_params(model: nn.Module) -> int:
+    """Number of parameters (weights and biases, batch norm included; buffers excluded)."""
+    return sum(p.numel() for p in model.parameters())
+
+
+def count_flops(model: nn.Module, input_shape: tuple[int, int, int]) -> int:
+    """Multiply-accumulates of one image's forward pass through convolutions and linear layers.
+
+    This is how NAS-Bench-Macro and NAS-Bench-201 count "FLOPs" (batch norm, activations and
+    pooling are left out); `input_shape` is (channels, height, width).
+    """
+    total = 0
+
+    def hook(module: nn.Module, inputs: tuple[torch.Tensor, ...], output: torch.Tensor) -> None:
+        nonlocal total
+        weight = module.weight
+        assert isinstance(weight, torch.Tensor)
+        per_output = weight[0].numel()  # in/groups * kh * kw for a convolution, in for a linear
+        total += output[0].numel() * per_output
+
+    layers = [m for m in model.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
+    handles = [m.register_forward_hook(hook) for m in layers]
+    was_training = model.training
+    try:
+        model.eval()
+        parameter = next(model.parameters())
+        with torch.no_grad():
+            model(torch.zeros((1, *input_shape), dtype=parameter.dtype, device=parameter.device))
+    finally:
+        model.train(was_training)
+        for handle in handles:
+            handle.remove()
+    return total

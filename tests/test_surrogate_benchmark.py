@@ -1,0 +1,71 @@
+"""A surrogate answers like a table: the runner, every strategy and `nasbench.load` use it unchanged."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nasbench
+from nasbench.errors import UnknownName
+from nasbench.runner import Budget, RunSpec, simulate
+from nasbench.surrogate import fit_surrogate
+from nasbench.surrogate_benchmark import SurrogateBenchmark
+from strategies import STRATEGIES, get_strategy
+
+SMALL = {"n_estimators": 40}
+
+
+@pytest.fixture(scope="module")
+def bench(c10) -> SurrogateBenchmark:
+    return SurrogateBenchmark(fit_surrogate(c10, hyperparameters=SMALL))
+
+
+def test_query_and_query_many_agree(bench) -> None:
+    archs = [bench.space.sample(np.random.default_rng(i)) for i in range(20)]
+    frame = bench.query_many(archs)
+    for i, arch in enumerate(archs):
+        record = bench.query(arch)
+        assert record == pytest.approx(frame.iloc[i].to_dict(), rel=1e-6)
+        assert bench.query(bench.space.to_str(arch), seed=777) == bench.query(arch, seed=777)
+    assert list(frame.columns) == ["valid_acc", "train_seconds"]
+    assert bench.query(archs[0], metrics=["train_seconds"]).keys() == {"train_seconds"}
+
+
+def test_description_matches_the_table(bench, c10) -> None:
+    info = bench.info
+    assert info.fidelities == (200,) and info.observe == "valid_acc" and info.cost == "train_seconds"
+    assert info.seeds == c10.info.seeds and info.size == 15625
+    assert info.metrics["valid_acc"].direction == "maximize"
+    assert bench.seeds_run(bench.space.arch(0)) == c10.info.seeds
+
+
+def test_other_fidelities_and_metrics_are_named(bench) -> None:
+    with pytest.raises(UnknownName, match="predicts fidelity 200 .* only, not 12"):
+        bench.query(bench.space.arch(0), fidelity=12)
+    with pytest.raises(UnknownName, match="does not predict 'test_acc'; it predicts: valid_acc, train_seconds"):
+        bench.query(bench.space.arch(0), metrics=["test_acc"])
+
+
+@pytest.mark.parametrize("strategy", [s for s in STRATEGIES if not get_strategy(s).multi_objective])
+def test_every_strategy_runs_on_a_surrogate(bench, strategy: str) -> None:
+    spec = RunSpec("nb201", "cifar10-valid", strategy, 0, Budget.parse("12evals"), workers=2, estimator="surrogate")
+    frame = simulate(spec, bench)
+    assert len(frame) == 12 and frame["estimator"].eq("surrogate").all()
+    assert np.isfinite(frame["incumbent_score"]).all()
+    again = simulate(spec, bench)
+    assert frame.equals(again)
+
+
+def test_load_finds_the_shipped_surrogates() -> None:
+    for name, dataset in (("nb201", "cifar10-valid"), ("nb101", "cifar10"), ("accel", "imagenet")):
+        bench = nasbench.load(name, dataset=dataset, estimator="surrogate")
+        record = bench.query(bench.space.sample(np.random.default_rng(0)))
+        assert np.isfinite(record[bench.info.observe])
+        assert bench.surrogate.meta["card"]["surrogate"]["kendall_tau"] > 0.5
+
+
+def test_load_names_what_is_missing() -> None:
+    with pytest.raises(UnknownName, match="no surrogate for nb201/cifar100 .* shipped: .*nb201-cifar10-valid"):
+        nasbench.load("nb201", dataset="cifar100", estimator="surrogate")
+    with pytest.raises(UnknownName, match="unknown estimator 'model'; available: table, surrogate"):
+        nasbench.load("nb201", estimator="model")
