@@ -64,7 +64,7 @@ def ranking_fidelity(
         "budget": str(parsed),
         "seed": seed,
         "table_score": table.info.score_metric(table.info.max_fidelity),
-        "surrogate_score": surrogate.info.observe,
+        "surrogate_score": surrogate.info.score_metric(surrogate.info.max_fidelity),
         "kendall_tau": float(stats.kendalltau(table_means, surrogate_means).statistic) if len(rows) > 1 else None,
         "same_order": table_order == surrogate_order,
         "table_order": [rows[i]["strategy"] for i in table_order],

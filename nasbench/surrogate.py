@@ -337,6 +337,7 @@ def _metadata(
         "space": info.space,
         "space_options": {k: v for k, v in bench.table.dataset.get("space_options", {}).items() if k != "tabulated"},
         "observe": metric,
+        "score": score if (score := info.score_metric(fidelity)) in metrics else metric,
         "cost": info.cost,
         "fidelity": fidelity,
         "fidelity_unit": info.fidelity_unit,

@@ -59,7 +59,7 @@ class SurrogateBenchmark:
             seeds=tuple(meta["seeds"]),
             metrics=metrics,
             observe=meta["observe"],
-            score=meta["observe"],
+            score=meta.get("score", meta["observe"]),  # the table's scored metric where it is predicted too
             score_fallback=None,
             cost=meta["cost"],
             size=int(getattr(self.space, "size", 0)),
