@@ -52,7 +52,10 @@ def execute(
 
 def _processes(specs: Sequence[RunSpec], jobs: int) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # XGBoost's thread pool does not survive fork (a forked worker hung in Booster.load_model after the
+    # parent had predicted): surrogate runs start fresh processes; table runs fork (faster start).
+    forkable = "fork" in methods and all(spec.estimator == "table" for spec in specs)
+    context = multiprocessing.get_context("fork" if forkable else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = [pool.submit(run_spec, spec) for spec in specs]
         try:

@@ -244,3 +244,15 @@ def test_a_metric_without_values_at_the_search_fidelity_is_refused(c10) -> None:
         NasbenchError, match=r"expected a metric with values at fidelity 200, got 'test_acc' \(values at 12\)"
     ):
         checked_problem(view, None, ["test_acc>=1"], None)
+
+
+def test_surrogate_comparison_in_two_processes_matches_one(tmp_path) -> None:
+    # The parent predicts before the pool starts (feasibility check); forked workers once hung in XGBoost.
+    for jobs in ("1", "2"):
+        done = nasbench(
+            "compare", "--bench", "accel", "--estimator", "surrogate", "--objectives", "val_top1,throughput:a100",
+            "--constraint", "throughput:a100>=1000", "--strategies", "mo-rs,nsga2", "--runs", "2",
+            "--budget", "20evals", "--jobs", jobs, "--out", str(tmp_path / jobs), "--quiet",
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    assert files(tmp_path / "1") == files(tmp_path / "2")
