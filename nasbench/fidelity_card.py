@@ -15,6 +15,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+import xgboost as xgb
 from scipy import stats
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.exceptions import ConvergenceWarning
@@ -209,8 +210,6 @@ def _fit_plain_one_hot(
     bench: TableBenchmark, train: TrainingData, test: TrainingData, metric: str, meta: dict[str, Any], seed: int
 ) -> np.ndarray:
     """The same XGBoost on the space's plain encoding: what the derived features add."""
-    import xgboost as xgb
-
     model = xgb.XGBRegressor(**meta["hyperparameters"], random_state=seed, n_jobs=-1)
     model.fit(bench.space.encode_many(train.archs), train.means[metric])
     return np.asarray(model.predict(bench.space.encode_many(test.archs)))

@@ -60,9 +60,17 @@ def load(name: str, dataset: str | None = None, estimator: str = "table") -> Ben
     if estimator not in ESTIMATORS:
         raise UnknownName(f"unknown estimator {estimator!r}; available: {', '.join(ESTIMATORS)}")
     if estimator == "surrogate":
-        from nasbench.surrogate_benchmark import SurrogateBenchmark  # xgboost: only when asked for
+        from nasbench.surrogate import SurrogateFileError  # xgboost: only when asked for
+        from nasbench.surrogate_benchmark import SurrogateBenchmark
 
-        return SurrogateBenchmark.open(surrogate_path(name, dataset or default_dataset(name)))
+        dataset = dataset or default_dataset(name)
+        path = surrogate_path(name, dataset)
+        bench = SurrogateBenchmark.open(path)
+        if (bench.info.name, bench.info.dataset) != (name, dataset):
+            raise SurrogateFileError(
+                f"{path} is a surrogate of {bench.info.name}/{bench.info.dataset}, not of {name}/{dataset}"
+            )
+        return bench
     return load_table(name, dataset)
 
 

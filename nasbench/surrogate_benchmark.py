@@ -2,8 +2,9 @@
 
 Owns the query semantics over a `Surrogate`, mirroring `TableBenchmark`: one fidelity
 (the one the surrogate was fitted at), `seed=None` for the ensemble mean and an
-integer seed for a noisy draw, records of the predicted metrics. Strategies, the
-runner and reports use it unchanged. It never advances a clock or charges a budget.
+integer seed for a noisy draw, records of the predicted metrics (by default all but
+the per-device hardware ones). Strategies, the runner and reports use it unchanged.
+It never advances a clock or charges a budget.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from nasbench.errors import InvalidArchitecture, UnknownName
 from nasbench.files import sha256_file
 from nasbench.spaces.base import EnumerableSpace
 from nasbench.surrogate import Surrogate, load_surrogate
+from nasbench.tables import HARDWARE
 
 RECORD_CACHE = 1 << 16
 ENUMERATE_UP_TO = 100_000
@@ -66,6 +68,11 @@ class SurrogateBenchmark:
         )
 
     @cached_property
+    def default_metrics(self) -> list[str]:
+        """What a record holds when no metrics are named: all but the per-device hardware metrics, as a table."""
+        return [name for name, m in self.info.metrics.items() if m.kind != HARDWARE]
+
+    @cached_property
     def data_sha256(self) -> str:
         """SHA-256 of the surrogate file (of its training table, for one never saved)."""
         return sha256_file(self.path) if self.path else self.surrogate.meta["training_data_sha256"]
@@ -86,8 +93,8 @@ class SurrogateBenchmark:
         noisy = any(n["kind"] != "none" for n in self.surrogate.meta["noise"].values())
         return self.info.seeds if noisy else ()
 
-    def _predict(self, archs: Sequence[Any], seed: int | None) -> dict[str, np.ndarray]:
-        return self.surrogate.predict(archs) if seed is None else self.surrogate.draw(archs, seed)
+    def _predict(self, archs: Sequence[Any], seed: int | None, metrics: Sequence[str]) -> dict[str, np.ndarray]:
+        return self.surrogate.predict(archs, metrics) if seed is None else self.surrogate.draw(archs, seed, metrics)
 
     def _enumerated(self, seed: int | None) -> dict[str, np.ndarray] | None:
         """Every architecture's record for `seed`, predicted in one batch, where the space is small enough.
@@ -97,36 +104,46 @@ class SurrogateBenchmark:
         if not isinstance(self.space, EnumerableSpace) or self.space.size > ENUMERATE_UP_TO:
             return None
         if seed not in self._all:
-            self._all[seed] = self._predict(list(self.space.all()), seed)
+            self._all[seed] = self._predict(list(self.space.all()), seed, self.surrogate.metrics)
         return self._all[seed]
 
     def query(
         self, arch: Any, fidelity: int | None = None, seed: int | None = None, metrics: Sequence[str] | None = None
     ) -> dict[str, float]:
-        """One record: every predicted metric (or those named) at the surrogate's fidelity."""
+        """One record: the default metrics (or those named) at the surrogate's fidelity.
+
+        Outside an enumerated space only the metrics asked for are predicted: each is one or more boosters.
+        """
         self.fidelity_index(fidelity)
+        names = self._names(metrics)
         arch = self.space.validate(arch)
         key = (arch, seed)
         record = self._records.get(key)
         if record is None:
+            record = {}
+            if len(self._records) < RECORD_CACHE:
+                self._records[key] = record
+        missing = [m for m in names if m not in record]
+        if missing:
             every = self._enumerated(seed)
             if every is not None:
                 i = self.space.index(arch)  # type: ignore[attr-defined]
-                record = {m: float(v[i]) for m, v in every.items()}
+                record.update({m: float(v[i]) for m, v in every.items()})
             else:
-                record = {m: float(v[0]) for m, v in self._predict([arch], seed).items()}
-            if len(self._records) < RECORD_CACHE:
-                self._records[key] = record
-        return record if metrics is None else {m: record[m] for m in self._check(metrics)}
+                record.update({m: float(v[0]) for m, v in self._predict([arch], seed, missing).items()})
+        return {m: record[m] for m in names}
 
-    def _check(self, metrics: Sequence[str]) -> Sequence[str]:
+    def _names(self, metrics: Sequence[str] | None) -> list[str]:
+        """The default metrics, or the named ones; an error lists what the surrogate predicts."""
+        if metrics is None:
+            return self.default_metrics
         for name in metrics:
             if name not in self.info.metrics:
                 raise UnknownName(
                     f"the {self.info.name}/{self.info.dataset} surrogate does not predict {name!r}; "
                     f"it predicts: {', '.join(self.info.metrics)}"
                 )
-        return metrics
+        return list(metrics)
 
     def query_many(
         self,
@@ -140,6 +157,7 @@ class SurrogateBenchmark:
         An integer array stands for space indices (as a table's rows), where the space is small enough to enumerate.
         """
         self.fidelity_index(fidelity)
+        names = self._names(metrics)
         every = self._enumerated(seed)
         if isinstance(archs, np.ndarray) and archs.dtype.kind in "iu":
             rows = self._indices(archs, every is not None)
@@ -149,8 +167,7 @@ class SurrogateBenchmark:
             rows = self.space.indices(archs) if hasattr(self.space, "indices") else [self.space.index(a) for a in archs]  # type: ignore[attr-defined]
             values = {m: v[rows] for m, v in every.items()}
         else:
-            values = self._predict([self.space.validate(a) for a in archs], seed)
-        names = list(values) if metrics is None else list(self._check(metrics))
+            values = self._predict([self.space.validate(a) for a in archs], seed, names)
         return pd.DataFrame({m: np.asarray(values[m], dtype=np.float64) for m in names})
 
     def _indices(self, rows: np.ndarray, enumerated: bool) -> np.ndarray:

@@ -43,8 +43,8 @@ def run_surrogate(args: argparse.Namespace) -> str:
     if args.action == "card":
         meta = load_surrogate(args.path).meta
         shown = {k: v for k, v in meta.items() if k != "training_classes"}
-        return json.dumps(shown, indent=2) if args.json else card_markdown(meta)
-    return card_markdown(_fit(args).meta)
+        return json.dumps(shown, indent=2) if args.json else card_markdown(meta).rstrip("\n")
+    return card_markdown(_fit(args).meta).rstrip("\n")  # print adds the final newline
 
 
 def _fit(args: argparse.Namespace) -> Any:
@@ -53,7 +53,7 @@ def _fit(args: argparse.Namespace) -> Any:
     from nasbench.surrogate import fit_surrogate
 
     out = Path(args.out)
-    if out.exists() and not args.force:
+    if out.exists() and not args.force:  # before the fit, not only at `save`: a fit and its card take a minute
         raise NasbenchError(f"{out} exists; pass --force to overwrite it")
     if args.ranking_runs < 0:
         raise NasbenchError(f"expected --ranking-runs of at least 0, got {args.ranking_runs}")

@@ -49,11 +49,7 @@ def results(raw: Path) -> list[dict[str, Any]]:
 
 def arch_string(space: AccelSpace, config: dict[str, Any]) -> str:
     """The 28-digit string of a raw block configuration."""
-    digits = []
-    for choice in space.choices:
-        value = config[choice.name]
-        digits.append(choice.values.index(value if not isinstance(value, bool) else bool(value)))
-    return "".join(map(str, digits))
+    return "".join(str(choice.values.index(config[choice.name])) for choice in space.choices)
 
 
 def grid(rows: dict[str, int], records: list[tuple[str, dict[str, Any]]], pick: Any) -> np.ndarray:

@@ -39,7 +39,7 @@ def test_features_add_width_depth_and_totals() -> None:
 def test_tabulated_mode_stays_among_the_trained_networks() -> None:
     space, whole = AccelSpace(tabulated=True), AccelSpace()
     rng = np.random.default_rng(0)
-    listed = set(space._listed)
+    listed = set(space.trained.listed)
     assert len(listed) == 5125
     arch = space.sample(rng)
     for _ in range(30):

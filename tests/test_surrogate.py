@@ -62,7 +62,7 @@ def test_hashed_normal_is_standard_normal() -> None:
     assert not np.array_equal(z, _hashed_normal(np.arange(200_000, dtype=np.uint64), seed=4))
 
 
-def test_save_load_round_trip(surrogate, tmp_path) -> None:
+def test_save_load_round_trip(c10, surrogate, tmp_path) -> None:
     path = surrogate.save(tmp_path / "s.json")
     loaded = load_surrogate(path)
     archs = ["|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|none~1|none~2|"]
@@ -70,13 +70,17 @@ def test_save_load_round_trip(surrogate, tmp_path) -> None:
         assert np.array_equal(values, loaded.predict(archs)[metric])
     assert np.array_equal(surrogate.draw(archs, 5)["valid_acc"], loaded.draw(archs, 5)["valid_acc"])
     meta = json.loads(path.read_text())["meta"]
-    assert meta["training_data_sha256"] == c10_sha(surrogate)
+    assert meta["training_data_sha256"] == c10.data_sha256
     assert {"xgboost", "nasbench", "numpy"} <= set(meta["versions"])
     assert b"pickle" not in path.read_bytes()
 
 
-def c10_sha(surrogate: Surrogate) -> str:
-    return nasbench.load("nb201", "cifar10-valid").data_sha256
+def test_some_metrics_are_those_of_all(c10, surrogate) -> None:
+    archs = [c10.space.arch(i) for i in range(0, 15625, 311)]
+    every, some = surrogate.predict(archs), surrogate.predict(archs, ["params"])
+    assert list(some) == ["params"] and np.array_equal(some["params"], every["params"])
+    drawn, drawn_some = surrogate.draw(archs, 7), surrogate.draw(archs, 7, ["valid_acc"])
+    assert list(drawn_some) == ["valid_acc"] and np.array_equal(drawn_some["valid_acc"], drawn["valid_acc"])
 
 
 def test_nothing_overwritten_without_force(surrogate, tmp_path) -> None:
@@ -117,6 +121,27 @@ def test_damaged_foreign_and_other_version_files(surrogate, tmp_path) -> None:
         load_surrogate(other)
     with pytest.raises(SurrogateFileError, match="not found"):
         load_surrogate(tmp_path / "absent.json")
+    with pytest.raises(SurrogateFileError, match="cannot read"):
+        load_surrogate(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: d.update(meta=[1]), "not a nasbench surrogate"),
+        (lambda d: d.update(models=[]), "damaged"),
+        (lambda d: d["meta"].pop("training_classes"), "damaged .*training_classes"),
+        (lambda d: d["models"].pop("params"), "damaged .*boosters for valid_acc, train_seconds, metadata for"),
+        (lambda d: d["noise_models"].clear(), r"damaged .*noise models for \[\], metadata for \['valid_acc'\]"),
+    ],
+)
+def test_inconsistent_files_are_named(surrogate, tmp_path, damage, message: str) -> None:
+    document = json.loads(surrogate.save(tmp_path / "good.json").read_text())
+    damage(document)
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(document))
+    with pytest.raises(SurrogateFileError, match=message):
+        load_surrogate(broken)
 
 
 def test_a_surrogate_for_another_space_refuses_its_architectures(surrogate) -> None:

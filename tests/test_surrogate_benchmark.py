@@ -7,8 +7,9 @@ import pytest
 
 import nasbench
 from nasbench.errors import UnknownName
+from nasbench.registry import data_dir
 from nasbench.runner import Budget, RunSpec, simulate
-from nasbench.surrogate import fit_surrogate
+from nasbench.surrogate import SurrogateFileError, fit_surrogate
 from nasbench.surrogate_benchmark import SurrogateBenchmark
 from strategies import STRATEGIES, get_strategy
 
@@ -69,3 +70,25 @@ def test_load_names_what_is_missing() -> None:
         nasbench.load("nb201", dataset="cifar100", estimator="surrogate")
     with pytest.raises(UnknownName, match="unknown estimator 'model'; available: table, surrogate"):
         nasbench.load("nb201", estimator="model")
+
+
+def test_records_hold_the_hardware_metrics_only_when_named() -> None:
+    accel, table = nasbench.load("accel", estimator="surrogate"), nasbench.load("accel")
+    arch = table.space.sample(np.random.default_rng(3))
+    defaults = ["val_top1", "train_seconds", "val_top5", "params", "macs"]
+    assert list(accel.query(arch)) == defaults == list(accel.query_many([arch]).columns)
+    assert set(defaults) == set(table.query(arch))
+    named = accel.query(arch, seed=1, metrics=["throughput:a100", "val_top1"])
+    assert list(named) == ["throughput:a100", "val_top1"]
+    every = accel.surrogate.draw([arch], 1)
+    assert named == {m: float(every[m][0]) for m in named}  # predicted alone, the same values
+    assert accel.query(arch, seed=1)["val_top1"] == named["val_top1"]
+
+
+def test_a_surrogate_file_of_another_benchmark_is_refused(tmp_path, monkeypatch) -> None:
+    (tmp_path / "surrogates").mkdir()
+    shipped = data_dir() / "surrogates" / "nb201-digits-digits.json"
+    (tmp_path / "surrogates" / "nb201-cifar10-valid.json").write_bytes(shipped.read_bytes())
+    monkeypatch.setenv("NASBENCH_DATA", str(tmp_path))
+    with pytest.raises(SurrogateFileError, match="a surrogate of nb201-digits/digits, not of nb201/cifar10-valid"):
+        nasbench.load("nb201", dataset="cifar10-valid", estimator="surrogate")

@@ -84,3 +84,36 @@ def test_compare_on_a_surrogate(tmp_path) -> None:
     other = nasbench("compare", "--bench", "nb101", "--strategies", "rs", "--runs", "2", "--budget", "15evals",
                      "--out", str(out), "--quiet")  # fmt: skip
     assert other.returncode == 2 and "estimator is 'surrogate' there, 'table' now" in other.stderr
+
+
+@pytest.mark.parametrize("name", ["nb201-cifar10-valid", "nb101-cifar10", "accel-imagenet", "nb201-digits-digits"])
+def test_the_shipped_cards_are_what_card_prints(name: str) -> None:
+    shipped = Path(__file__).resolve().parent.parent / "data" / "surrogates" / name
+    result = nasbench("surrogate", "card", str(shipped.with_suffix(".json")))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == shipped.with_suffix(".md").read_text()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [('{"meta": [1]}', "not a nasbench surrogate"), ('{"meta": {"format": "x"}}', "format 1"), (None, "cannot read")],
+)
+def test_damaged_files_are_one_line(tmp_path, content: str | None, message: str) -> None:
+    path = tmp_path / "broken.json"
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_text(content)
+    result = nasbench("surrogate", "card", str(path))
+    assert result.returncode == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_surrogate_of_another_benchmark_is_one_line(tmp_path) -> None:
+    (tmp_path / "surrogates").mkdir()
+    shipped = Path(__file__).resolve().parent.parent / "data" / "surrogates" / "accel-imagenet.json"
+    (tmp_path / "surrogates" / "nb201-cifar10-valid.json").write_bytes(shipped.read_bytes())
+    env = {"NASBENCH_DATA": str(tmp_path)}
+    result = nasbench("query", "nb201", EXAMPLE, "--dataset", "cifar10-valid", "--estimator", "surrogate", env=env)
+    assert result.returncode == 2 and "a surrogate of accel/imagenet, not of nb201/cifar10-valid" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

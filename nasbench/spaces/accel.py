@@ -5,9 +5,10 @@ and squeeze-and-excitation (off, on): 36**6 * 48, about 1.04e11 networks.
 
 Owns the space's definition, its derived surrogate features, and the `tabulated` mode in
 which the table opens it: sampling and moves then stay among the 5,125 distinct trained
-networks (shipped as `accel_archs.txt` by scripts/convert_accel.py); any other network
-is refused by name. A surrogate opens the whole space. The string is 28 digits, the value
-index of block0_e, block0_k, block0_l, block0_se, block1_e, ... in that order.
+networks (shipped as `accel_archs.txt` by scripts/convert_accel.py), as `TabulatedSpace`
+keeps them; any other network is refused by name. A surrogate opens the whole space.
+The string is 28 digits, the value index of block0_e, block0_k, block0_l, block0_se,
+block1_e, ... in that order.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import numpy as np
 
 from nasbench.errors import InvalidArchitecture
 from nasbench.spaces.product import Choice, ProductArch, ProductSpace
+from nasbench.spaces.tabulated import TabulatedSpace
 
 BLOCKS = 7
 EXPANSIONS, KERNELS, SQUEEZE = (1, 4, 6), (3, 5), (False, True)
 ARCHS_FILE = Path(__file__).with_name("accel_archs.txt")
-NEAREST = 8
 
 
 def _choices() -> list[Choice]:
@@ -58,13 +59,7 @@ class AccelSpace(ProductSpace):
             "7 blocks x (expansion 1/4/6, kernel 3/5, layers 1-3 (block 5: 1-4), squeeze-excite off/on)",
         )
         self.tabulated = tabulated
-        self._listed: tuple[ProductArch, ...] = ()
-        self._position: dict[ProductArch, int] = {}
-        self._neighbor_cache: dict[ProductArch, list[ProductArch]] = {}
-        if tabulated:
-            self._listed = tuple(self._parse(text) for text in _tabulated())
-            self._position = {arch: i for i, arch in enumerate(self._listed)}
-            self._encoded = self.encode_many(self._listed)
+        self.trained = TabulatedSpace(AccelSpace(), _tabulated()) if tabulated else None
 
     def _values(self, archs: Iterable[object]) -> np.ndarray:
         """Each architecture's decision values (not indices): shape (n, 7, 4)."""
@@ -92,25 +87,12 @@ class AccelSpace(ProductSpace):
 
     def sample(self, rng: np.random.Generator) -> ProductArch:
         """Uniform over the space (over the trained networks when tabulated)."""
-        if self.tabulated:
-            return self._listed[int(rng.integers(len(self._listed)))]
-        return super().sample(rng)
+        return super().sample(rng) if self.trained is None else self.trained.sample(rng)
 
     def neighbors(self, arch: ProductArch) -> list[ProductArch]:
         """One decision moved one step; when tabulated, only trained networks (else the 8 nearest)."""
-        if not self.tabulated:
-            return super().neighbors(arch)
         arch = self.validate(arch)
-        if arch not in self._neighbor_cache:  # 5,125 networks: each one's neighbours are worth remembering
-            found = [a for a in super().neighbors(arch) if a in self._position]
-            self._neighbor_cache[arch] = found or self._nearest(arch)
-        return self._neighbor_cache[arch]
-
-    def _nearest(self, arch: ProductArch) -> list[ProductArch]:
-        here = self._position[arch]
-        distance = np.abs(self._encoded - self._encoded[here]).sum(axis=1)
-        distance[here] = np.inf
-        return [self._listed[int(i)] for i in np.argsort(distance, kind="stable")[:NEAREST]]
+        return super().neighbors(arch) if self.trained is None else self.trained.neighbors(arch)
 
     def from_decisions(self, choices: Sequence[int]) -> ProductArch:
         """The network of these choices; when tabulated, an error for one never trained (samplers redraw)."""
@@ -118,9 +100,9 @@ class AccelSpace(ProductSpace):
 
     def validate(self, arch: object) -> ProductArch:
         arch = super().validate(arch)
-        if self.tabulated and self._position and arch not in self._position:
+        if self.trained is not None and arch not in self.trained:
             raise InvalidArchitecture(
-                f"{arch} is a valid Accel-NASBench network, but not among the {len(self._listed)} trained ones; "
-                "query it with estimator='surrogate'"
+                f"{arch} is a valid Accel-NASBench network, but not among the {len(self.trained.listed)} trained "
+                "ones; query it with estimator='surrogate'"
             )
         return arch

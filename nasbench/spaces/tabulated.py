@@ -4,8 +4,8 @@ Owns the restriction only; everything else (strings, encodings, classes) is the 
 space's. Sampling is uniform over the listed architectures; `neighbors` are the inner
 space's neighbours that are listed, else the 8 nearest listed ones by encoding; any
 other architecture is refused by name. Used for tables that list part of an enumerable
-space (e.g. a `nasbench build-table` of some NAS-Bench-201 classes); spaces with their
-own `tabulated` mode (NAS-Bench-101, Accel-NASBench) use that instead.
+space (e.g. a `nasbench build-table` of some NAS-Bench-201 classes) and by Accel-NASBench's
+`tabulated` mode; NAS-Bench-101's own mode also maps other spellings of a listed cell to it.
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ class TabulatedSpace(SearchSpace[Any]):
         if name == "inner":
             raise AttributeError(name)
         return getattr(self.inner, name)
+
+    def __contains__(self, arch: object) -> bool:
+        """Whether `arch` (an architecture of the inner space) is listed."""
+        return arch in self._position
 
     def validate(self, arch: object) -> Any:
         arch = self.inner.validate(arch)
