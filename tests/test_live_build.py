@@ -12,7 +12,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from nasbench.cli import main  # noqa: E402
-from nasbench.errors import InvalidArchitecture, TableFileError  # noqa: E402
+from nasbench.errors import InvalidArchitecture, NasbenchError, TableFileError  # noqa: E402
 from nasbench.live.build import BuildSpec, build_table, select_archs, spec_of_table  # noqa: E402
 from nasbench.live.errors import BuildTableError  # noqa: E402
 from nasbench.live.train import get_protocol  # noqa: E402
@@ -103,8 +103,14 @@ def test_an_interrupted_build_resumes_to_the_uninterrupted_table(
 def test_other_builds_and_foreign_files_are_refused(tmp_path: Path, five: list[str], uninterrupted: Path) -> None:
     with pytest.raises(BuildTableError, match="another seeds: expected \\[0\\], got \\[0, 1\\]"):
         build_table(_spec(seeds=(0,)), five, uninterrupted, quiet=True)
-    with pytest.raises(BuildTableError, match="another protocol"):
-        build_table(_spec(epochs=3), five, uninterrupted, quiet=True)
+    with pytest.raises(BuildTableError, match="another protocol: expected {'epochs': 3}, got {'epochs': 2} "):
+        build_table(_spec(epochs=3), five, uninterrupted, quiet=True)  # only the field that differs
+    with pytest.raises(NasbenchError, match="channels >= 1, got 0"):  # refused before any training
+        build_table(
+            BuildSpec("nb201", "digits", get_protocol(None, "digits", 1), (0,), {"channels": 0}),
+            five,
+            tmp_path / "x.h5",
+        )
     foreign = tmp_path / "foreign.h5"
     metric = Metric("acc", "%", "maximize", "accuracy", ("arch",), np.ones(2))
     write_table(
@@ -116,6 +122,13 @@ def test_other_builds_and_foreign_files_are_refused(tmp_path: Path, five: list[s
     garbage.write_bytes(b"not hdf5")
     with pytest.raises(TableFileError):
         build_table(_spec(), five, garbage, quiet=True)
+
+
+def test_a_macro_table_names_its_own_paper(tmp_path: Path) -> None:
+    spec = BuildSpec("macro", "digits", get_protocol(None, "digits", 1), (0,))
+    build_table(spec, ["01201201"], tmp_path / "macro.h5", quiet=True)
+    meta = read_table(tmp_path / "macro.h5", "digits").meta
+    assert meta["title"].startswith("NAS-Bench-Macro") and meta["reference"].startswith("Su et al.")
 
 
 def test_the_built_table_is_a_benchmark(uninterrupted: Path, five: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,13 +163,22 @@ def test_cli_build_train_export_and_errors(tmp_path: Path, capsys: pytest.Captur
     assert "2/2 architectures x 1 seeds done (2 trained now" in capsys.readouterr().out
     assert main([*args, "--out", str(out), "--quiet"]) == 0
     assert "(0 trained now" in capsys.readouterr().out
+    assert "--archs random:2 --sample-seed 0 " in read_table(out, "digits").meta["build"]["command"]
     arch = select_archs("nb201", "random:1")[0]
     assert main(["train", "nb201", arch, "--epochs", "1", "--channels", "4", "--cells", "1", "--device", "cpu"]) == 0
     assert "valid acc" in capsys.readouterr().out
     assert main(["export", "nb201", arch, "--out", str(tmp_path / "net.pt")]) == 0
     assert (tmp_path / "net.pt").stat().st_size > 0
+    assert main(["export", "nb201", arch, "--out", str(tmp_path / "net.pt2"), "--channels", "4", "--cells", "1"]) == 0
+    assert "torch.export program" in capsys.readouterr().out
     for bad in (
         ["train", "nb201", "not-an-arch"],
+        ["train", "nb201", arch, "--channels", "0"],
+        ["train", "macro", "01201201", "--cells", "2"],
+        ["train", "nb201", arch, "--threads", "0"],
+        ["train", "nb201", arch, "--out", str(tmp_path)],
+        ["export", "nb201", arch, "--out", str(tmp_path / "tiny.pt"), "--input-size", "1"],
+        ["export", "nb201", arch, "--out", str(tmp_path)],
         ["train", "nb201", arch, "--dataset", "cifar10", "--data-dir", str(tmp_path / "absent")],
         ["train", "nb201", arch, "--dataset", "svhn"],
         ["build-table", "--out", str(tmp_path / "x.txt")],

@@ -80,6 +80,22 @@ def test_missing_or_wrong_cifar_files_name_what_is_expected(tmp_path: Path) -> N
         load_dataset("mnist")
 
 
+@pytest.mark.parametrize(
+    ("batch", "message"),
+    [
+        ([1, 2], "expected keys 'data' and 'labels' .* got list"),
+        ({b"data": np.zeros((20, 100), np.uint8), b"labels": [0] * 20}, "3072 pixels .* got data \\(20, 100\\)"),
+        ({b"data": np.zeros((20, 3072), np.uint8), b"labels": [0] * 7}, "N labels .* labels \\(7,\\)"),
+        ({b"data": np.zeros((20, 3072), np.uint8), b"labels": [10] * 20}, "labels 0..9 .* got 10..10"),
+    ],
+)
+def test_cifar_files_of_the_wrong_shape_or_labels_are_refused(tmp_path: Path, batch: object, message: str) -> None:
+    folder = _write_cifar10(tmp_path)
+    (folder / "data_batch_2").write_bytes(pickle.dumps(batch))
+    with pytest.raises(DatasetFilesError, match=message):
+        load_dataset("cifar10", tmp_path)
+
+
 def test_batches_visit_every_example_once_in_a_seeded_order() -> None:
     x = torch.arange(10, dtype=torch.float32).reshape(10, 1, 1, 1)
     y = torch.arange(10)

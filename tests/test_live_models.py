@@ -3,15 +3,17 @@ seeded initialisation, TorchScript export."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
 import nasbench  # noqa: E402
-from nasbench.errors import InvalidArchitecture, UnknownName  # noqa: E402
+from nasbench.errors import InvalidArchitecture, NasbenchError, UnknownName  # noqa: E402
 from nasbench.live import build_model  # noqa: E402
-from nasbench.live.export import export_torchscript  # noqa: E402
+from nasbench.live.export import export_program, export_torchscript  # noqa: E402
 from nasbench.live.models import count_flops, count_params  # noqa: E402
 from nasbench.tables import MEASURED  # noqa: E402
 
@@ -104,6 +106,7 @@ def test_bad_input_is_refused_by_name(space: str, arch: str, error: type[Excepti
         build_model(space, arch)
 
 
+@pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated:DeprecationWarning")  # the user's side of it
 def test_export_writes_torchscript_that_computes_the_same_logits(tmp_path) -> None:
     arch = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"
     path = export_torchscript("nb201", arch, tmp_path / "net.pt", num_classes=10, seed=3)
@@ -113,3 +116,40 @@ def test_export_writes_torchscript_that_computes_the_same_logits(tmp_path) -> No
     with torch.no_grad():
         assert torch.allclose(loaded(x), reference(x), atol=1e-5)
     assert [p.name for p in tmp_path.iterdir()] == ["net.pt"]  # nothing half-written left beside it
+
+
+@pytest.mark.parametrize(
+    ("space", "options", "message"),
+    [
+        ("macro", {"channels": 4}, "options of the macro network among: none; got 'channels'"),
+        ("nb201", {"width": 4}, "among: channels, cells; got 'width'"),
+        ("nb201", {"channels": 0}, "channels >= 1, got 0"),
+        ("nb201", {"cells": -1}, "cells >= 1, got -1"),
+    ],
+)
+def test_model_options_are_checked_by_name_and_size(space: str, options: dict, message: str) -> None:
+    arch = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|" if space == "nb201" else "01201201"
+    with pytest.raises(NasbenchError, match=message):
+        build_model(space, arch, **options)
+
+
+def test_export_warns_of_nothing_and_refuses_a_too_small_image(tmp_path) -> None:
+    arch = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        export_torchscript("nb201", arch, tmp_path / "net.pt", channels=4, cells=1)
+    assert not [w for w in caught if issubclass(w.category, DeprecationWarning)]  # torch.jit's is not the user's
+    with pytest.raises(NasbenchError, match="--input-size >= 4 for nb201, got 2"):
+        export_torchscript("nb201", arch, tmp_path / "small.pt", input_size=2)
+
+
+def test_export_program_loads_with_torch_export_alone_at_any_batch_size(tmp_path) -> None:
+    arch = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"
+    path = export_program("nb201", arch, tmp_path / "net.pt2", seed=3, channels=4, cells=1)
+    loaded = torch.export.load(str(path)).module()
+    reference = build_model("nb201", arch, generator=torch.Generator().manual_seed(3), channels=4, cells=1).eval()
+    for batch in (1, 3):
+        x = torch.randn(batch, 3, 32, 32, generator=torch.Generator().manual_seed(batch))
+        with torch.no_grad():
+            assert torch.allclose(loaded(x), reference(x), atol=1e-5)
+    assert [p.name for p in tmp_path.iterdir()] == ["net.pt2"]

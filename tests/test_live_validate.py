@@ -76,6 +76,13 @@ def test_validate_refuses_bad_input(surrogate_file: Path, tmp_path: Path, monkey
     monkeypatch.setenv("NASBENCH_DATA", str(surrogate_file.parent))
     with pytest.raises(NasbenchError, match="--sample >= 2"):
         validate(surrogate_file, sample=1)
+    with pytest.raises(NasbenchError, match="--jobs >= 1, got 2, 10, 1, 0"):
+        validate(surrogate_file, sample=2, jobs=0)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setattr("nasbench.live.validate._measure", lambda *a: pytest.fail("trained before making --out"))
+    with pytest.raises(OSError):  # the CLI prints it on one line
+        validate(surrogate_file, sample=2, top=0, device="cpu", out=blocker / "report")
     assert main(["validate", str(tmp_path / "absent.json")]) == 2
     monkeypatch.setenv("NASBENCH_DATA", str(tmp_path))  # the table it was fitted on is gone
     assert main(["validate", str(surrogate_file), "--device", "cpu"]) == 2

@@ -32,6 +32,7 @@ from tqdm import tqdm
 from nasbench.errors import NasbenchError
 from nasbench.live.data import INPUT_SHAPE, NUM_CLASSES, load_dataset
 from nasbench.live.errors import BuildTableError
+from nasbench.live.models import build_model, check_options, count_flops, count_params
 from nasbench.live.train import Protocol, train
 from nasbench.spaces import EnumerableSpace, get_space
 from nasbench.tables import FAILED, MEASURED, MISSING, Dataset, Metric, read_header, read_table, seed_mean, write_table
@@ -39,6 +40,13 @@ from nasbench.tables import FAILED, MEASURED, MISSING, Dataset, Metric, read_hea
 log = logging.getLogger(__name__)
 CURVES = ("valid_acc", "valid_loss", "train_acc", "train_loss", "train_seconds")
 FINAL = ("test_acc", "test_loss")
+SPACE_REFERENCES = {  # space -> (title, the paper of its search space and network)
+    "nb201": ("NAS-Bench-201", "Dong & Yang, NAS-Bench-201, ICLR 2020"),
+    "macro": (
+        "NAS-Bench-Macro",
+        "Su et al., Prioritized Architecture Sampling with Monte-Carlo Tree Search, CVPR 2021",
+    ),
+}
 RunRecord = dict[str, list[float]]  # metric -> value per epoch (test metrics: one value, the last epoch)
 
 
@@ -158,9 +166,19 @@ def _metric_specs(protocol: Protocol) -> dict[str, tuple[str, str, str, str]]:
     }
 
 
-def _as_float32(values: list[float]) -> np.ndarray:
-    """Round to float32, as the table stores it: a resumed build compares equal to a fresh one."""
-    return np.asarray(values, dtype=np.float32).astype(np.float64)
+def _run_arrays(spec: BuildSpec, runs: list[RunRecord]) -> dict[str, np.ndarray]:
+    """metric -> (seed, epoch) values of one architecture's runs, rounded to float32 as the table stores them (a
+    resumed build compares equal to a fresh one); test metrics at the last epoch only, NaN before."""
+    arrays = {}
+    for name in (*CURVES, *FINAL):
+        values = np.full((len(spec.seeds), spec.protocol.epochs), np.nan)
+        for position, record in enumerate(runs):
+            if name in FINAL:
+                values[position, -1] = record[name][-1]
+            else:
+                values[position, :] = record[name]
+        arrays[name] = values.astype(np.float32).astype(np.float64)
+    return arrays
 
 
 def _sources(space: EnumerableSpace[Any], done: dict[str, list[RunRecord]]) -> dict[int, str]:
@@ -174,27 +192,14 @@ def _sources(space: EnumerableSpace[Any], done: dict[str, list[RunRecord]]) -> d
     return sources
 
 
-def _curve_arrays(
-    spec: BuildSpec, rows: list[int], sources: dict[int, str], done: dict[str, list[RunRecord]]
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """metric -> (values, status), each (table row, seed, epoch) for the space's `rows`; a NaN in a run is failed."""
-    epochs, seeds = spec.protocol.epochs, len(spec.seeds)
-    arrays = {}
-    for name in (*CURVES, *FINAL):
-        values = np.full((len(rows), seeds, epochs), np.nan)
-        for i, row in enumerate(rows):
-            for position, record in enumerate(done[sources[row]]):
-                if name in FINAL:
-                    values[i, position, -1] = _as_float32(record[name])[-1]
-                else:
-                    values[i, position, :] = _as_float32(record[name])
-        status = np.where(np.isnan(values), MISSING, MEASURED).astype(np.uint8)
-        ran = np.ones(values.shape, dtype=bool)
-        if name in FINAL:
-            ran[:, :, :-1] = False
-        status[ran & np.isnan(values)] = FAILED  # the run was made and its value is NaN: failed, kept
-        arrays[name] = (values, status)
-    return arrays
+def _status(name: str, values: np.ndarray) -> np.ndarray:
+    """Measured where a value is, missing where no run reached, failed where a run made gave NaN."""
+    status = np.where(np.isnan(values), MISSING, MEASURED).astype(np.uint8)
+    ran = np.ones(values.shape, dtype=bool)
+    if name in FINAL:
+        ran[:, :, :-1] = False
+    status[ran & np.isnan(values)] = FAILED  # the run was made and its value is NaN: failed, kept
+    return status
 
 
 class _Writer:
@@ -203,25 +208,27 @@ class _Writer:
     def __init__(self, out: Path, spec: BuildSpec, space: EnumerableSpace[Any], info: dict[str, Any]) -> None:
         self.out, self.spec, self.space, self.info = out, spec, space, info
         self.counts: dict[int, tuple[float, float]] = {}  # row -> (params in M, MFLOPs)
+        self.arrays: dict[str, dict[str, np.ndarray]] = {}  # architecture -> _run_arrays of its runs
         self.strings = [space.to_str(space.arch(r)) for r in range(space.size)]
 
     def _count(self, row: int) -> tuple[float, float]:
-        from nasbench.live.models import build_model, count_flops, count_params
-
         if row not in self.counts:
             dataset = self.spec.dataset
-            with torch.device("meta"):  # shapes only: no memory, no initialisation, no arithmetic
-                arch = self.space.arch(row)
-                model = build_model(self.spec.space, arch, NUM_CLASSES[dataset], **self.spec.model_options)
-                self.counts[row] = (count_params(model) / 1e6, count_flops(model, INPUT_SHAPE[dataset]) / 1e6)
+            # built on the CPU: the meta device was about 3x slower here (its shape functions run in Python)
+            model = build_model(self.spec.space, self.space.arch(row), NUM_CLASSES[dataset], **self.spec.model_options)
+            self.counts[row] = (count_params(model) / 1e6, count_flops(model, INPUT_SHAPE[dataset]) / 1e6)
         return self.counts[row]
 
     def write(self, done: dict[str, list[RunRecord]], wall_seconds: float) -> None:
         sources = _sources(self.space, done)
         rows = sorted(sources)  # every row of the space once all classes are trained, else the trained ones
+        for arch in done.keys() - self.arrays.keys():
+            self.arrays[arch] = _run_arrays(self.spec, done[arch])
         specs = _metric_specs(self.spec.protocol)
         metrics = []
-        for name, (values, status) in _curve_arrays(self.spec, rows, sources, done).items():
+        for name in (*CURVES, *FINAL):
+            values = np.stack([self.arrays[sources[row]][name] for row in rows])
+            status = _status(name, values)
             unit, direction, kind, text = specs[name]
             mean, mean_status = seed_mean(values, status)
             mean = mean.astype(np.float32).astype(np.float64)  # stored as float32, like the values
@@ -241,7 +248,7 @@ class _Writer:
         notes = (
             f"trained by nasbench build-table: protocol {spec.protocol.name} ({spec.protocol.description}); "
             f"split {self.info.get('split', '?')}; epochs 1..{spec.protocol.epochs - 1} are points of the "
-            f"{spec.protocol.epochs}-epoch cosine schedule; test metrics after the last epoch only; rows of an "
+            f"{spec.protocol.epochs}-epoch cosine schedule; test metrics after the last epoch only; the rows of a "
             "trained class share its results; until every class is trained the table lists only trained classes"
         )
         return Dataset(
@@ -260,26 +267,27 @@ class _Writer:
         import sklearn
 
         spec = self.spec
-        title = {"nb201": "NAS-Bench-201", "macro": "NAS-Bench-Macro"}.get(spec.space, spec.space)
+        title, reference = SPACE_REFERENCES[spec.space]
+        digits = spec.dataset == "digits"
         return {
             "benchmark": self.out.stem,
             "space": spec.space,
             "title": f"{title} trained on {spec.dataset} ({spec.protocol.name}, nasbench build-table)",
-            "reference": "Dong & Yang, NAS-Bench-201, ICLR 2020 (space and network); trained by this suite",
+            "reference": f"{reference} (space and network); trained by this suite",
             "size": self.space.size,
             "fidelity_unit": "epochs",
             "row_order": "space-index",
-            "license": "CC BY 4.0 (digits data, UCI); results Apache-2.0",
+            "license": f"{'CC BY 4.0 (digits data, UCI)' if digits else 'data: see its terms'}; results Apache-2.0",
             "converter": "nasbench build-table",
             "converter_version": 1,
             "provenance": [
                 {
                     "name": f"{spec.dataset} (trained here)",
                     "source": "scikit-learn load_digits (UCI Optical Recognition of Handwritten Digits)"
-                    if spec.dataset == "digits"
+                    if digits
                     else f"{spec.dataset} python-pickle files from a local folder",
                     "version": f"scikit-learn {sklearn.__version__}, torch {torch.__version__}",
-                    "license": "CC BY 4.0" if spec.dataset == "digits" else "see the dataset's terms",
+                    "license": "CC BY 4.0" if digits else "see the dataset's terms",
                     "files": {},
                 }
             ],
@@ -298,8 +306,12 @@ def _resume(out: Path, spec: BuildSpec, space: EnumerableSpace[Any]) -> tuple[di
     stored = build["spec"]
     for key, wanted in spec.key().items():
         if stored.get(key) != wanted:
+            expected, got = wanted, stored.get(key)
+            if isinstance(wanted, dict) and isinstance(got, dict):  # name only the fields that differ
+                fields = sorted(k for k in wanted.keys() | got.keys() if wanted.get(k) != got.get(k))
+                expected, got = ({k: d.get(k) for k in fields} for d in (wanted, got))
             raise BuildTableError(
-                f"{out} was built with another {key}: expected {wanted}, got {stored.get(key)} "
+                f"{out} was built with another {key}: expected {expected}, got {got} "
                 "(choose another --out, or delete the file to rebuild)"
             )
     table = read_table(out, spec.dataset)
@@ -338,6 +350,7 @@ def build_table(
 ) -> BuildSummary:
     """Train `archs` x `spec.seeds` and write (or resume) the table at `out`; see the module docstring."""
     space = _space(spec.space)
+    check_options(spec.space, spec.model_options)
     out = Path(out)
     if jobs < 1:
         raise NasbenchError(f"expected --jobs >= 1, got {jobs}")

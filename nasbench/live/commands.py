@@ -11,12 +11,20 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from nasbench.errors import NasbenchError
 from nasbench.files import atomic_path
 from nasbench.live._torch import require_torch
 
 DATASET_HELP = "digits (offline, default), cifar10 or cifar100 (from --data-dir)"
+
+
+def _output_file(path: str | None) -> None:
+    """Refuse an --out that is a folder before any work (the error would otherwise name a temporary file)."""
+    if path is not None and Path(path).is_dir():
+        raise NasbenchError(f"expected a file for --out, got the folder {path}")
 
 
 def _model_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -80,12 +88,12 @@ def _add_validate(commands: Any) -> None:
 
 
 def _add_export(commands: Any) -> None:
-    export = commands.add_parser("export", help="write an architecture's network as TorchScript")
+    export = commands.add_parser("export", help="write an architecture's network as TorchScript or torch.export")
     export.add_argument("space", help="search space: nb201 or macro")
     export.add_argument("arch", help="the architecture's standard string, or its index")
-    export.add_argument("--out", required=True, help="output file (.pt)")
+    export.add_argument("--out", required=True, help="output file: .pt for TorchScript, .pt2 for torch.export")
     export.add_argument("--num-classes", type=int, default=10, help="classifier outputs (default 10)")
-    export.add_argument("--input-size", type=int, help="image side used for tracing (default 32)")
+    export.add_argument("--input-size", type=int, help="image side used for tracing / exporting (default 32)")
     _add_model_options(export)
 
 
@@ -115,16 +123,21 @@ def run_train(args: argparse.Namespace) -> str:
     torch = require_torch()
     from nasbench.live._torch import resolve_device
     from nasbench.live.data import load_dataset
+    from nasbench.live.models import check_options
     from nasbench.live.train import get_protocol, train
     from nasbench.spaces import get_space
 
     arch = get_space(args.space).parse(args.arch)
+    options = _model_options(args)
+    check_options(args.space, options)
     protocol = get_protocol(args.protocol, args.dataset, args.epochs)
+    if args.threads is not None and args.threads < 1:
+        raise NasbenchError(f"expected --threads >= 1, got {args.threads}")
+    _output_file(args.out)
     data = load_dataset(args.dataset, args.data_dir)
     device = resolve_device(args.device)
     if args.threads:
         torch.set_num_threads(args.threads)
-    options = _model_options(args)
     on_epoch = _progress(args.quiet, protocol.epochs)
     result = train(
         args.space, arch, data, protocol, args.seed, device, amp=not args.no_amp, on_epoch=on_epoch, **options
@@ -156,7 +169,10 @@ def _build_command(args: argparse.Namespace) -> str:
         parts.append(f"--protocol {args.protocol}")
     if args.epochs:
         parts.append(f"--epochs {args.epochs}")
-    parts += [f"--seeds {args.seeds}", f"--archs {args.archs}", f"--out {args.out}", f"--jobs {args.jobs}"]
+    parts += [f"--seeds {args.seeds}", f"--archs {args.archs}"]
+    if args.archs.startswith("random:"):  # the shuffle seed picks the classes: the command must repeat it
+        parts.append(f"--sample-seed {args.sample_seed}")
+    parts += [f"--out {args.out}", f"--jobs {args.jobs}"]
     parts += [f"--{k} {v}" for k, v in _model_options(args).items()]
     return " ".join(parts)
 
@@ -164,7 +180,6 @@ def _build_command(args: argparse.Namespace) -> str:
 def run_build_table(args: argparse.Namespace) -> str:
     """Build or resume a table; return the text to print."""
     require_torch()
-    from nasbench.errors import NasbenchError
     from nasbench.live.build import BuildSpec, build_table, select_archs
     from nasbench.live.train import get_protocol
 
@@ -203,15 +218,18 @@ def run_validate(args: argparse.Namespace) -> str:
 
 
 def run_export(args: argparse.Namespace) -> str:
-    """Write TorchScript; return the text to print."""
+    """Write TorchScript, or a torch.export program for a .pt2 file; return the text to print."""
     require_torch()
-    from nasbench.live.export import export_torchscript
+    from nasbench.live.export import export_program, export_torchscript
     from nasbench.spaces import get_space
 
     arch = get_space(args.space).parse(args.arch)
-    options = _model_options(args)
-    path = export_torchscript(args.space, arch, args.out, args.num_classes, args.input_size, **options)
-    return f"TorchScript of {get_space(args.space).to_str(arch)} written to {path}"
+    _output_file(args.out)
+    program = str(args.out).endswith(".pt2")
+    export = export_program if program else export_torchscript
+    path = export(args.space, arch, args.out, args.num_classes, args.input_size, **_model_options(args))
+    what = "torch.export program (torch.export.load)" if program else "TorchScript (torch.jit.load)"
+    return f"{what} of {get_space(args.space).to_str(arch)} written to {path}"
 
 
 LIVE_COMMANDS: dict[str, Callable[[argparse.Namespace], str]] = {

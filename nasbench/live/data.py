@@ -12,6 +12,7 @@ import pickle
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -87,7 +88,7 @@ def load_digits() -> ImageData:
     return ImageData("digits", 10, pick(train), pick(valid), pick(test), augment=False, split=split)
 
 
-def _unpickle(path: Path) -> dict[bytes, object]:
+def _unpickle(path: Path) -> Any:
     try:
         with open(path, "rb") as handle:
             return pickle.load(handle, encoding="bytes")  # the standard CIFAR layout is pickles
@@ -95,16 +96,23 @@ def _unpickle(path: Path) -> dict[bytes, object]:
         raise DatasetFilesError(f"expected a CIFAR pickle at {path}, got an unreadable file ({err})") from None
 
 
-def _cifar_arrays(folder: Path, files: list[str], key: bytes) -> tuple[np.ndarray, np.ndarray]:
+def _cifar_arrays(folder: Path, files: list[str], key: bytes, classes: int) -> tuple[np.ndarray, np.ndarray]:
     images, labels = [], []
     for name in files:
-        batch = _unpickle(folder / name)
-        if b"data" not in batch or key not in batch:
+        path = folder / name
+        batch = _unpickle(path)
+        if not isinstance(batch, dict) or b"data" not in batch or key not in batch:
+            got = sorted(batch) if isinstance(batch, dict) else type(batch).__name__
+            raise DatasetFilesError(f"expected keys 'data' and {key.decode()!r} in {path}, got {got}")
+        data, label = np.asarray(batch[b"data"]), np.asarray(batch[key])
+        if data.ndim != 2 or data.shape[1] != 3 * 32 * 32 or label.shape != (len(data),):
             raise DatasetFilesError(
-                f"expected keys 'data' and {key.decode()!r} in {folder / name}, got {sorted(batch)}"
+                f"expected N rows of 3072 pixels and N labels in {path}, got data {data.shape}, labels {label.shape}"
             )
-        images.append(np.asarray(batch[b"data"], dtype=np.uint8).reshape(-1, 3, 32, 32))
-        labels.append(np.asarray(batch[key], dtype=np.int64))
+        if len(label) and (label.min() < 0 or label.max() >= classes):
+            raise DatasetFilesError(f"expected labels 0..{classes - 1} in {path}, got {label.min()}..{label.max()}")
+        images.append(data.astype(np.uint8).reshape(-1, 3, 32, 32))
+        labels.append(label.astype(np.int64))
     return np.concatenate(images), np.concatenate(labels)
 
 
@@ -128,8 +136,9 @@ def load_cifar(name: str, root: Path) -> ImageData:
     """
     _, train_files, test_file, key = CIFAR_FILES[name]
     folder = _cifar_folder(name, root)
-    x_train, y_train = _cifar_arrays(folder, train_files, key)
-    x_test, y_test = _cifar_arrays(folder, [test_file], key)
+    classes = NUM_CLASSES[name]
+    x_train, y_train = _cifar_arrays(folder, train_files, key, classes)
+    x_test, y_test = _cifar_arrays(folder, [test_file], key, classes)
     if name == "cifar10":
         a, b = train_test_split(np.arange(len(y_train)), train_size=0.5, stratify=y_train, random_state=SPLIT_SEED)
         parts = [(x_train[a], y_train[a]), (x_train[b], y_train[b]), (x_test, y_test)]
@@ -144,7 +153,6 @@ def load_cifar(name: str, root: Path) -> ImageData:
         for x, y in parts
     ]
     split = "/".join(str(len(p[1])) for p in parts)
-    classes = 10 if name == "cifar10" else 100
     return ImageData(name, classes, tensors[0], tensors[1], tensors[2], augment=True, split=split)
 
 

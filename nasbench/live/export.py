@@ -1,20 +1,36 @@
-"""Exporting a found architecture as TorchScript: `nasbench export`.
+"""Exporting a found architecture as a file that loads without this package: `nasbench export`.
 
-Owns turning a built network into a self-contained TorchScript file (traced on one input of
-the published image size, in evaluation mode) written atomically; loading it needs only
-`torch.jit.load`, not this package.
+Owns turning a built network (freshly initialised, seeded, in evaluation mode) into a
+self-contained file, written atomically: TorchScript (traced on one input of the published
+image size; `torch.jit.load`, from Python or C++) or a `torch.export` program (a `.pt2` file;
+`torch.export.load(path).module()`, any batch size, the image size it was exported at).
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
 import torch
+from torch import nn
 
+from nasbench.errors import NasbenchError
 from nasbench.files import atomic_path
-from nasbench.live.models import INPUT_SIZE, build_model
+from nasbench.live.models import INPUT_SIZE, MIN_INPUT_SIZE, build_model
+
+
+def _network(
+    space_name: str, arch: Any, num_classes: int, input_size: int | None, seed: int, options: dict[str, Any]
+) -> tuple[nn.Module, torch.Tensor]:
+    """The seeded network in evaluation mode and an example batch of the image size."""
+    generator = torch.Generator().manual_seed(seed)
+    model = build_model(space_name, arch, num_classes=num_classes, generator=generator, **options).eval()
+    size = INPUT_SIZE[space_name] if input_size is None else input_size
+    if size < MIN_INPUT_SIZE[space_name]:
+        raise NasbenchError(f"expected --input-size >= {MIN_INPUT_SIZE[space_name]} for {space_name}, got {size}")
+    return model, torch.zeros(2, 3, size, size)  # a batch of 2: torch.export would fix a batch of 1
 
 
 def export_torchscript(
@@ -27,13 +43,31 @@ def export_torchscript(
     **options: Any,
 ) -> Path:
     """Write the (freshly initialised, seeded) network of `arch` as TorchScript at `out`."""
-    generator = torch.Generator().manual_seed(seed)
-    model = build_model(space_name, arch, num_classes=num_classes, generator=generator, **options).eval()
-    size = input_size or INPUT_SIZE.get(space_name, 32)
-    example = torch.zeros(1, 3, size, size)
-    with torch.no_grad():
+    model, example = _network(space_name, arch, num_classes, input_size, seed, options)
+    with torch.no_grad(), warnings.catch_warnings():
+        # torch.jit warns that it is deprecated, yet TorchScript is still the one format that both Python and
+        # C++ load without this package; the warning is not the user's to act on (`.pt2` takes torch.export).
+        warnings.filterwarnings("ignore", message="`torch.jit.trace", category=DeprecationWarning)
         scripted = torch.jit.trace(model, example, check_trace=False)  # the tests compare outputs themselves
     out = Path(out)
     with atomic_path(out) as tmp:
         scripted.save(str(tmp))
+    return out
+
+
+def export_program(
+    space_name: str,
+    arch: Any,
+    out: str | os.PathLike[str],
+    num_classes: int = 10,
+    input_size: int | None = None,
+    seed: int = 0,
+    **options: Any,
+) -> Path:
+    """Write the (freshly initialised, seeded) network of `arch` as a `torch.export` program (.pt2) at `out`."""
+    model, example = _network(space_name, arch, num_classes, input_size, seed, options)
+    program = torch.export.export(model, (example,), dynamic_shapes=({0: torch.export.Dim("batch")},))
+    out = Path(out)
+    with atomic_path(out) as tmp, open(tmp, "wb") as handle:  # a handle: torch.export wants paths to end in .pt2
+        torch.export.save(program, handle)
     return out

@@ -109,7 +109,7 @@ def summarise(pairs: list[Pair], seeds: int) -> dict[str, Any]:
     }
 
 
-def _scatter(pairs: list[Pair], summary: dict[str, Any], metric: str, path: Path) -> None:
+def _scatter(pairs: list[Pair], summary: dict[str, Any], metric: str, seeds: int, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -122,7 +122,7 @@ def _scatter(pairs: list[Pair], summary: dict[str, Any], metric: str, path: Path
         ax.errorbar(
             x,
             [p.measured for p in chosen],
-            xerr=[2 * p.noise_std for p in chosen],
+            xerr=[2 * p.noise_std / np.sqrt(seeds) for p in chosen],  # the noise of a mean, as in the coverage
             fmt="o",
             ms=4,
             color=colour,
@@ -132,7 +132,7 @@ def _scatter(pairs: list[Pair], summary: dict[str, Any], metric: str, path: Path
     values = [v for p in pairs for v in (p.predicted, p.measured)]
     low, high = min(values), max(values)
     ax.plot([low, high], [low, high], color="grey", lw=0.8, ls="--")
-    ax.set_xlabel(f"predicted {metric} (bars: 2 x predicted seed noise)")
+    ax.set_xlabel(f"predicted {metric} (bars: 2 x predicted noise of a {seeds}-seed mean)")
     ax.set_ylabel(f"measured {metric}")
     ax.set_title(f"Kendall tau {summary['kendall_tau']:.3f}, MAE {summary['mae']:.2f}")
     ax.legend(loc="lower right")
@@ -215,20 +215,22 @@ def validate(
     quiet: bool = False,
 ) -> str:
     """Train unseen architectures, compare with the surrogate, write the report; return a summary line."""
-    if sample < 2 or top < 0 or seeds < 1:
-        raise NasbenchError(f"expected --sample >= 2, --top >= 0, --seeds >= 1, got {sample}, {top}, {seeds}")
+    if sample < 2 or top < 0 or seeds < 1 or jobs < 1:
+        raise NasbenchError(
+            f"expected --sample >= 2, --top >= 0, --seeds >= 1, --jobs >= 1, got {sample}, {top}, {seeds}, {jobs}"
+        )
     surrogate = load_surrogate(surrogate_path)
     meta = surrogate.meta
     spec = spec_of_table(table_path(meta["benchmark"]))
     target = resolve_device(device).type
     chosen = choose(surrogate, sample, top, np.random.default_rng(seed))
+    folder = Path(out) if out else Path(f"validation-{Path(surrogate_path).stem}")
+    folder.mkdir(parents=True, exist_ok=True)  # before training: a folder that cannot be made costs nothing
     archs = [a for a, _ in chosen]
     runs = _measure(spec, archs, seeds, target, jobs, data_dir, quiet)
     pairs = _pairs(surrogate, chosen, runs, seeds)
     summary = summarise(pairs, seeds)
-    folder = Path(out) if out else Path(f"validation-{Path(surrogate_path).stem}")
-    folder.mkdir(parents=True, exist_ok=True)
-    _scatter(pairs, summary, meta["observe"], folder / "scatter.png")
+    _scatter(pairs, summary, meta["observe"], seeds, folder / "scatter.png")
     with atomic_path(folder / "report.md") as tmp:
         tmp.write_text(_markdown(meta, spec, summary, pairs, seeds))
     document = {

@@ -13,13 +13,15 @@ from typing import Any
 import torch
 from torch import nn
 
-from nasbench.errors import UnknownName
+from nasbench.errors import NasbenchError, UnknownName
 from nasbench.live.models.macro import MacroNetwork
 from nasbench.live.models.nb201 import NB201Network
 from nasbench.spaces import get_space
 
 BUILDERS: dict[str, Callable[..., nn.Module]] = {"nb201": NB201Network, "macro": MacroNetwork}
+OPTIONS = {"nb201": ("channels", "cells"), "macro": ()}  # the keyword options each builder takes
 INPUT_SIZE = {"nb201": 32, "macro": 32}  # the published image size (CIFAR)
+MIN_INPUT_SIZE = {"nb201": 4, "macro": 1}  # NAS-Bench-201's two 2x2 average-pooling shortcuts need 4 pixels
 
 
 def build_model(
@@ -31,8 +33,7 @@ def build_model(
     weight is initialised from it (PyTorch's default schemes), so the same seed gives the same
     network without touching the global random state.
     """
-    if space_name not in BUILDERS:
-        raise UnknownName(f"expected a space with a model builder ({', '.join(sorted(BUILDERS))}), got {space_name!r}")
+    check_options(space_name, options)
     if not isinstance(num_classes, int) or num_classes < 2:
         raise UnknownName(f"expected num_classes >= 2, got {num_classes!r}")
     space = get_space(space_name)
@@ -40,6 +41,19 @@ def build_model(
     if generator is not None:
         initialise(model, generator)
     return model
+
+
+def check_options(space_name: str, options: dict[str, Any]) -> None:
+    """Refuse a space without a model builder, an option its builder does not take, or a size below 1."""
+    if space_name not in BUILDERS:
+        raise UnknownName(f"expected a space with a model builder ({', '.join(sorted(BUILDERS))}), got {space_name!r}")
+    allowed = OPTIONS[space_name]
+    for name, value in options.items():
+        if name not in allowed:
+            known = ", ".join(allowed) or "none"
+            raise UnknownName(f"expected options of the {space_name} network among: {known}; got {name!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise NasbenchError(f"expected {name} >= 1, got {value!r}")
 
 
 def initialise(model: nn.Module, generator: torch.Generator) -> None:
