@@ -2,8 +2,9 @@
 
 Owns what a benchmark knows about a multi-objective problem: which architectures are
 feasible, the Pareto front among them, the reference point, and, for one run, the
-attained front's hypervolume, its regret and the share of the front found. It reads the
-benchmark through `query_many` (free: no budget is charged) and never runs a search.
+attained front's hypervolume, its regret, the share of the front found and the additive
+epsilon indicator against it. It reads the benchmark through `query_many` (free: no
+budget is charged) and never runs a search.
 
 Which architectures the front is computed over (`candidates`):
 
@@ -22,8 +23,10 @@ Scale and reference point (for every benchmark alike): every objective is turned
 minimization and scaled to [0, 1] between its best (0) and worst (1) value over the
 candidates, seed mean, at full fidelity; the reference point is (1, ..., 1), their nadir.
 Hypervolume is then the dominated fraction of the unit box (a point beyond the reference
-front may lie outside it). Architectures with a failed (NaN) objective are never on a
-front. Feasibility before a run is checked on the same candidates.
+front may lie outside it), and the additive epsilon indicator is in the same units: 0.02
+means every point of the front has an attained point within 2 % of each objective's range.
+Architectures with a failed (NaN) objective are never on a front. Feasibility before a
+run is checked on the same candidates.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ import numpy as np
 
 from nasbench.errors import NasbenchError
 from nasbench.objectives import Problem
-from nasbench.pareto import hypervolume, non_dominated
+from nasbench.pareto import additive_epsilon, hypervolume, non_dominated
 from nasbench.spaces.base import EnumerableSpace
 
 EXACT, REFERENCE = "exact", "reference"
@@ -125,9 +128,9 @@ def check_feasible(bench: Any, problem: Problem) -> int:
     if mask.any():
         return int(mask.sum())
     ranges = []
-    for c in problem.constraints:
-        column = values[:, problem.metrics.index(c.metric)]
-        ranges.append(f"{c.metric} spans {np.nanmin(column):g} to {np.nanmax(column):g}")
+    for metric in dict.fromkeys(c.metric for c in problem.constraints):
+        column = values[:, problem.metrics.index(metric)]
+        ranges.append(f"{metric} spans {np.nanmin(column):g} to {np.nanmax(column):g}")
     found = candidates(bench)
     where = "" if found.kind == EXACT else f", checked on the {found.size:,} trained networks"
     raise InfeasibleProblem(
@@ -171,7 +174,7 @@ def compute_true_front(bench: Any, problem: Problem) -> TrueFront:
 
 @dataclass
 class FrontTracker:
-    """One run's attained front, updated per evaluation: hypervolume, regret, attainment."""
+    """One run's attained front, updated per evaluation: hypervolume, regret, attainment, epsilon."""
 
     truth: TrueFront
     points: list[np.ndarray] = field(default_factory=list)
@@ -180,6 +183,8 @@ class FrontTracker:
 
     def __post_init__(self) -> None:
         self.targets = {tuple(p.tolist()) for p in self.truth.points}
+        self.reference = np.ones((1, self.truth.points.shape[1]))
+        self.epsilon = additive_epsilon(self.reference, self.truth.points)
 
     def add(self, values: np.ndarray) -> None:
         """Add one feasible evaluation's raw objective vector (full fidelity, seed mean)."""
@@ -193,6 +198,8 @@ class FrontTracker:
             return  # dominated or already there: the attained front and its volume are unchanged
         self.points = [p for p in self.points if not np.all(point <= p)] + [point]
         self.volume = hypervolume(np.array(self.points), np.ones(len(point)))
+        # with the reference point among the attained ones, as hypervolume counts it: never rises over a run
+        self.epsilon = additive_epsilon(np.vstack([self.reference, *self.points]), self.truth.points)
 
     @property
     def regret(self) -> float:
@@ -202,5 +209,5 @@ class FrontTracker:
 
     @property
     def attainment(self) -> float:
-        """Share of the front's distinct points that this run evaluated."""
+        """Share of the front's distinct points that this run evaluated (an exact match, not a near one)."""
         return len(self.found) / max(len(self.targets), 1)

@@ -55,7 +55,7 @@ class Constraint:
     bound: float
 
     def __str__(self) -> str:
-        return f"{self.metric}{self.op}{self.bound:g}"
+        return f"{self.metric}{self.op}{_number(self.bound)}"
 
     def satisfied(self, value: float) -> bool:
         """Whether `value` meets the constraint; a failed (NaN) value never does."""
@@ -101,6 +101,12 @@ class Problem:
         return all(c.satisfied(record[c.metric]) for c in self.constraints)
 
 
+def _number(value: float) -> str:
+    """The shortest text that reads back as exactly `value`: '10' for 10.0 (the spelling older folders hold)."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
+
+
 def resolve_metric(name: str, info: BenchmarkInfo, what: str = "objective") -> str:
     """The metric `name` stands for (a bare device name means its latency); an error lists the valid ones."""
     name = name.strip()
@@ -144,19 +150,23 @@ def parse_constraint(text: str, info: BenchmarkInfo) -> Constraint:
     match = _CONSTRAINT.match(str(text))
     if not match:
         raise ObjectiveError(f"expected a constraint like 'latency:raspi4<=10' (<=, >=, <, >), got {text!r}")
+    bound = float(match.group(3))
+    if not math.isfinite(bound):  # the pattern admits only numbers, but 1e999 overflows
+        raise ObjectiveError(f"expected a finite bound in the constraint, got {text!r}")
     metric = resolve_metric(match.group(1), info, "constraint")
     _check_observable(metric, info)
-    return Constraint(metric, match.group(2), float(match.group(3)))  # the pattern admits finite numbers only
+    return Constraint(metric, match.group(2), bound)
 
 
 def parse_problem(objectives: str | None, constraints: str | list[str] | None, info: BenchmarkInfo) -> Problem:
     """A problem from the user's text: '' or None for no objectives / no constraints.
 
-    Several constraints are a list, or one string joined by ';'.
+    Several constraints are a list (each one must be a constraint: the CLI's repeated
+    --constraint), or one string joined by ';' (a `RunSpec`'s, '' for none).
     """
     parsed = parse_objectives(objectives, info) if objectives else ()
-    texts = constraints.split(";") if isinstance(constraints, str) else list(constraints or [])
-    found = tuple(parse_constraint(t, info) for t in texts if t.strip())
-    if isinstance(constraints, str) and constraints.strip() and not found:
-        raise ObjectiveError(f"expected a constraint like 'latency:raspi4<=10', got {constraints!r}")
-    return Problem(parsed, found)
+    if isinstance(constraints, str):
+        texts = constraints.split(";") if constraints.strip() else []
+    else:
+        texts = list(constraints or [])
+    return Problem(parsed, tuple(parse_constraint(t, info) for t in texts))

@@ -1,4 +1,4 @@
-"""Pareto dominance, non-dominated sorting, crowding distance and the dominated hypervolume.
+"""Pareto dominance, non-dominated sorting, crowding distance, the dominated hypervolume and the epsilon indicator.
 
 Owns the geometry of objective vectors only, always in minimization form (callers negate
 the objectives they maximize). It knows nothing of benchmarks, runs or files.
@@ -90,6 +90,24 @@ def crowding_distance(points: np.ndarray | list[list[float]]) -> np.ndarray:
         if span > 0:
             distance[order[1:-1]] += (pts[order[2:], j] - pts[order[:-2], j]) / span
     return distance
+
+
+def additive_epsilon(points: np.ndarray | list[list[float]], front: np.ndarray | list[list[float]]) -> float:
+    """The additive epsilon indicator of `points` against `front` (minimization).
+
+    The least amount by which every point must be improved, in every objective at once,
+    for the points to weakly dominate the whole front: max over the front of the min over
+    the points of max_j (point_j - front_j) (Zitzler, Thiele, Laumanns, Fonseca & Grunert
+    da Fonseca, IEEE TEC 2003). 0 when they already do, negative when they dominate it with
+    room to spare, infinity for no points.
+    """
+    pts, targets = _as_points(points), _as_points(front)
+    if len(targets) == 0:
+        return 0.0
+    if len(pts) == 0:
+        return float("inf")
+    gaps = (pts[:, None, :] - targets[None, :, :]).max(axis=2)  # (points, front)
+    return float(gaps.min(axis=0).max())
 
 
 def hypervolume(points: np.ndarray | list[list[float]], reference: np.ndarray | list[float]) -> float:

@@ -15,7 +15,8 @@ far) and the incumbent's scored metric at the benchmark's full fidelity. An eval
 that violates a constraint is recorded as infeasible, never dropped. A multi-objective
 run also records each evaluation's objectives and the attained front's hypervolume, its
 regret against the true front (a reference front on a large surrogate space, where regret
-may be negative: see `nasbench.front`) and the share of that front found.
+may be negative: see `nasbench.front`), the share of that front found and the additive
+epsilon indicator against it.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from nasbench.front import FrontTracker, true_front
 from nasbench.objectives import parse_problem
 from strategies import get_strategy
 
-PROGRESS = ("hypervolume", "hv_regret", "attainment")
+PROGRESS = ("hypervolume", "hv_regret", "attainment", "epsilon")
 _BUDGET = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(s|evals)\s*$")
 
 
@@ -224,7 +225,7 @@ class Simulation:
         if self.problem.feasible(scored):  # the true front is of seed means at full fidelity: so is this
             self.tracker.add(np.array([scored[m] for m in names]))
         observed = tuple(job.record[m] for m in names)
-        progress = (self.tracker.volume, self.tracker.regret, self.tracker.attainment)
+        progress = (self.tracker.volume, self.tracker.regret, self.tracker.attainment, self.tracker.epsilon)
         return (feasible, *constraints, *observed, *(scored[m] for m in names), *progress)
 
     def _problem_names(self) -> list[str]:

@@ -1,4 +1,4 @@
-"""Pareto-rank selection shared by the multi-objective strategies (NSGA-II, MO-RE, MO-RS).
+"""Pareto-rank selection shared by the multi-objective strategies (NSGA-II, MO-RE; ParEGO its vectors).
 
 Owns turning told records into objective vectors and ranking them by constrained
 domination (Deb, Pratap, Agarwal & Meyarivan, "A Fast and Elitist Multiobjective Genetic

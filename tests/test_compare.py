@@ -228,6 +228,8 @@ def test_other_objectives_in_the_same_folder_are_refused(tmp_path) -> None:
         ({"strategies": ["rs"]}, "expected a multi-objective strategy for --objectives"),
         ({"objectives": None}, "expected --objectives with two or three metrics for mo-rs"),
         ({"constraints": ["test_acc>=50"]}, "held-out score"),
+        ({"constraints": ["latency:raspi4<=1e999"]}, "expected a finite bound"),  # once written, then failed
+        ({"constraints": [""]}, "expected a constraint like"),
     ],
 )
 def test_bad_objectives_and_constraints_write_nothing(tmp_path, change: dict, message: str) -> None:

@@ -53,6 +53,9 @@ def test_constraints_restrict_the_front_and_an_impossible_one_is_refused(c10) ->
     impossible = parse_problem(None, ["latency:raspi4<=0.001"], c10.info)
     with pytest.raises(InfeasibleProblem, match=r"no architecture of nb201/cifar10-valid satisfies them \(latency"):
         check_feasible(c10, impossible)
+    apart = parse_problem(None, ["pixel3<=5", "pixel3>=30"], c10.info)
+    with pytest.raises(InfeasibleProblem, match=r"\(latency:pixel3 spans [0-9.e-]+ to [0-9.]+\)$"):
+        check_feasible(c10, apart)  # each metric's range once
 
 
 def test_three_objectives(c10) -> None:
@@ -82,6 +85,23 @@ def test_tracker_reaches_zero_regret_and_full_attainment_with_the_whole_front(c1
         tracker.add(values[row])
     assert tracker.regret == pytest.approx(0.0, abs=1e-12) and tracker.attainment == 1.0
     assert tracker.volume >= first
+    assert tracker.epsilon == 0.0
+
+
+def test_tracker_epsilon_is_the_shortfall_from_the_front_in_scaled_units(c10) -> None:
+    problem = parse_problem("valid_acc,latency:pixel3", None, c10.info)
+    truth = compute_true_front(c10, problem)
+    tracker = FrontTracker(truth)
+    # nothing found yet: the reference point (1, 1) alone, as hypervolume counts it
+    assert tracker.epsilon == pytest.approx((1 - truth.points).max(axis=1).max()) == 1.0  # the best of each is 0
+    history = [tracker.epsilon]
+    for values in truth.values[1::2]:  # every other front network
+        tracker.add(values)
+        history.append(tracker.epsilon)
+    assert history == sorted(history, reverse=True) and 0 < history[-1] < history[0]
+    found = [np.ones(2), *truth.points[1::2]]
+    gaps = [min(max(a - p) for a in found) for p in truth.points]  # Zitzler's definition, point by point
+    assert tracker.epsilon == pytest.approx(max(gaps))
 
 
 def test_one_objective_has_no_front(c10) -> None:

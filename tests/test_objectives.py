@@ -65,6 +65,8 @@ def test_constraints(c10, text: str, expected: Constraint) -> None:
         ("latency:raspi4 <= ten", ObjectiveError, "expected a constraint like"),
         ("latency:raspberry<=10", UnknownName, "as constraint, got 'latency:raspberry'; available:"),
         ("test_acc>=50", ObjectiveError, "held-out score"),
+        ("latency:raspi4<=1e999", ObjectiveError, "expected a finite bound in the constraint, got 'latency:raspi4"),
+        ("", ObjectiveError, "expected a constraint like 'latency:raspi4<=10' .*, got ''"),
     ],
 )
 def test_bad_constraints(c10, text: str, error: type[NasbenchError], message: str) -> None:
@@ -90,6 +92,17 @@ def test_problem_text_round_trips(c10) -> None:
     assert parse_problem(None, None, c10.info) == Problem()
     with pytest.raises(ObjectiveError, match="expected a constraint like"):
         parse_problem(None, " ; ", c10.info)
+    with pytest.raises(ObjectiveError, match="expected a constraint like .*, got ''"):
+        parse_problem(None, [""], c10.info)  # `--constraint ''`: a mistake, not "no constraint"
+    assert parse_problem(None, "", c10.info) == Problem()
+
+
+@pytest.mark.parametrize("bound", [10.0, 0.01, 1.2345678, 10.0000001, 1e-20, 123456789.0])
+def test_a_constraint_survives_its_text_exactly(c10, bound: float) -> None:
+    # a run reads its constraints back from their text: a rounded bound would be another problem
+    constraint = Constraint("latency:raspi4", "<=", bound)
+    assert parse_constraint(str(constraint), c10.info) == constraint
+    assert str(Constraint("params", "<", 1.0)) == "params<1"  # the spelling results folders already hold
 
 
 def test_throughput_objectives_and_ambiguous_devices_on_accel_nasbench() -> None:

@@ -7,7 +7,14 @@ import itertools
 import numpy as np
 import pytest
 
-from nasbench.pareto import crowding_distance, dominates, hypervolume, non_dominated, nondominated_ranks
+from nasbench.pareto import (
+    additive_epsilon,
+    crowding_distance,
+    dominates,
+    hypervolume,
+    non_dominated,
+    nondominated_ranks,
+)
 
 
 def brute_front(points: np.ndarray) -> np.ndarray:
@@ -62,6 +69,27 @@ def test_hypervolume_matches_inclusion_exclusion(d: int) -> None:
         points = rng.integers(0, 5, size=(int(rng.integers(1, 8)), d)).astype(float)  # ties included
         reference = np.full(d, 5.0)
         assert hypervolume(points, reference) == pytest.approx(brute_hypervolume(points, reference))
+
+
+def test_3d_hypervolume_of_many_points_matches_counting_grid_cells() -> None:
+    # Integer points in [0, 8)^3 and reference (8, 8, 8): the dominated region is a union of unit cells, and the
+    # cell with lower corner c lies in it exactly when some point p <= c. Exact, and not limited to a few points.
+    rng = np.random.default_rng(3)
+    corners = np.stack(np.meshgrid(*[np.arange(8)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
+    for size in (1, 5, 20, 60, 150):
+        points = rng.integers(0, 8, size=(size, 3))
+        covered = (points[None, :, :] <= corners[:, None, :]).all(axis=2).any(axis=1)
+        assert hypervolume(points.astype(float), [8.0, 8.0, 8.0]) == float(covered.sum())
+
+
+def test_additive_epsilon_by_hand() -> None:
+    front = np.array([[0.0, 1.0], [1.0, 0.0]])
+    assert additive_epsilon(front, front) == 0.0
+    assert additive_epsilon(front + 0.25, front) == pytest.approx(0.25)  # every point moved 0.25 in each objective
+    assert additive_epsilon([[0.0, 1.0]], front) == pytest.approx(1.0)  # [1, 0] is reached only by improving 1
+    assert additive_epsilon([[0.5, 0.5]], front) == pytest.approx(0.5)
+    assert additive_epsilon(front - 0.1, front) == pytest.approx(-0.1)  # beyond the front
+    assert additive_epsilon(np.zeros((0, 2)), front) == np.inf and additive_epsilon(front, np.zeros((0, 2))) == 0.0
 
 
 @pytest.mark.parametrize("d", [2, 3])

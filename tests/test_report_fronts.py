@@ -11,9 +11,10 @@ from matplotlib import image
 
 import nasbench
 from nasbench.compare import compare
+from nasbench.errors import NasbenchError
 from nasbench.front import table_values
 from nasbench.pareto import non_dominated
-from nasbench.report.fronts import attained, median_run, multi_objective_rows, settings
+from nasbench.report.fronts import attained, front_plot, median_run, multi_objective_rows, settings
 from nasbench.report.writer import load_results, write_report
 
 
@@ -52,6 +53,31 @@ def test_multi_objective_figures_and_tables(report) -> None:
     assert "reference point (the table's nadir): valid_acc" in index and "subject to latency:raspi4<=30" in index
     assert "--objectives valid_acc,latency:pixel3" in index and "--constraint 'latency:raspi4<=30'" in index
     assert (report / "final_hv_regret.tex").read_text().startswith("\\begin{tabular}")
+    assert "## Multi-objective: additive epsilon indicator" in index and "valid_acc 9.712 %" in index
+    assert "## Constraints" in index and "| MO random search | " in index.split("## Constraints")[1]
+    assert "(best meeting latency:raspi4<=30)" in index
+
+
+def test_epsilon_table_equals_the_runs_final_epsilon(results, report) -> None:
+    frame = pd.concat(pd.read_parquet(p) for p in sorted((results / "runs").glob("*/*.parquet")))
+    final = pd.read_csv(report / "final_epsilon.csv").query("checkpoint == 'final'").set_index("strategy")
+    for strategy, group in frame[frame["eval"] == 39].groupby("strategy"):
+        assert final.loc[strategy, "mean"] == pytest.approx(group["epsilon"].mean()) and final.loc[strategy, "n"] == 5
+        assert (group["epsilon"] > 0).all()
+
+
+def test_three_objectives_get_the_first_against_each_other(tmp_path) -> None:
+    out = tmp_path / "three"
+    compare(
+        "nb201", "cifar10-valid", ["mo-rs"], 2, "15evals", str(out), quiet=True,
+        objectives="valid_acc,latency:pixel3,params",
+    )  # fmt: skip
+    frame, _ = load_results([out])
+    rows = multi_objective_rows(frame)
+    figure = front_plot(rows, settings(rows))
+    labels = [(ax.get_ylabel(), ax.get_xlabel()) for ax in figure.axes]
+    assert labels == [("valid_acc (%)", "latency:pixel3 (ms)"), ("valid_acc (%)", "params (M)")]
+    assert "2-D projections" in figure.get_suptitle()
 
 
 def test_regret_table_equals_an_independent_computation(results, report) -> None:
@@ -78,6 +104,15 @@ def test_fronts_and_median_run(results) -> None:
     points = attained(group[group["run"] == 0], 2)
     assert len(points) == group[(group["run"] == 0) & group["feasible"]].shape[0]
     assert non_dominated(points * setting.truth.sign).any()
+
+
+def test_folders_of_different_problems_on_one_dataset_are_refused(results, tmp_path) -> None:
+    other = tmp_path / "other"
+    compare(
+        "nb201", "cifar10-valid", ["mo-re"], 1, "5evals", str(other), quiet=True, objectives="valid_acc,params",
+    )  # fmt: skip
+    with pytest.raises(NasbenchError, match=r"solve different problems on cifar10-valid \(valid_acc,latency:pixel3 "):
+        load_results([results, other])  # once, one front silently stood for both
 
 
 def test_single_objective_results_have_no_multi_objective_rows(tmp_path) -> None:

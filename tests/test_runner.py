@@ -146,6 +146,7 @@ def test_multi_objective_runs_record_objectives_and_front_progress(c10) -> None:
     assert (frame["objective_0"] == frame["observed"]).all() and (seeds >= 0).all()
     assert frame["hypervolume"].is_monotonic_increasing and frame["hv_regret"].is_monotonic_decreasing
     assert frame["attainment"].is_monotonic_increasing and (frame["hv_regret"] > 0).all()
+    assert frame["epsilon"].is_monotonic_decreasing and (frame["epsilon"] > 0).all()
     total = frame["hypervolume"] + frame["hv_regret"]  # the true front's hypervolume, every row
     np.testing.assert_allclose(total, total.iloc[0])
     assert set(frame["objectives"]) == {"valid_acc,latency:pixel3"} and frame["feasible"].all()

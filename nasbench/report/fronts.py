@@ -3,10 +3,11 @@
 Owns the figures and numbers of multi-objective comparisons (runs with `hv_regret`
 rows): the front comes from `nasbench.front` (the table, or the surrogate the runs used,
 read once per process; a large surrogate space's front is a reference front, which a
-run may go beyond: negative regret);
-the per-evaluation hypervolume, regret and attainment were recorded by the runner, so a
-report never recomputes a run. A run's attained front is the non-dominated set of its
-feasible evaluations' full-fidelity seed-mean objectives.
+run may go beyond: negative regret); the per-evaluation hypervolume, regret, attainment
+and epsilon indicator were recorded by the runner, so a report never recomputes a run.
+A run's attained front is the non-dominated set of its feasible evaluations'
+full-fidelity seed-mean objectives; of three objectives, the first is drawn against each
+of the others.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from nasbench.objectives import Problem, parse_problem
 from nasbench.pareto import non_dominated
 from nasbench.report.curves import BAND_NAMES, grid_for, run_curves, summarize
 from nasbench.report.optimum import opened
-from nasbench.report.style import figure, look, ordered, styled
+from nasbench.report.style import band, figure, legend, look, ordered, styled
 
 X_LABELS = {"time": "simulated wall-clock (s)", "evals": "evaluations"}
 TRUTH: dict[str, Any] = {"color": "black", "alpha": 0.3, "linewidth": 3.0, "label": "true front"}
@@ -32,12 +33,16 @@ FLOOR = 1e-6  # regret 0 (the whole true front found) on a log axis
 
 @dataclass(frozen=True)
 class FrontSetting:
-    """One dataset's problem, its true front and the front's raw objective values."""
+    """One dataset's problem, its true front and the units of its objectives."""
 
     problem: Problem
     truth: TrueFront
-    values: np.ndarray  # (front size, objectives), in the metrics' own units
     units: tuple[str, ...]
+
+    @property
+    def values(self) -> np.ndarray:
+        """The front's raw objective values (front size, objectives), in the metrics' own units."""
+        return self.truth.values
 
 
 def multi_objective_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -58,7 +63,7 @@ def settings(frame: pd.DataFrame) -> dict[str, FrontSetting]:
         truth = true_front(bench, problem)
         names = [o.metric for o in problem.objectives]
         units = tuple(bench.info.metrics[m].unit for m in names)
-        found[dataset] = FrontSetting(problem, truth, truth.values, units)
+        found[dataset] = FrontSetting(problem, truth, units)
     return found
 
 
@@ -71,10 +76,9 @@ def front_name(fronts: dict[str, FrontSetting]) -> str:
 
 
 def attained(run: pd.DataFrame, objectives: int) -> np.ndarray:
-    """One run's attained front: its feasible evaluations' scored objectives, non-dominated, raw units."""
+    """One run's feasible evaluations' scored objectives, raw units (its attained front is their non-dominated set)."""
     columns = [f"objective_{k}_scored" for k in range(objectives)]
-    points = run.loc[run["feasible"], columns].dropna().to_numpy(dtype=float)
-    return points
+    return run.loc[run["feasible"], columns].dropna().to_numpy(dtype=float)
 
 
 def _front_of(points: np.ndarray, sign: np.ndarray) -> np.ndarray:
@@ -90,70 +94,85 @@ def median_run(group: pd.DataFrame) -> int:
     return int(ranked.index[(len(ranked) - 1) // 2])
 
 
-def _steps(ax: Any, points: np.ndarray, sign: np.ndarray, **style: Any) -> None:
-    """Draw a 2-D front as its staircase, x = second objective, y = first."""
-    front = _front_of(points[:, :2], sign[:2])
+def pairs(objectives: int) -> list[tuple[int, int]]:
+    """The (y, x) objective pairs drawn: the first objective against each other one.
+
+    The first is the one the others trade off against (accuracy, in `valid_acc,latency:pixel3,params`); the
+    pair of two costs is left out: its front is mostly the cheapest, untrainable networks.
+    """
+    return [(0, j) for j in range(1, objectives)]
+
+
+def _steps(ax: Any, front: np.ndarray, x_sign: float, **style: Any) -> None:
+    """Draw a 2-D front (columns y, x) as its staircase."""
     front = front[np.argsort(front[:, 1], kind="stable")]
-    where = "post" if sign[1] > 0 else "pre"  # the dominated region lies right of a minimized x
+    where = "post" if x_sign > 0 else "pre"  # the dominated region lies right of a minimized x
     ax.step(front[:, 1], front[:, 0], where=where, **style)
 
 
 @styled
 def front_plot(frame: pd.DataFrame, fronts: dict[str, FrontSetting]) -> Figure:
-    """Per dataset: the true or reference front (black) and each strategy's attained front of its median run."""
+    """Per dataset and pair of objectives: the true or reference front (black) and each strategy's median run.
+
+    With three objectives, the first against each other one: the 2-D front of the projected
+    points (the projection of the 3-D front holds the front of every pair of objectives).
+    """
     datasets = sorted(fronts)
     strategies = ordered(frame["strategy"].unique())
-    fig, axes = figure(len(datasets), height=2.8)
-    for ax, dataset in zip(axes, datasets, strict=True):
+    panels = [(dataset, pair) for dataset in datasets for pair in pairs(len(fronts[dataset].truth.sign))]
+    fig, axes = figure(len(panels), height=2.8)
+    for ax, (dataset, (i, j)) in zip(axes, panels, strict=True):
         setting, part = fronts[dataset], frame[frame["dataset"] == dataset]
-        sign = setting.truth.sign
-        _steps(ax, setting.values, sign, **{**TRUTH, "label": front_name(fronts)})
+        sign = setting.truth.sign[[i, j]]
+        truth = _front_of(setting.values[:, [i, j]], sign)
+        _steps(ax, truth, sign[1], **{**TRUTH, "label": front_name(fronts)})
         for strategy in strategies:
             group = part[part["strategy"] == strategy]
             if group.empty:
                 continue
             run = group[group["run"] == median_run(group)]
-            points = _front_of(attained(run, len(sign))[:, :2], sign[:2])
+            points = _front_of(attained(run, len(setting.truth.sign))[:, [i, j]], sign)
             if len(points):
                 style = look(strategy)
-                _steps(ax, points, sign, color=style["color"], linewidth=0.9, alpha=0.9)
+                _steps(ax, points, sign[1], color=style["color"], linewidth=0.9, alpha=0.9)
                 ax.plot(
                     points[:, 1], points[:, 0], linestyle="", marker=style["marker"], markersize=3, color=style["color"]
                 )
         names = [o.metric for o in setting.problem.objectives]
-        _zoom(ax, setting.values, sign)
-        ax.set_xscale("log")
-        ax.set_xlabel(f"{names[1]} ({setting.units[1]})")
-        ax.set_ylabel(f"{names[0]} ({setting.units[0]})")
-        ax.set_title(dataset + (f", projected from {len(names)} objectives" if len(names) > 2 else ""))
+        _zoom(ax, truth, sign)
+        ax.set_xlabel(f"{names[j]} ({setting.units[j]})")
+        ax.set_ylabel(f"{names[i]} ({setting.units[i]})")
+        ax.set_title(dataset)
         ax.grid(alpha=0.3, linewidth=0.5)
-    fig.suptitle(f"median run's attained front (by final regret)\nagainst the {front_name(fronts)}", fontsize=7)
-    _legend(fig, strategies, truth=front_name(fronts))
+    projected = "2-D projections of the " if any(len(s.truth.sign) > 2 for s in fronts.values()) else ""
+    title = f"{projected}median run's attained front (by final regret)\nagainst the {front_name(fronts)}"
+    fig.suptitle(title, fontsize=7)
+    legend(fig, strategies, per_panel=2, first=[axes[0].plot([], [], **{**TRUTH, "label": front_name(fronts)})[0]])
     return fig
 
 
 def _zoom(ax: Any, front: np.ndarray, sign: np.ndarray) -> None:
-    """Show the useful part of the true front: its best 90 % on the y objective (not the failed networks)."""
+    """Show the useful part of a 2-D front (columns y, x): its best 90 % on y, without a detached tail.
+
+    The tail is the networks that failed to learn (10 % accuracy at a fraction of the cost):
+    fewer than half the points, beyond a gap in y wider than half the range of what is left.
+    x is on a log axis when the shown x values are positive and span more than a decade.
+    """
     y = front[:, 0] * sign[0]  # minimization form
-    cut = np.percentile(y, 90)
-    shown = front[y <= cut]
+    shown = front[y <= np.percentile(y, 90)]
+    ordered_y = np.sort(shown[:, 0] * sign[0])
+    if len(ordered_y) > 2:
+        gaps = np.diff(ordered_y)
+        cut = int(gaps.argmax())  # the tail is ordered_y[cut + 1:]
+        if gaps[cut] > 0.5 * (ordered_y[-1] - ordered_y[0]) and 2 * (cut + 1) > len(ordered_y):
+            shown = shown[shown[:, 0] * sign[0] <= ordered_y[cut]]
     low, high = shown[:, 0].min(), shown[:, 0].max()
     margin = 0.05 * (high - low) or 1.0
     ax.set_ylim(low - margin, high + margin)
-    positive = shown[:, 1][shown[:, 1] > 0]
-    if positive.size:
-        ax.set_xlim(positive.min() / 1.3, positive.max() * 1.3)
-
-
-def _legend(fig: Figure, strategies: list[str], truth: str | None = None) -> None:
-    handles = [fig.axes[0].plot([], [], **{**TRUTH, "label": truth})[0]] if truth else []
-    handles += [
-        fig.axes[0].plot(
-            [], [], color=look(s)["color"], marker=look(s)["marker"], markersize=4, label=look(s)["label"]
-        )[0]
-        for s in strategies
-    ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 2 * len(fig.axes)), frameon=False)
+    x = shown[:, 1]
+    if (x > 0).all() and x.max() > 10 * x.min():
+        ax.set_xscale("log")
+        ax.set_xlim(x.min() / 1.3, x.max() * 1.3)
 
 
 @styled
@@ -179,17 +198,7 @@ def regret_plot(
             if y == "hv_regret" and not signed:
                 values = np.maximum(values, FLOOR)
             centre, low, high = summarize(values, stat, maximize=y != "hv_regret")
-            style = look(strategy)
-            ax.plot(
-                grid,
-                centre,
-                color=style["color"],
-                marker=style["marker"],
-                markersize=3,
-                markevery=max(1, len(grid) // 8),
-            )
-            if values.shape[0] > 1:
-                ax.fill_between(grid, low, high, color=style["color"], alpha=0.15, linewidth=0)
+            band(ax, grid, centre, strategy, (low, high) if values.shape[0] > 1 else None)
         ax.set_xscale("log" if x == "time" else "linear")
         ax.set_yscale("log" if y == "hv_regret" and not signed else "linear")
         if signed:
@@ -200,7 +209,7 @@ def regret_plot(
         ax.grid(alpha=0.3, linewidth=0.5)
     runs = frame.groupby("strategy")["run"].nunique().min()
     fig.suptitle(f"{BAND_NAMES[stat]} over {runs} runs" if runs > 1 else "a single run: no band", fontsize=8)
-    _legend(fig, strategies)
+    legend(fig, strategies, per_panel=2)
     return fig
 
 
@@ -209,14 +218,17 @@ def reference_note(fronts: dict[str, FrontSetting]) -> list[str]:
     lines = []
     for dataset, setting in sorted(fronts.items()):
         truth, problem = setting.truth, setting.problem
-        nadir = ", ".join(f"{o.metric} {h * o.sign:g}" for o, h in zip(problem.objectives, truth.high, strict=True))
+        units = [f" {u}" if u else "" for u in setting.units]
+        objectives = list(zip(problem.objectives, units, strict=True))
+        nadir = ", ".join(f"{o.metric} {h * o.sign:g}{u}" for (o, u), h in zip(objectives, truth.high, strict=True))
+        ideal = ", ".join(f"{o.metric} {v * o.sign:g}{u}" for (o, u), v in zip(objectives, truth.low, strict=True))
         constraints = f" subject to {problem.constraints_text()}" if problem.constraints else ""
         what = "reference front" if truth.kind == REFERENCE else "true front"
         over = "the table's nadir" if truth.description == WHOLE_TABLE else f"the nadir of {truth.description}"
         lines.append(
             f"- {dataset}: {problem.objectives_text()}{constraints}: {what} of {len(truth.rows)} "
-            f"architectures (of {truth.feasible} feasible), hypervolume {truth.hypervolume:.4f} of the unit box; "
-            f"reference point ({over}): {nadir}"
+            f"architectures (of {truth.feasible:,} feasible), hypervolume {truth.hypervolume:.4f} of the unit box; "
+            f"reference point ({over}): {nadir}, scaled to 1; best values, scaled to 0: {ideal}"
         )
     return lines
 

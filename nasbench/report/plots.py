@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from nasbench.report.curves import BAND_NAMES, grid_for, run_curves, summarize
 from nasbench.report.optimum import optima, unit
 from nasbench.report.ranks import RankTest, cliques, rank_rows
-from nasbench.report.style import figure, look, ordered, styled
+from nasbench.report.style import band, figure, legend, look, ordered, styled
 
 X_LABELS = {"time": "simulated wall-clock (s)", "evals": "evaluations"}
 
@@ -27,17 +27,6 @@ def _y_label(frame: pd.DataFrame, y: str) -> str:
     first = frame.iloc[0]
     units = unit(first["benchmark"], first["dataset"], first["score_metric"])
     return f"regret of {metric} ({units})" if y == "regret" else f"{metric} of incumbent ({units})"
-
-
-def _legend(fig: Figure, strategies: list[str]) -> None:
-    handles = [
-        fig.axes[0].plot(
-            [], [], color=look(s)["color"], marker=look(s)["marker"], markersize=4, label=look(s)["label"]
-        )[0]
-        for s in strategies
-    ]
-    columns = min(len(strategies), 3 * len(fig.axes))
-    fig.legend(handles=handles, loc="outside lower center", ncol=columns, frameon=False)
 
 
 def _zoom(ax: Axes, centres: np.ndarray) -> None:
@@ -79,17 +68,7 @@ def anytime_plot(
                 higher_is_better = False
             centre, low, high = summarize(values, stat, higher_is_better)
             centres.append(centre)
-            style = look(strategy)
-            ax.plot(
-                grid,
-                centre,
-                color=style["color"],
-                marker=style["marker"],
-                markersize=3,
-                markevery=max(1, len(grid) // 8),
-            )
-            if values.shape[0] > 1:
-                ax.fill_between(grid, low, high, color=style["color"], alpha=0.15, linewidth=0)
+            band(ax, grid, centre, strategy, (low, high) if values.shape[0] > 1 else None)
         ax.set_xscale("log" if x == "time" else "linear")
         if y == "regret":
             ax.set_yscale("log")
@@ -101,7 +80,7 @@ def anytime_plot(
         ax.grid(alpha=0.3, linewidth=0.5)
     runs = frame.groupby("strategy")["run"].nunique().min()
     fig.suptitle(f"{BAND_NAMES[stat]} over {runs} runs" if runs > 1 else "a single run: no band", fontsize=8)
-    _legend(fig, strategies)
+    legend(fig, strategies, per_panel=3)
     return fig
 
 
@@ -123,15 +102,7 @@ def rank_plot(frame: pd.DataFrame, x: str = "time", maximize: bool = True) -> Fi
             warnings.simplefilter("ignore", RuntimeWarning)  # grid points before every run has a result
             average = np.nanmean(ranks, axis=0)
         for k, strategy in enumerate(present):
-            style = look(strategy)
-            ax.plot(
-                grid,
-                average[:, k],
-                color=style["color"],
-                marker=style["marker"],
-                markersize=3,
-                markevery=max(1, len(grid) // 8),
-            )
+            band(ax, grid, average[:, k], strategy)
         ax.set_xscale("log" if x == "time" else "linear")
         ax.set_ylim(len(strategies) + 0.3, 0.7)
         ax.set_title(dataset)
@@ -139,7 +110,7 @@ def rank_plot(frame: pd.DataFrame, x: str = "time", maximize: bool = True) -> Fi
         ax.set_ylabel("average rank (1 = best)")
         ax.grid(alpha=0.3, linewidth=0.5)
     fig.suptitle("average rank over runs paired by index", fontsize=8)
-    _legend(fig, strategies)
+    legend(fig, strategies, per_panel=3)
     return fig
 
 

@@ -104,3 +104,25 @@ def figure(panels: int, height: float = PANEL_HEIGHT) -> tuple[Figure, list[Axes
         1, panels, figsize=(PANEL_WIDTH * panels, height + 0.55), layout="constrained", squeeze=False
     )
     return fig, list(axes[0])
+
+
+def band(ax: Axes, grid: Any, centre: Any, strategy: str, spread: tuple[Any, Any] | None = None) -> None:
+    """One strategy's line (markers thinned to about eight) and, where given, its (low, high) band."""
+    style = look(strategy)
+    ax.plot(grid, centre, color=style["color"], marker=style["marker"], markersize=3, markevery=max(1, len(grid) // 8))
+    if spread is not None:
+        ax.fill_between(grid, *spread, color=style["color"], alpha=0.15, linewidth=0)
+
+
+def legend(fig: Figure, strategies: list[str], per_panel: int, first: list[Any] | None = None) -> None:
+    """One legend below the panels: `first` handles (e.g. a true front), then each strategy's look."""
+    handles = list(first or [])
+    handles += [
+        fig.axes[0].plot(
+            [], [], color=look(s)["color"], marker=look(s)["marker"], markersize=4, label=look(s)["label"]
+        )[0]
+        for s in strategies
+    ]
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=min(len(handles), per_panel * len(fig.axes)), frameon=False
+    )

@@ -50,6 +50,7 @@ def load_results(folders: Sequence[str | os.PathLike[str]]) -> tuple[pd.DataFram
         raise NasbenchError("expected at least one results folder")
     frames, settings = [], []
     owner: dict[tuple[str, str], str | os.PathLike[str]] = {}
+    problems: dict[str, tuple[str | os.PathLike[str], str]] = {}  # per dataset: first folder, its problem
     for folder in folders:
         results = ResultsFolder(folder)
         setting, frame = results.read_settings(), results.load(NEEDED)
@@ -57,9 +58,22 @@ def load_results(folders: Sequence[str | os.PathLike[str]]) -> tuple[pd.DataFram
             if key in owner:
                 raise NasbenchError(f"{owner[key]} and {folder} both hold {key[1]} on {key[0]}; report them separately")
             owner[key] = folder
+        problem = _problem_text(setting)
+        first, before = problems.setdefault(setting["dataset"], (folder, problem))
+        if before != problem:  # regret against two different fronts or optima is not comparable
+            raise NasbenchError(
+                f"{first} and {folder} solve different problems on {setting['dataset']} ({before} there, {problem} "
+                "here); report them separately"
+            )
         frames.append(frame)
         settings.append({**setting, "folder": str(folder)})
     return pd.concat(frames, ignore_index=True), settings
+
+
+def _problem_text(setting: dict[str, Any]) -> str:
+    objectives = setting.get("objectives") or "the observed metric"
+    constraints = setting.get("constraints")
+    return objectives + (f" subject to {constraints}" if constraints else "")
 
 
 def caveats(frame: pd.DataFrame) -> list[str]:
@@ -154,18 +168,53 @@ def _multi_objective(
     _write(out, "final_hv_regret.md", to_markdown(table, maximize=False, digits=4))
     _write(out, "final_hv_regret.tex", to_latex(table, maximize=False, digits=4))
     _write(out, "final_hv_regret.csv", table.to_csv(index=False))
-    return [
+    beyond = beyond_note(fronts)
+    lines = [
         "## Multi-objective: hypervolume regret",
         "",
-        "Hypervolume of the attained front (objectives scaled to [0, 1] between the best and worst value over "
-        "the front's architectures, full fidelity, seed mean), subtracted from the front's; mean ± std "
-        "(standard error), lowest in bold. Also as [LaTeX](final_hv_regret.tex) and [CSV](final_hv_regret.csv).",
+        "The anytime, rank and final-performance sections above follow the observed metric alone (the incumbent "
+        "is the best feasible observation); this section and the front figures measure the fronts.",
+        "",
+        "Hypervolume of the attained front subtracted from the front's, both with every objective scaled to [0, 1] "
+        "between its best and worst value over the architectures the front is computed from (full fidelity, seed "
+        "mean); mean ± std (standard error), lowest in bold. Also as [LaTeX](final_hv_regret.tex) and "
+        "[CSV](final_hv_regret.csv).",
         "",
         *reference_note(fronts),
         "",
         to_markdown(table, maximize=False, digits=4),
-        *(["", *beyond_note(fronts)] if beyond_note(fronts) else []),
+        *(["", *beyond] if beyond else []),
     ]
+    if "epsilon" in rows.columns and rows["epsilon"].notna().any():  # results older than the indicator lack it
+        epsilon = final_table(rows, checkpoints, "epsilon")
+        _write(out, "final_epsilon.md", to_markdown(epsilon, maximize=False, digits=4))
+        _write(out, "final_epsilon.tex", to_latex(epsilon, maximize=False, digits=4))
+        _write(out, "final_epsilon.csv", epsilon.to_csv(index=False))
+        lines += [
+            "",
+            "## Multi-objective: additive epsilon indicator",
+            "",
+            "The least amount, in the same scaled units, by which the attained front must improve in every objective "
+            f"at once to weakly dominate the whole {front_name(fronts)} (Zitzler et al., IEEE TEC 2003): 0.02 means "
+            "every front network has a found one within 2 % of each objective's range; 0 when the whole front is "
+            "found. Mean ± std (standard error), lowest in bold. Also as [LaTeX](final_epsilon.tex) and "
+            "[CSV](final_epsilon.csv).",
+            "",
+            to_markdown(epsilon, maximize=False, digits=4),
+        ]
+    return lines
+
+
+def feasible_markdown(frame: pd.DataFrame) -> str:
+    """Share of each strategy's evaluations that met the constraints, per dataset (constrained runs only)."""
+    feasible = frame.assign(feasible=frame["feasible"].astype(float))
+    share = feasible.groupby(["dataset", "strategy"])["feasible"].mean().unstack("dataset")
+    lines = ["| strategy | " + " | ".join(share.columns) + " |", "| --- |" + " --- |" * len(share.columns)]
+    for strategy in ordered(share.index):
+        cells = ["-" if pd.isna(v) else f"{v:.0%}" for v in share.loc[strategy]]
+        lines.append(f"| {LABELS.get(strategy, strategy)} | " + " | ".join(cells) + " |")
+    intro = "Share of evaluations that met the constraints (infeasible ones are recorded, never dropped):"
+    return intro + "\n\n" + "\n".join(lines)
 
 
 def command_of(setting: dict[str, Any]) -> str:
@@ -213,9 +262,13 @@ def _index(
             f"nasbench {setting['code_version']}",
             "",
         ]
+    constrained = {s["dataset"]: s["constraints"] for s in settings if s.get("constraints")}
     lines += [
         "- optimum of the scored metric in the table (regret reference): "
-        + ", ".join(f"{d} {v:.2f}" for d, (v, _) in sorted(best.items())),
+        + ", ".join(
+            f"{d} {v:.2f}" + (f" (best meeting {constrained[d]})" if d in constrained else "")
+            for d, (v, _) in sorted(best.items())
+        ),
         "",
     ]
     lines += ["## Figures", ""]
@@ -254,6 +307,8 @@ def _index(
             "Pairwise Wilcoxon signed-rank tests with Holm correction: [tests.csv](tests.csv).",
             "",
         ]
+    if constrained:
+        lines += ["## Constraints", "", feasible_markdown(frame[frame["dataset"].isin(constrained)]), ""]
     lines += [
         "## Cost",
         "",
