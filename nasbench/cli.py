@@ -191,12 +191,12 @@ def run_query(args: argparse.Namespace) -> str:
         f"{info.name} / {info.dataset}{index}   {fidelity} {info.fidelity_unit}   {seed}",
         f"{header['arch']}",
         *config,
-        "",
-        f"{'metric':<24}{'value':>14}  {'unit':<6}{'direction'}",
     ]
+    width = max([4, *(len(info.metrics[name].unit) for name in record)]) + 2
+    lines += ["", f"{'metric':<24}{'value':>14}  {'unit':<{width}}{'direction'}"]
     for name, value in record.items():
         m = info.metrics[name]
-        lines.append(f"{name:<24}{value:>14.6g}  {m.unit:<6}{m.direction}")
+        lines.append(f"{name:<24}{value:>14.6g}  {m.unit:<{width}}{m.direction}")
     return "\n".join(lines)
 
 
@@ -228,7 +228,9 @@ def _describe(bench: dict[str, Any]) -> str:
             lines.append(f"    {metric:<16}{info['unit']:<7}{info['direction']:<10}{info['description']}")
         for (kind, unit, direction), devices in hardware.items():
             lines.append(f"    {kind}:<device> ({unit}, {direction}) on {len(devices)} settings: {', '.join(devices)}")
-    lines.append(f"  architectures: {bench.get('size', '?')}")
+    rows, size = bench["rows"], bench.get("size", "?")
+    partial = isinstance(size, int) and size > rows  # a table of part of its space
+    lines.append(f"  architectures: {rows}" + (f" of the space's {size:,}" if partial else ""))
     return "\n".join(lines)
 
 

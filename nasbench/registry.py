@@ -45,7 +45,8 @@ def table_path(name: str) -> Path:
 
 def surrogate_path(name: str, dataset: str) -> Path:
     """The shipped surrogate of `name` on `dataset`; an error lists the shipped ones."""
-    path = data_dir() / "surrogates" / f"{name}-{dataset}.json"
+    stem = name if name.endswith(f"-{dataset}") else f"{name}-{dataset}"  # nb201-digits, not nb201-digits-digits
+    path = data_dir() / "surrogates" / f"{stem}.json"
     if not path.exists():
         shipped = sorted(p.stem for p in (data_dir() / "surrogates").glob("*.json"))
         raise UnknownName(

@@ -239,7 +239,7 @@ def _open(path: Path) -> h5py.File:
 
 
 def read_header(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
-    """The table's metadata and each dataset's metadata, without reading arrays."""
+    """The table's metadata (with `rows`, its number of architectures) and each dataset's, without reading arrays."""
     path = Path(path)
     with _open(path) as h5:
         _check_format(path, h5)
@@ -247,7 +247,7 @@ def read_header(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str,
             datasets = {name: json.loads(g.attrs["meta"]) for name, g in h5["datasets"].items()}
             for name in datasets:
                 datasets[name]["metrics"] = _metric_infos(h5["datasets"][name]) | _metric_infos(h5["common"])
-            return json.loads(h5.attrs["meta"]), datasets
+            return {**json.loads(h5.attrs["meta"]), "rows": int(h5["archs"].shape[0])}, datasets
         except (KeyError, ValueError) as err:
             raise TableFileError(f"table file {path} is damaged: {err}") from None
 

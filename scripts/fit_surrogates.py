@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = {
     "nb201-cifar10-valid": ["nb201", "--dataset", "cifar10-valid"],
     "nb101-cifar10": ["nb101", "--dataset", "cifar10", "--extra-metrics", "params"],
-    "nb201-digits-digits": ["nb201-digits", "--dataset", "digits", "--extra-metrics", "test_acc"],
+    "nb201-digits": ["nb201-digits", "--dataset", "digits", "--extra-metrics", "test_acc"],
     "accel-imagenet": [
         "accel",
         "--dataset",

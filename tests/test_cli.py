@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,12 +42,21 @@ def test_list() -> None:
         assert text in result.stdout
     listed = {b["name"]: b for b in json.loads(nasbench("list", "--json").stdout)}
     assert listed["nb201"]["size"] == 15625 and listed["macro"]["size"] == 6561 and listed["fcnet"]["size"] == 62208
+    assert listed["nb201"]["rows"] == 15625 and listed["nb201-digits"]["rows"] < 15625
+    assert f"architectures: {listed['nb201-digits']['rows']} of the space's 15,625" in result.stdout  # a partial table
 
 
 def test_query_table() -> None:
     result = nasbench("query", "nb201", EXAMPLE, "--dataset", "cifar10-valid")
     assert result.returncode == 0, result.stderr
     assert "valid_acc" in result.stdout and "91.5533" in result.stdout and "mean over seeds" in result.stdout
+
+
+def test_query_columns_fit_the_longest_unit() -> None:
+    arch = "|skip_connect~0|+|none~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|"  # a built row
+    result = nasbench("query", "nb201-digits", arch)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^flops +[0-9.]+ +MFLOPs +minimize$", result.stdout, re.M), result.stdout
 
 
 def test_query_json_by_index() -> None:

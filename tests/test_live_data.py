@@ -116,3 +116,11 @@ def test_crop_and_flip_moves_whole_images_and_pads_with_zeros() -> None:
         assert set(kept.tolist()) <= set(source.flatten().tolist())
         assert len(kept) >= 3 * 3 * 3  # at most one row and one column padded
     assert torch.equal(out, crop_and_flip(x, torch.Generator().manual_seed(5), pad=1))
+
+
+def test_a_class_too_small_to_halve_is_named(tmp_path: Path) -> None:
+    folder = _write_cifar10(tmp_path, per_batch=2)  # four training images each of classes 0 and 1...
+    single = {b"data": np.zeros((1, 3072), np.uint8), b"labels": [9]}  # ...once batch 5 is one image of class 9
+    (folder / "data_batch_5").write_bytes(pickle.dumps(single))
+    with pytest.raises(DatasetFilesError, match="cannot halve .*training set stratified by class"):
+        load_dataset("cifar10", tmp_path)

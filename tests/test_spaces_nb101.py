@@ -96,3 +96,8 @@ def test_the_tabulated_space_stays_in_the_subset() -> None:
         SUBSET.from_str("0110,0001,0001,0000:input,conv3x3-bn-relu,maxpool3x3,output")
     # Another spelling of a tabulated network finds the tabulated one.
     assert SUBSET.validate(cell) is cell
+
+
+def test_sizes() -> None:
+    assert SPACE.size == 423_624  # Ying et al., ICML 2019: distinct cells up to isomorphism
+    assert SUBSET.size == 1_000

@@ -33,6 +33,12 @@ def test_index_follows_the_key_order(space) -> None:
     assert space.indices(all_archs).tolist() == list(range(0, space.size, 7))
 
 
+def test_a_key_with_a_digit_missing_is_named_as_such() -> None:
+    assert MACRO.parse("120") == MACRO.arch(120)  # fewer digits than a key: an index
+    with pytest.raises(InvalidArchitecture, match=r"expected 8 digits \(one per decision\) or an index in 0\.\.6560"):
+        MACRO.parse("0120120")
+
+
 def test_macro_moves_and_no_merged_equivalents() -> None:
     arch = MACRO.from_str("02012100")
     neighbors = MACRO.neighbors(arch)

@@ -58,11 +58,17 @@ def test_every_strategy_runs_on_a_surrogate(bench, strategy: str) -> None:
 
 
 def test_load_finds_the_shipped_surrogates() -> None:
-    for name, dataset in (("nb201", "cifar10-valid"), ("nb101", "cifar10"), ("accel", "imagenet")):
+    # the least held-out tau each card reports; digits: 100 trained classes, 80 to fit on
+    for name, dataset, tau in (
+        ("nb201", "cifar10-valid", 0.87),
+        ("nb101", "cifar10", 0.7),
+        ("accel", "imagenet", 0.9),
+        ("nb201-digits", "digits", 0.35),
+    ):
         bench = nasbench.load(name, dataset=dataset, estimator="surrogate")
         record = bench.query(bench.space.sample(np.random.default_rng(0)))
         assert np.isfinite(record[bench.info.observe])
-        assert bench.surrogate.meta["card"]["surrogate"]["kendall_tau"] > 0.5
+        assert bench.surrogate.meta["card"]["surrogate"]["kendall_tau"] > tau
 
 
 def test_load_names_what_is_missing() -> None:
@@ -87,7 +93,7 @@ def test_records_hold_the_hardware_metrics_only_when_named() -> None:
 
 def test_a_surrogate_file_of_another_benchmark_is_refused(tmp_path, monkeypatch) -> None:
     (tmp_path / "surrogates").mkdir()
-    shipped = data_dir() / "surrogates" / "nb201-digits-digits.json"
+    shipped = data_dir() / "surrogates" / "nb201-digits.json"
     (tmp_path / "surrogates" / "nb201-cifar10-valid.json").write_bytes(shipped.read_bytes())
     monkeypatch.setenv("NASBENCH_DATA", str(tmp_path))
     with pytest.raises(SurrogateFileError, match="a surrogate of nb201-digits/digits, not of nb201/cifar10-valid"):

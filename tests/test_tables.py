@@ -77,7 +77,7 @@ def test_round_trip(tiny_table) -> None:
 
 def test_header_without_arrays(tiny_table) -> None:
     meta, datasets = read_header(tiny_table)
-    assert meta["benchmark"] == "toy"
+    assert meta["benchmark"] == "toy" and meta["rows"] == 3
     assert datasets["toy"]["metrics"]["acc"]["direction"] == "maximize"
     assert datasets["toy"]["metrics"]["latency:dev"]["kind"] == "hardware"
 

@@ -128,6 +128,15 @@ def _cifar_folder(name: str, root: Path) -> Path:
     )
 
 
+def _halve(labels: np.ndarray, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """Two stratified halves of the rows; an error where a class has too few images to split."""
+    try:
+        halves = train_test_split(np.arange(len(labels)), train_size=0.5, stratify=labels, random_state=SPLIT_SEED)
+    except ValueError as err:  # e.g. a class with a single image
+        raise DatasetFilesError(f"cannot halve {what} stratified by class ({err})") from None
+    return halves[0], halves[1]
+
+
 def load_cifar(name: str, root: Path) -> ImageData:
     """CIFAR-10/100 with NAS-Bench-201's splits.
 
@@ -140,10 +149,10 @@ def load_cifar(name: str, root: Path) -> ImageData:
     x_train, y_train = _cifar_arrays(folder, train_files, key, classes)
     x_test, y_test = _cifar_arrays(folder, [test_file], key, classes)
     if name == "cifar10":
-        a, b = train_test_split(np.arange(len(y_train)), train_size=0.5, stratify=y_train, random_state=SPLIT_SEED)
+        a, b = _halve(y_train, f"{folder}'s training set")
         parts = [(x_train[a], y_train[a]), (x_train[b], y_train[b]), (x_test, y_test)]
     else:
-        a, b = train_test_split(np.arange(len(y_test)), train_size=0.5, stratify=y_test, random_state=SPLIT_SEED)
+        a, b = _halve(y_test, f"{folder / test_file}")
         parts = [(x_train, y_train), (x_test[a], y_test[a]), (x_test[b], y_test[b])]
     scaled = parts[0][0].astype(np.float32) / 255.0
     mean = scaled.mean(axis=(0, 2, 3), keepdims=True)

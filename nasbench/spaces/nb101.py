@@ -30,6 +30,7 @@ MAX_VERTICES, MAX_EDGES = 7, 9
 EXAMPLE = "0110,0001,0001,0000:input,conv3x3-bn-relu,maxpool3x3,output"
 SUBSET_FILE = Path(__file__).with_name("nb101_subset.tsv")  # cell string, TAB, hash
 NEAREST = 8
+NETWORKS = 423_624  # distinct cells up to isomorphism (Ying et al., ICML 2019, section 2.2)
 _UPPER = [(i, j) for i in range(MAX_VERTICES) for j in range(i + 1, MAX_VERTICES)]
 _PATHS = [p for n in range(MAX_VERTICES - 1) for p in itertools.product(range(len(OPS)), repeat=n)]
 _PATH_INDEX = {p: i for i, p in enumerate(_PATHS)}
@@ -125,6 +126,11 @@ class NB101Space(SearchSpace[NB101Arch]):
             self._hashes = {key: i for i, (_, key) in enumerate(lines)}
             self._index = {cell: i for i, cell in enumerate(self._cells)}
             self._features = self.encode_many(self._cells)
+
+    @property
+    def size(self) -> int:
+        """The number of distinct networks: the whole space's, or the tabulated cells'."""
+        return len(self._cells) if self.tabulated else NETWORKS
 
     def from_spec(self, matrix: Sequence[Sequence[float]] | np.ndarray, ops: Sequence[str]) -> NB101Arch:
         """A cell from an adjacency matrix and labels (including 'input' and 'output'), pruned and checked."""

@@ -115,6 +115,11 @@ class ProductSpace(EnumerableSpace[ProductArch]):
         """A key of exactly one digit per decision, else an index (the space has fewer digits of index)."""
         text = text.strip()
         if text.isdigit() and len(text) != len(self.choices):
+            if int(text) >= self.size:  # most likely a key with a digit too few or too many
+                raise InvalidArchitecture(
+                    f"expected {len(self.choices)} digits (one per decision) or an index in 0..{self.size - 1} "
+                    f"for {self.name}, got {text!r}"
+                )
             return self.arch(int(text))
         return self.from_str(text)
 
