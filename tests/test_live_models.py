@@ -13,7 +13,7 @@ torch = pytest.importorskip("torch")
 import nasbench  # noqa: E402
 from nasbench.errors import InvalidArchitecture, NasbenchError, UnknownName  # noqa: E402
 from nasbench.live import build_model  # noqa: E402
-from nasbench.live.export import export_program, export_torchscript  # noqa: E402
+from nasbench.live.export import export_network  # noqa: E402
 from nasbench.live.models import count_flops, count_params  # noqa: E402
 from nasbench.tables import MEASURED  # noqa: E402
 
@@ -109,7 +109,7 @@ def test_bad_input_is_refused_by_name(space: str, arch: str, error: type[Excepti
 @pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated:DeprecationWarning")  # the user's side of it
 def test_export_writes_torchscript_that_computes_the_same_logits(tmp_path) -> None:
     arch = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"
-    path = export_torchscript("nb201", arch, tmp_path / "net.pt", num_classes=10, seed=3)
+    path = export_network("nb201", arch, tmp_path / "net.pt", num_classes=10, seed=3)
     loaded = torch.jit.load(str(path))
     reference = build_model("nb201", arch, generator=torch.Generator().manual_seed(3)).eval()
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(0))
@@ -137,15 +137,15 @@ def test_export_warns_of_nothing_and_refuses_a_too_small_image(tmp_path) -> None
     arch = "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        export_torchscript("nb201", arch, tmp_path / "net.pt", channels=4, cells=1)
+        export_network("nb201", arch, tmp_path / "net.pt", channels=4, cells=1)
     assert not [w for w in caught if issubclass(w.category, DeprecationWarning)]  # torch.jit's is not the user's
     with pytest.raises(NasbenchError, match="--input-size >= 4 for nb201, got 2"):
-        export_torchscript("nb201", arch, tmp_path / "small.pt", input_size=2)
+        export_network("nb201", arch, tmp_path / "small.pt", input_size=2)
 
 
 def test_export_program_loads_with_torch_export_alone_at_any_batch_size(tmp_path) -> None:
     arch = "|nor_conv_3x3~0|+|none~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"
-    path = export_program("nb201", arch, tmp_path / "net.pt2", seed=3, channels=4, cells=1)
+    path = export_network("nb201", arch, tmp_path / "net.pt2", seed=3, channels=4, cells=1)
     loaded = torch.export.load(str(path)).module()
     reference = build_model("nb201", arch, generator=torch.Generator().manual_seed(3), channels=4, cells=1).eval()
     for batch in (1, 3):

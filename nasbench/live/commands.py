@@ -220,15 +220,13 @@ def run_validate(args: argparse.Namespace) -> str:
 def run_export(args: argparse.Namespace) -> str:
     """Write TorchScript, or a torch.export program for a .pt2 file; return the text to print."""
     require_torch()
-    from nasbench.live.export import export_program, export_torchscript
+    from nasbench.live.export import export_network
     from nasbench.spaces import get_space
 
     arch = get_space(args.space).parse(args.arch)
     _output_file(args.out)
-    program = str(args.out).endswith(".pt2")
-    export = export_program if program else export_torchscript
-    path = export(args.space, arch, args.out, args.num_classes, args.input_size, **_model_options(args))
-    what = "torch.export program (torch.export.load)" if program else "TorchScript (torch.jit.load)"
+    path = export_network(args.space, arch, args.out, args.num_classes, args.input_size, **_model_options(args))
+    what = "torch.export program (torch.export.load)" if path.suffix == ".pt2" else "TorchScript (torch.jit.load)"
     return f"{what} of {get_space(args.space).to_str(arch)} written to {path}"
 
 

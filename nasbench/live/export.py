@@ -33,7 +33,7 @@ def _network(
     return model, torch.zeros(2, 3, size, size)  # a batch of 2: torch.export would fix a batch of 1
 
 
-def export_torchscript(
+def export_network(
     space_name: str,
     arch: Any,
     out: str | os.PathLike[str],
@@ -42,32 +42,20 @@ def export_torchscript(
     seed: int = 0,
     **options: Any,
 ) -> Path:
-    """Write the (freshly initialised, seeded) network of `arch` as TorchScript at `out`."""
+    """Write the (freshly initialised, seeded) network of `arch` at `out`: a `torch.export` program for a
+    `.pt2` file, else TorchScript."""
     model, example = _network(space_name, arch, num_classes, input_size, seed, options)
+    out = Path(out)
+    if out.suffix == ".pt2":
+        program = torch.export.export(model, (example,), dynamic_shapes=({0: torch.export.Dim("batch")},))
+        with atomic_path(out) as tmp, open(tmp, "wb") as handle:  # a handle: torch.export wants paths to end in .pt2
+            torch.export.save(program, handle)
+        return out
     with torch.no_grad(), warnings.catch_warnings():
         # torch.jit warns that it is deprecated, yet TorchScript is still the one format that both Python and
         # C++ load without this package; the warning is not the user's to act on (`.pt2` takes torch.export).
         warnings.filterwarnings("ignore", message="`torch.jit.trace", category=DeprecationWarning)
         scripted = torch.jit.trace(model, example, check_trace=False)  # the tests compare outputs themselves
-    out = Path(out)
     with atomic_path(out) as tmp:
         scripted.save(str(tmp))
-    return out
-
-
-def export_program(
-    space_name: str,
-    arch: Any,
-    out: str | os.PathLike[str],
-    num_classes: int = 10,
-    input_size: int | None = None,
-    seed: int = 0,
-    **options: Any,
-) -> Path:
-    """Write the (freshly initialised, seeded) network of `arch` as a `torch.export` program (.pt2) at `out`."""
-    model, example = _network(space_name, arch, num_classes, input_size, seed, options)
-    program = torch.export.export(model, (example,), dynamic_shapes=({0: torch.export.Dim("batch")},))
-    out = Path(out)
-    with atomic_path(out) as tmp, open(tmp, "wb") as handle:  # a handle: torch.export wants paths to end in .pt2
-        torch.export.save(program, handle)
     return out
