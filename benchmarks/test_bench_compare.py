@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import nasbench
-from nasbench.objectives import parse_problem
-from strategies import STRATEGIES, get_strategy
+from nasbench.problem.objectives import parse_problem
+from nasbench.strategies import STRATEGIES, get_strategy
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = nasbench.load("nb201", dataset="cifar10-valid")

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 
 import nasbench
+from nasbench.benchmark.table import TableBenchmark
 from nasbench.registry import table_path
 from nasbench.spaces.nb201 import NB201Space
-from nasbench.table_benchmark import TableBenchmark
-from nasbench.tables import read_table
+from nasbench.tables.format import read_table
 
 SPACE = NB201Space()
 ARCHS = [SPACE.arch(int(i)) for i in np.random.default_rng(0).permutation(15625)[:1000]]

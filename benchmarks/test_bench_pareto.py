@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 import nasbench
-from nasbench.front import compute_true_front
-from nasbench.objectives import parse_problem
-from nasbench.pareto import hypervolume, non_dominated
+from nasbench.problem.front import compute_true_front
+from nasbench.problem.objectives import parse_problem
+from nasbench.problem.pareto import hypervolume, non_dominated
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from nasbench.compare import compare
 from nasbench.files import sha256_file
 from nasbench.registry import table_path
 from nasbench.report.writer import write_report
+from nasbench.runner.compare import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / ".benchmarks" / f"report-8x500x150-{sha256_file(table_path('nb201'))[:12]}"

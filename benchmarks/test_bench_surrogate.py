@@ -8,7 +8,7 @@ import pytest
 
 import nasbench
 from nasbench.registry import surrogate_path
-from nasbench.surrogate import fit_surrogate, load_surrogate
+from nasbench.surrogate.model import fit_surrogate, load_surrogate
 
 
 @pytest.fixture(scope="module")

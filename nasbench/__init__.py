@@ -1,11 +1,40 @@
-"""nasbench: real NAS benchmark tables, search strategies and reports, offline."""
+"""nasbench: real NAS benchmark tables, search strategies and reports, offline.
 
-from nasbench.benchmark import Benchmark, BenchmarkInfo, MetricInfo
+A light facade: `import nasbench` loads only the errors and the version; `load`,
+`list_benchmarks`, `compare` and the benchmark types import their modules (numpy,
+pandas, h5py) on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from nasbench._version import __version__
 from nasbench.errors import InvalidArchitecture, NasbenchError, TableFileError, UnknownName
-from nasbench.registry import list_benchmarks, load
-from nasbench.table_benchmark import TableBenchmark
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    from nasbench.benchmark.base import Benchmark, BenchmarkInfo, MetricInfo
+    from nasbench.benchmark.table import TableBenchmark
+    from nasbench.registry import list_benchmarks, load
+    from nasbench.runner.compare import compare
+
+_LAZY = {
+    "Benchmark": "nasbench.benchmark.base",
+    "BenchmarkInfo": "nasbench.benchmark.base",
+    "MetricInfo": "nasbench.benchmark.base",
+    "TableBenchmark": "nasbench.benchmark.table",
+    "list_benchmarks": "nasbench.registry",
+    "load": "nasbench.registry",
+    "compare": "nasbench.runner.compare",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'nasbench' has no attribute {name!r}")
+
 
 __all__ = [
     "Benchmark",
@@ -17,6 +46,7 @@ __all__ = [
     "TableFileError",
     "UnknownName",
     "__version__",
+    "compare",
     "list_benchmarks",
     "load",
 ]

@@ -10,21 +10,25 @@ import os
 from pathlib import Path
 from typing import Any
 
-from nasbench.benchmark import Benchmark
+from nasbench.benchmark.base import Benchmark
+from nasbench.benchmark.table import TableBenchmark
 from nasbench.errors import TableFileError, UnknownName
 from nasbench.spaces import get_space
 from nasbench.spaces.base import EnumerableSpace
 from nasbench.spaces.tabulated import TabulatedSpace
-from nasbench.table_benchmark import TableBenchmark
-from nasbench.tables import read_header, read_table
+from nasbench.tables.format import read_header, read_table
 
 ESTIMATORS = ("table", "surrogate")
 
 
 def data_dir() -> Path:
-    """The folder of shipped tables: $NASBENCH_DATA, else the repository's `data/`."""
+    """The folder of tables: $NASBENCH_DATA, else the installed package's data, else the checkout's `data/`."""
     override = os.environ.get("NASBENCH_DATA")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "data"
+    if override:
+        return Path(override)
+    package = Path(__file__).resolve().parent
+    installed = package / "data"  # a wheel maps the repository's data/ to nasbench/data/
+    return installed if installed.is_dir() else package.parent / "data"
 
 
 def benchmark_names() -> list[str]:
@@ -61,8 +65,8 @@ def load(name: str, dataset: str | None = None, estimator: str = "table") -> Ben
     if estimator not in ESTIMATORS:
         raise UnknownName(f"unknown estimator {estimator!r}; available: {', '.join(ESTIMATORS)}")
     if estimator == "surrogate":
-        from nasbench.surrogate import SurrogateFileError  # xgboost: only when asked for
-        from nasbench.surrogate_benchmark import SurrogateBenchmark
+        from nasbench.surrogate.benchmark import SurrogateBenchmark
+        from nasbench.surrogate.model import SurrogateFileError  # xgboost: only when asked for
 
         dataset = dataset or default_dataset(name)
         path = surrogate_path(name, dataset)

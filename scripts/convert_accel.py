@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 
 from nasbench.files import atomic_path
-from nasbench.rawfiles import RAW_ROOT, hashes, run_converter
 from nasbench.spaces.accel import ARCHS_FILE, AccelSpace
-from nasbench.tables import Dataset, Metric, write_table
+from nasbench.tables.format import Dataset, Metric, write_table
+from nasbench.tables.raw import RAW_ROOT, hashes, run_converter
 
 CONVERTER_VERSION = 1
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nasbench.rawfiles import RAW_ROOT, hashes, load_plain_pickle, run_converter
 from nasbench.spaces.fcnet import fcnet_space
-from nasbench.tables import Dataset, Metric, write_table
+from nasbench.tables.format import Dataset, Metric, write_table
+from nasbench.tables.raw import RAW_ROOT, hashes, load_plain_pickle, run_converter
 
 CONVERTER_VERSION = 1
 ROOT = Path(__file__).resolve().parent.parent

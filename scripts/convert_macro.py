@@ -17,9 +17,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nasbench.rawfiles import RAW_ROOT, hashes, run_converter
 from nasbench.spaces.macro import macro_space
-from nasbench.tables import Dataset, Metric, write_table
+from nasbench.tables.format import Dataset, Metric, write_table
+from nasbench.tables.raw import RAW_ROOT, hashes, run_converter
 
 CONVERTER_VERSION = 1
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from nasbench.files import atomic_path
-from nasbench.rawfiles import RAW_ROOT, hashes, run_converter
 from nasbench.spaces.nb101 import OPS, SUBSET_FILE, NB101Space
-from nasbench.tables import ESTIMATED, MEASURED, Dataset, Metric, write_table
+from nasbench.tables.format import ESTIMATED, MEASURED, Dataset, Metric, write_table
+from nasbench.tables.raw import RAW_ROOT, hashes, run_converter
 
 CONVERTER_VERSION = 1
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from nasbench.files import atomic_path, sha256_file
-from nasbench.rawfiles import RAW_ROOT, load_plain_pickle, run_converter
 from nasbench.spaces.nb201 import ORDER_FILE, SIZE, NB201Space
-from nasbench.tables import ESTIMATED, MISSING, Dataset, Metric, seed_mean, write_table
+from nasbench.tables.format import ESTIMATED, MISSING, Dataset, Metric, seed_mean, write_table
+from nasbench.tables.raw import RAW_ROOT, load_plain_pickle, run_converter
 
 CONVERTER_VERSION = 1
 ROOT = Path(__file__).resolve().parent.parent

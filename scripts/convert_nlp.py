@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from nasbench.files import atomic_path
-from nasbench.rawfiles import RAW_ROOT, hashes, run_converter
 from nasbench.spaces.nlp import CELLS_FILE, canonical_recipe
-from nasbench.tables import ESTIMATED, FAILED, MEASURED, MISSING, Dataset, Metric, write_table
+from nasbench.tables.format import ESTIMATED, FAILED, MEASURED, MISSING, Dataset, Metric, write_table
+from nasbench.tables.raw import RAW_ROOT, hashes, run_converter
 
 CONVERTER_VERSION = 1
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,9 +14,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from nasbench.card_text import card_markdown
 from nasbench.cli import main as nasbench
-from nasbench.surrogate import load_surrogate
+from nasbench.fidelity.markdown import card_markdown
+from nasbench.surrogate.model import load_surrogate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = {

@@ -16,8 +16,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from nasbench.compare import compare
 from nasbench.errors import NasbenchError
+from nasbench.runner.compare import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASETS = ("cifar10-valid", "cifar100", "imagenet16-120")

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from nasbench.errors import UnknownName
-from strategies.bananas import Bananas
-from strategies.base import Strategy
-from strategies.bohb import BOHB
-from strategies.gp_bo import GaussianProcessBO
-from strategies.hyperband import Hyperband
-from strategies.local_search import LocalSearch
-from strategies.mo_random_search import MORandomSearch
-from strategies.mo_regularized_evolution import MORegularizedEvolution
-from strategies.nsga2 import NSGA2
-from strategies.parego import ParEGO
-from strategies.random_search import RandomSearch
-from strategies.regularized_evolution import RegularizedEvolution
-from strategies.reinforce import Reinforce
-from strategies.successive_halving import SuccessiveHalving
+from nasbench.strategies.bananas import Bananas
+from nasbench.strategies.base import Strategy
+from nasbench.strategies.bohb import BOHB
+from nasbench.strategies.gp_bo import GaussianProcessBO
+from nasbench.strategies.hyperband import Hyperband
+from nasbench.strategies.local_search import LocalSearch
+from nasbench.strategies.mo_random_search import MORandomSearch
+from nasbench.strategies.mo_regularized_evolution import MORegularizedEvolution
+from nasbench.strategies.nsga2 import NSGA2
+from nasbench.strategies.parego import ParEGO
+from nasbench.strategies.random_search import RandomSearch
+from nasbench.strategies.regularized_evolution import RegularizedEvolution
+from nasbench.strategies.reinforce import Reinforce
+from nasbench.strategies.successive_halving import SuccessiveHalving
 
 STRATEGIES: dict[str, type[Strategy]] = {
     cls.name: cls

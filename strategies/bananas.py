@@ -27,8 +27,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPRegressor
 
 from nasbench.errors import NasbenchError
-from strategies.base import Strategy
-from strategies.candidates import candidate_pool, top
+from nasbench.strategies.base import Strategy
+from nasbench.strategies.candidates import candidate_pool, top
 
 
 class Bananas(Strategy):

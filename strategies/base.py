@@ -20,9 +20,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from nasbench.benchmark import BenchmarkInfo
+from nasbench.benchmark.base import BenchmarkInfo
 from nasbench.errors import NasbenchError
-from nasbench.objectives import Problem
+from nasbench.problem.objectives import Problem
 from nasbench.spaces.base import SearchSpace
 
 

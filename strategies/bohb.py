@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from nasbench.errors import InvalidArchitecture
-from strategies.brackets import BracketStrategy
+from nasbench.strategies.brackets import BracketStrategy
 
 
 class BOHB(BracketStrategy):

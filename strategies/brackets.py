@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
 
-from strategies.base import Strategy
+from nasbench.strategies.base import Strategy
 
 
 def rung_fidelities(fidelities: tuple[int, ...], eta: float) -> tuple[int, ...]:

@@ -21,8 +21,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
-from strategies.base import Strategy
-from strategies.candidates import candidate_pool, top
+from nasbench.strategies.base import Strategy
+from nasbench.strategies.candidates import candidate_pool, top
 
 
 class GaussianProcessBO(Strategy):

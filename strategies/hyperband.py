@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from strategies.brackets import BracketStrategy
+from nasbench.strategies.brackets import BracketStrategy
 
 
 class Hyperband(BracketStrategy):

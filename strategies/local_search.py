@@ -16,7 +16,7 @@ import math
 from collections.abc import Hashable
 from typing import Any, ClassVar
 
-from strategies.base import Strategy
+from nasbench.strategies.base import Strategy
 
 
 class LocalSearch(Strategy):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from strategies.base import Strategy
+from nasbench.strategies.base import Strategy
 
 
 class MORandomSearch(Strategy):

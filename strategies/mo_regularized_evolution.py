@@ -14,8 +14,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from strategies.base import Strategy
-from strategies.selection import objective_vector, rank_and_crowding
+from nasbench.strategies.base import Strategy
+from nasbench.strategies.selection import objective_vector, rank_and_crowding
 
 
 class MORegularizedEvolution(Strategy):

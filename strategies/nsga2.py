@@ -19,8 +19,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from nasbench.errors import NasbenchError
-from strategies.base import Strategy
-from strategies.selection import better, objective_vector, rank_and_crowding, survivors
+from nasbench.strategies.base import Strategy
+from nasbench.strategies.selection import better, objective_vector, rank_and_crowding, survivors
 
 RETRIES = 10
 

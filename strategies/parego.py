@@ -18,8 +18,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from strategies.bananas import Bananas, _margin
-from strategies.selection import objective_vector
+from nasbench.strategies.bananas import Bananas, _margin
+from nasbench.strategies.selection import objective_vector
 
 
 class ParEGO(Bananas):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from strategies.base import Strategy
+from nasbench.strategies.base import Strategy
 
 
 class RandomSearch(Strategy):

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Hashable
 from typing import Any, ClassVar
 
-from strategies.base import Strategy
+from nasbench.strategies.base import Strategy
 
 
 class RegularizedEvolution(Strategy):

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from nasbench.errors import InvalidArchitecture
-from strategies.base import Strategy
+from nasbench.strategies.base import Strategy
 
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8

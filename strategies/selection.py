@@ -14,8 +14,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from nasbench.objectives import Problem
-from nasbench.pareto import crowding_distance, nondominated_ranks
+from nasbench.problem.objectives import Problem
+from nasbench.problem.pareto import crowding_distance, nondominated_ranks
 
 
 def objective_vector(problem: Problem, record: Mapping[str, float]) -> np.ndarray:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from strategies.brackets import BracketStrategy, hyperband_schedule
+from nasbench.strategies.brackets import BracketStrategy, hyperband_schedule
 
 
 class SuccessiveHalving(BracketStrategy):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import nasbench
-from nasbench.rawfiles import RAW_ROOT
+from nasbench.tables.raw import RAW_ROOT
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = Path(os.environ.get("NASBENCH_RAW", RAW_ROOT))

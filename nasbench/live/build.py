@@ -35,7 +35,17 @@ from nasbench.live.errors import BuildTableError
 from nasbench.live.models import build_model, check_options, count_flops, count_params
 from nasbench.live.train import Protocol, train
 from nasbench.spaces import EnumerableSpace, get_space
-from nasbench.tables import FAILED, MEASURED, MISSING, Dataset, Metric, read_header, read_table, seed_mean, write_table
+from nasbench.tables.format import (
+    FAILED,
+    MEASURED,
+    MISSING,
+    Dataset,
+    Metric,
+    read_header,
+    read_table,
+    seed_mean,
+    write_table,
+)
 
 log = logging.getLogger(__name__)
 CURVES = ("valid_acc", "valid_loss", "train_acc", "train_loss", "train_seconds")

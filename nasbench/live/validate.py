@@ -26,7 +26,7 @@ from nasbench.live._torch import resolve_device
 from nasbench.live.build import FINAL, BuildSpec, classes, run_one, run_tasks, spec_of_table
 from nasbench.registry import table_path
 from nasbench.spaces import EnumerableSpace
-from nasbench.surrogate import Surrogate, load_surrogate
+from nasbench.surrogate.model import Surrogate, load_surrogate
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Multi-objective panels: attained Pareto fronts against the true (or reference) front, and hypervolume regret.
 
 Owns the figures and numbers of multi-objective comparisons (runs with `hv_regret`
-rows): the front comes from `nasbench.front` (the table, or the surrogate the runs used,
+rows): the front comes from `nasbench.problem.front` (the table, or the surrogate the runs used,
 read once per process; a large surrogate space's front is a reference front, which a
 run may go beyond: negative regret); the per-evaluation hypervolume, regret, attainment
 and epsilon indicator were recorded by the runner, so a report never recomputes a run.
@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from nasbench.front import REFERENCE, WHOLE_TABLE, TrueFront, true_front
-from nasbench.objectives import Problem, parse_problem
-from nasbench.pareto import non_dominated
+from nasbench.problem.front import REFERENCE, WHOLE_TABLE, TrueFront, true_front
+from nasbench.problem.objectives import Problem, parse_problem
+from nasbench.problem.pareto import non_dominated
 from nasbench.report.curves import BAND_NAMES, grid_for, run_curves, summarize
 from nasbench.report.optimum import opened
 from nasbench.report.style import band, figure, legend, look, ordered, styled

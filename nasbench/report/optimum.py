@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nasbench.front import feasible_mask, table_values
-from nasbench.objectives import parse_problem
+from nasbench.benchmark.table import TableBenchmark
+from nasbench.problem.front import feasible_mask, table_values
+from nasbench.problem.objectives import parse_problem
 from nasbench.registry import load, load_table
-from nasbench.table_benchmark import TableBenchmark
 
 
 @lru_cache(maxsize=16)

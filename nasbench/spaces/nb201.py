@@ -23,12 +23,8 @@ import numpy as np
 
 from nasbench.errors import InvalidArchitecture
 from nasbench.spaces.base import EnumerableSpace
+from nasbench.spaces.nb201_cell import EDGES, NUM_EDGES, NUM_OPS, OPS, SIZE
 
-OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
-EDGES = ((0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3))
-NUM_EDGES = len(EDGES)
-NUM_OPS = len(OPS)
-SIZE = NUM_OPS**NUM_EDGES
 EXAMPLE = "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|"
 ORDER_FILE = Path(__file__).with_name("nb201_order.npy")
 _OP_INDEX = {op: i for i, op in enumerate(OPS)}

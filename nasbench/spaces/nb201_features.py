@@ -14,7 +14,7 @@ from functools import cache
 
 import numpy as np
 
-from nasbench.spaces.nb201 import NUM_EDGES, NUM_OPS, SIZE
+from nasbench.spaces.nb201_cell import NUM_EDGES, NUM_OPS, SIZE
 
 # The input-to-output paths of the cell, as edge positions: 0->3, 0->1->3, 0->2->3, 0->1->2->3.
 PATHS = ((3,), (0, 4), (1, 5), (0, 2, 5))

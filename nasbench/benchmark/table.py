@@ -1,0 +1,274 @@
+"""A Benchmark answered by looking up a table: microsecond queries, no training.
+
+Owns the query semantics over `TableData`: fidelity and seed selection, the
+mean over seeds, the record layout and the vectorized `query_many`. It never
+advances a clock or charges a budget: a record only states the training cost
+that a runner may charge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nasbench.benchmark.base import BenchmarkInfo, MetricInfo
+from nasbench.errors import InvalidArchitecture, UnknownName
+from nasbench.files import sha256_file
+from nasbench.spaces.base import EnumerableSpace, SearchSpace
+from nasbench.tables.format import HARDWARE, MISSING, STATUS_NAMES, TableData
+
+ROW_CACHE = 1 << 17
+
+
+class TableBenchmark:
+    """Query one dataset of a tabular benchmark.
+
+    Records hold every metric that has a value at the requested fidelity (and
+    seed); `seed=None` gives the mean over the seeds that were run.
+    """
+
+    def __init__(self, table: TableData, space: SearchSpace[Any]) -> None:
+        self.space = space
+        self.table = table
+        self._enumerable = isinstance(space, EnumerableSpace) and table.meta.get("row_order") == "space-index"
+        self._matrices: dict[tuple[int, int | None], tuple[list[str], int, np.ndarray]] = {}
+        self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
+        self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
+        self._row_cache: dict[Any, int] = {}  # tables keyed by string: what callers passed -> row
+
+    @cached_property
+    def info(self) -> BenchmarkInfo:
+        """The public description of this benchmark and dataset."""
+        meta, ds = self.table.meta, self.table.dataset
+        metrics = {name: self._metric_info(name) for name in self.table.metrics}
+        return BenchmarkInfo(
+            name=meta["benchmark"],
+            dataset=self.table.dataset_name,
+            space=meta["space"],
+            fidelities=tuple(ds["fidelities"]),
+            fidelity_unit=meta["fidelity_unit"],
+            seeds=tuple(ds["seeds"]),
+            metrics=metrics,
+            observe=ds["observe"],
+            score=ds["score"],
+            score_fallback=ds["score_fallback"],
+            cost=ds["cost"],
+            size=self.table.n_archs,
+        )
+
+    def _metric_info(self, name: str) -> MetricInfo:
+        metric = self.table.metrics[name]
+        present = (metric.mean_status != MISSING).any(axis=0)
+        fidelities = tuple(f for f, ok in zip(self.table.dataset["fidelities"], present, strict=True) if ok)
+        return MetricInfo(name, metric.unit, metric.direction, metric.description, metric.kind, fidelities)
+
+    @cached_property
+    def data_sha256(self) -> str:
+        """SHA-256 of the table file this benchmark reads."""
+        return sha256_file(self.table.path)
+
+    def fidelity_index(self, fidelity: int | None) -> int:
+        """Position of `fidelity` on the table's fidelity axis (None: the largest)."""
+        fidelities = self.table.dataset["fidelities"]
+        if fidelity is None:
+            return len(fidelities) - 1
+        try:
+            return fidelities.index(fidelity)
+        except ValueError:
+            raise UnknownName(
+                f"fidelity {fidelity!r} not in {self._where()}; available: "
+                f"{', '.join(map(str, fidelities))} ({self.table.meta['fidelity_unit']})"
+            ) from None
+
+    def seed_index(self, seed: int | None) -> int | None:
+        """Position of `seed` on the seed axis (None: the mean over seeds)."""
+        if seed is None:
+            return None
+        seeds = self.table.dataset["seeds"]
+        if not seeds:
+            raise UnknownName(f"{self._where()} publishes one value per architecture, no seeds; use seed=None")
+        try:
+            return seeds.index(seed)
+        except ValueError:
+            raise UnknownName(
+                f"seed {seed!r} not in {self._where()}; available: "
+                f"{', '.join(map(str, seeds))}, or None for the mean over seeds"
+            ) from None
+
+    def _where(self) -> str:
+        return f"{self.table.meta['benchmark']}/{self.table.dataset_name}"
+
+    def _matrix(self, f: int, s: int | None) -> tuple[list[str], int, np.ndarray]:
+        """Every metric with values at (fidelity f, seed s): one row per metric.
+
+        Returns the metric names, how many of them form the default record (all
+        but per-device hardware metrics, which come last) and the array. Stored
+        metric-major so that a slice of architectures becomes a DataFrame without
+        a second copy.
+        """
+        key = (f, s)
+        if key not in self._matrices:
+            present = []
+            for name, metric in self.table.metrics.items():
+                status = metric.mean_status[:, f] if s is None else metric.status[:, s, f]
+                if (status != MISSING).any():
+                    present.append(name)
+            if self.table.dataset["observe"] not in present:
+                raise UnknownName(self._no_values_message(f, s))
+            columns = sorted(present, key=lambda n: self.table.metrics[n].kind == HARDWARE)
+            n_default = sum(self.table.metrics[n].kind != HARDWARE for n in columns)
+            arrays = [
+                self.table.metrics[n].mean[:, f] if s is None else self.table.metrics[n].values[:, s, f]
+                for n in columns
+            ]
+            self._matrices[key] = (columns, n_default, np.ascontiguousarray(np.stack(arrays)))
+        return self._matrices[key]
+
+    def _no_values_message(self, f: int, s: int | None) -> str:
+        fidelity = self.table.dataset["fidelities"][f]
+        seeded = [
+            fid
+            for i, fid in enumerate(self.table.dataset["fidelities"])
+            if (self.table.metrics[self.table.dataset["observe"]].status[:, :, i] != MISSING).any()
+        ]
+        return (
+            f"{self._where()} has no per-seed values at fidelity {fidelity} (the source publishes "
+            f"only the mean over seeds there); use seed=None, or a fidelity with seeds: "
+            f"{', '.join(map(str, seeded)) or 'none'}"
+        )
+
+    def row(self, arch: Any) -> int:
+        """The table row of one architecture (object, standard string or index)."""
+        if self._enumerable:
+            if isinstance(arch, int | np.integer) and not isinstance(arch, bool):
+                return self.space.check_index(arch)  # type: ignore[attr-defined]
+            return self.space.index(arch)  # type: ignore[attr-defined]
+        row = self._row_cache.get(arch)
+        if row is None:
+            row = self._row_of_string(self.space.to_str(self.space.validate(arch)))
+            if len(self._row_cache) < ROW_CACHE:
+                self._row_cache[arch] = row
+        return row
+
+    def rows(self, archs: Sequence[Any] | np.ndarray) -> np.ndarray:
+        """The table rows of many architectures, vectorized where the space allows."""
+        if isinstance(archs, np.ndarray) and archs.dtype.kind in "iu":
+            if archs.size and (archs.min() < 0 or archs.max() >= self.table.n_archs):
+                raise InvalidArchitecture(f"expected indices in 0..{self.table.n_archs - 1}")
+            return archs.astype(np.int64, copy=False)
+        indices = getattr(self.space, "indices", None)
+        if indices is not None and self._enumerable:
+            return indices(archs)
+        return np.fromiter((self.row(a) for a in archs), dtype=np.int64)
+
+    @cached_property
+    def _string_rows(self) -> dict[str, int]:
+        return {text: i for i, text in enumerate(self.table.archs())}
+
+    def _row_of_string(self, text: str) -> int:
+        lookup = self._string_rows
+        if text not in lookup:
+            raise InvalidArchitecture(f"architecture {text} is not in the table {self._where()}")
+        return lookup[text]
+
+    def query(
+        self,
+        arch: Any,
+        fidelity: int | None = None,
+        seed: int | None = None,
+        metrics: Sequence[str] | None = None,
+    ) -> dict[str, float]:
+        """One record: metric -> value at `fidelity` for `seed` (None: mean over seeds).
+
+        By default every metric but the per-device hardware ones; `metrics` names
+        exactly which to return (any metric the table has at that fidelity).
+        """
+        f, s = self.fidelity_index(fidelity), self.seed_index(seed)
+        columns, n_default, matrix = self._matrix(f, s)
+        row = self.row(arch)
+        if s is not None:
+            self._check_measured(row, f, s)
+        if metrics is None:
+            return dict(zip(columns[:n_default], matrix[:n_default, row].tolist(), strict=False))
+        positions = self._positions(metrics, columns, f)
+        return dict(zip(metrics, matrix[positions, row].tolist(), strict=False))
+
+    def _check_measured(self, row: int, f: int, s: int) -> None:
+        status = self.table.metrics[self.table.dataset["observe"]].status[row, :, f]
+        if status[s] == MISSING:
+            seeds = [seed for seed, st in zip(self.table.dataset["seeds"], status, strict=True) if st != MISSING]
+            raise UnknownName(
+                f"architecture {row} of {self._where()} has no seed "
+                f"{self.table.dataset['seeds'][s]} at fidelity {self.table.dataset['fidelities'][f]}; "
+                f"seeds run: {', '.join(map(str, seeds))}"
+            )
+
+    def _positions(self, metrics: Sequence[str], columns: list[str], f: int) -> list[int]:
+        """Where each named metric sits in the matrix; an error lists those that exist."""
+        positions = []
+        for name in metrics:
+            if name not in columns:
+                raise UnknownName(self._missing_metric_message(name, f))
+            positions.append(columns.index(name))
+        return positions
+
+    def _missing_metric_message(self, name: str, f: int) -> str:
+        fidelity = self.table.dataset["fidelities"][f]
+        if name in self.info.metrics:
+            where = ", ".join(map(str, self.info.metrics[name].fidelities))
+            return f"metric {name!r} of {self._where()} has values at fidelity {where}, not at {fidelity}"
+        return f"unknown metric {name!r} in {self._where()}; available: {', '.join(self.info.metrics)}"
+
+    def query_many(
+        self,
+        archs: Sequence[Any] | np.ndarray,
+        fidelity: int | None = None,
+        seed: int | None = None,
+        metrics: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Records of many architectures, one row each (indexed by table row).
+
+        Columns as in `query`. An integer array selects table rows (the space's
+        indices wherever the table follows them). Values a seed never measured are
+        NaN; `status` tells missing from failed.
+        """
+        f, s = self.fidelity_index(fidelity), self.seed_index(seed)
+        columns, n_default, matrix = self._matrix(f, s)
+        rows = self.rows(archs)
+        # One copy into a (metrics, n) array; the DataFrame takes its transpose without another.
+        if metrics is None:
+            block = matrix[:n_default].take(rows, axis=1)
+            names = self._default_columns.setdefault((f, s), pd.Index(columns[:n_default]))
+        else:
+            block = matrix[np.asarray(self._positions(metrics, columns, f))[:, None], rows[None, :]]
+            names = pd.Index(metrics)
+        return pd.DataFrame(block.T, columns=names, index=pd.Index(rows, name="row", copy=False), copy=False)
+
+    def seeds_run(self, arch: Any, fidelity: int | None = None) -> tuple[int, ...]:
+        """The seeds with a value of the observed metric for `arch` at `fidelity` (empty: means only)."""
+        f = self.fidelity_index(fidelity)
+        return self._seeds_by_row(f)[self.row(arch)]
+
+    def _seeds_by_row(self, f: int) -> list[tuple[int, ...]]:
+        if f not in self._seed_lists:
+            status = self.table.metrics[self.table.dataset["observe"]].status[:, :, f]
+            seeds = self.table.dataset["seeds"]
+            masks = ((status != MISSING) * (1 << np.arange(len(seeds)))).sum(axis=1).tolist()
+            patterns = {m: tuple(s for i, s in enumerate(seeds) if m >> i & 1) for m in set(masks)}
+            self._seed_lists[f] = [patterns[m] for m in masks]
+        return self._seed_lists[f]
+
+    def status(
+        self, archs: Sequence[Any] | np.ndarray, metric: str, fidelity: int | None = None, seed: int | None = None
+    ) -> list[str]:
+        """Why each value is what it is: measured, missing, failed or estimated."""
+        if metric not in self.table.metrics:
+            raise UnknownName(f"unknown metric {metric!r}; available: {', '.join(self.table.metrics)}")
+        f, s = self.fidelity_index(fidelity), self.seed_index(seed)
+        m = self.table.metrics[metric]
+        codes = (m.mean_status[:, f] if s is None else m.status[:, s, f])[self.rows(archs)]
+        return [STATUS_NAMES[int(c)] for c in codes]

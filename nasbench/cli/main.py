@@ -1,0 +1,268 @@
+"""The `nasbench` command: parse arguments, call the library, print.
+
+Owns argument parsing and output formatting only. Every user error is a
+`NasbenchError`, printed as one line on stderr with exit status 2, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from nasbench._version import __version__
+from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
+from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
+from nasbench.errors import NasbenchError
+from nasbench.registry import list_benchmarks, load
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nasbench", description="Real NAS benchmarks, offline.")
+    parser.add_argument("--version", action="version", version=f"nasbench {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    listing = commands.add_parser("list", help="benchmarks, datasets, metrics, fidelities, sources")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    query = commands.add_parser("query", help="look up one architecture")
+    query.add_argument("bench", help="benchmark name, e.g. nb201")
+    query.add_argument("arch", help="the architecture's standard string, or its index")
+    query.add_argument("--dataset", help="dataset (default: the benchmark's first)")
+    query.add_argument("--estimator", default="table", help="table (default) or surrogate")
+    query.add_argument("--fidelity", type=int, help="fidelity, e.g. epochs (default: the largest)")
+    query.add_argument("--seed", type=int, help="one training seed (default: the mean over seeds)")
+    query.add_argument("--metric", action="append", dest="metrics", help="only this metric (repeatable)")
+    query.add_argument("--all", action="store_true", help="include per-device hardware metrics")
+    query.add_argument("--json", action="store_true", help="print JSON")
+    _add_compare(commands)
+    add_surrogate_commands(commands)
+    add_live_commands(commands)
+    report = commands.add_parser("report", help="figures and tables from results folders")
+    report.add_argument("folders", nargs="+", help="results folders of `nasbench compare`")
+    report.add_argument("--out", required=True, help="report folder")
+    report.add_argument(
+        "--stat",
+        choices=("median", "mean"),
+        default="median",
+        help="median with IQR band (default) or mean with 95%% bootstrap CI",
+    )
+    return parser
+
+
+def _add_compare(commands: Any) -> None:
+    compare = commands.add_parser("compare", help="compare search strategies on a benchmark (resumable)")
+    compare.add_argument("--bench", required=True, help="benchmark name, e.g. nb201")
+    compare.add_argument("--dataset", help="dataset (default: the benchmark's first)")
+    compare.add_argument("--estimator", default="table", help="table (default) or surrogate")
+    compare.add_argument("--strategies", required=True, help="comma-separated, e.g. rs,re,reinforce,ls")
+    compare.add_argument(
+        "--objectives", help="two or three metrics to trade off, e.g. valid_acc,latency:pixel3 (mo-rs, nsga2, ...)"
+    )
+    compare.add_argument(
+        "--constraint", action="append", default=[], help="e.g. 'latency:raspi4<=10' (repeatable; <=, >=, <, >)"
+    )
+    compare.add_argument("--runs", type=int, default=100, help="runs per strategy (default 100)")
+    compare.add_argument("--budget", required=True, help="per run: simulated seconds ('12000s') or '150evals'")
+    compare.add_argument("--workers", type=int, default=1, help="simulated parallel workers (default 1)")
+    compare.add_argument("--jobs", type=int, default=1, help="local processes (default 1)")
+    compare.add_argument("--out", required=True, help="results folder")
+    compare.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    compare.add_argument("--fidelity", type=int, help="fidelity of single-fidelity strategies (default: full)")
+    compare.add_argument(
+        "--overhead-seconds", type=float, default=0.0, help="simulated optimizer time charged per proposal (default 0)"
+    )
+    compare.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="STRATEGY.NAME=VALUE",
+        help="a hyperparameter, e.g. re.population_size=20 (repeatable)",
+    )
+    compare.add_argument("--backend", default="local", help="local, dask or ray (default local)")
+    compare.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786")
+    compare.add_argument("--address", help="Ray cluster address, e.g. auto")
+    compare.add_argument("--quiet", action="store_true", help="no progress bar")
+    compare.add_argument("--report", action="store_true", help="then write a report to OUT/report")
+
+
+def _hyperparameters(items: list[str]) -> dict[str, dict[str, Any]]:
+    result: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        strategy, dot, name = key.partition(".")
+        if not sep or not dot or not strategy or not name:
+            raise NasbenchError(f"expected --set STRATEGY.NAME=VALUE, got {item!r}")
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = text
+        result.setdefault(strategy, {})[name] = value
+    return result
+
+
+def run_compare(args: argparse.Namespace) -> str:
+    """Run or resume a comparison; return the text to print."""
+    from nasbench.runner.compare import compare  # imports the strategies' scikit-learn models: only when needed
+
+    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    folder = compare(
+        args.bench,
+        args.dataset,
+        strategies,
+        args.runs,
+        args.budget,
+        args.out,
+        workers=args.workers,
+        jobs=args.jobs,
+        backend=args.backend,
+        address=args.scheduler or args.address,
+        root_seed=args.seed,
+        fidelity=args.fidelity,
+        overhead_seconds=args.overhead_seconds,
+        hyperparameters=_hyperparameters(args.set),
+        quiet=args.quiet,
+        estimator=args.estimator,
+        objectives=args.objectives,
+        constraints=args.constraint,
+    )
+    if args.report:
+        return f"results in {folder.path}\n{_report([str(folder.path)], str(folder.path / 'report'), 'median')}"
+    return f"results in {folder.path}"
+
+
+def _report(folders: list[str], out: str, stat: str) -> str:
+    from nasbench.report.writer import write_report  # matplotlib: only when needed
+
+    return f"report in {write_report(folders, out, stat)}"
+
+
+def run_report(args: argparse.Namespace) -> str:
+    """Write a report; return the text to print."""
+    return _report(args.folders, args.out, args.stat)
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _index(bench: Any, arch: Any) -> int | None:
+    """The architecture's index in its space, else its table row, else None (a surrogate of a huge space)."""
+    if hasattr(bench.space, "index"):
+        return int(bench.space.index(arch))
+    return int(bench.row(arch)) if hasattr(bench, "row") else None
+
+
+def run_query(args: argparse.Namespace) -> str:
+    """Look up one architecture; return the text to print."""
+    bench = load(args.bench, dataset=args.dataset, estimator=args.estimator)
+    arch = bench.space.parse(args.arch)
+    metrics = args.metrics
+    if metrics is None and args.all:
+        f = bench.fidelity_index(args.fidelity)
+        metrics = [m for m, info in bench.info.metrics.items() if bench.info.fidelities[f] in info.fidelities]
+    record = bench.query(arch, fidelity=args.fidelity, seed=args.seed, metrics=metrics)
+    info = bench.info
+    fidelity = args.fidelity if args.fidelity is not None else info.max_fidelity
+    header = {
+        "benchmark": info.name,
+        "dataset": info.dataset,
+        "arch": bench.space.to_str(arch),
+        "index": _index(bench, arch),
+        "fidelity": fidelity,
+        "fidelity_unit": info.fidelity_unit,
+        "seed": args.seed,
+    }
+    if args.json:
+        return json.dumps({**header, "metrics": {k: _finite(v) for k, v in record.items()}}, indent=2)
+    seed = f"seed {args.seed}" if args.seed is not None else ("mean over seeds" if info.seeds else "as published")
+    if args.estimator == "surrogate":
+        seed = f"surrogate: {'a draw for ' + seed if args.seed is not None else 'ensemble mean'}"
+    describe = getattr(bench.space, "describe", None)
+    config = [", ".join(f"{k}={v}" for k, v in describe(arch).items())] if describe else []
+    index = "" if header["index"] is None else f"   index {header['index']}"
+    lines = [
+        f"{info.name} / {info.dataset}{index}   {fidelity} {info.fidelity_unit}   {seed}",
+        f"{header['arch']}",
+        *config,
+    ]
+    width = max([4, *(len(info.metrics[name].unit) for name in record)]) + 2
+    lines += ["", f"{'metric':<24}{'value':>14}  {'unit':<{width}}{'direction'}"]
+    for name, value in record.items():
+        m = info.metrics[name]
+        lines.append(f"{name:<24}{value:>14.6g}  {m.unit:<{width}}{m.direction}")
+    return "\n".join(lines)
+
+
+def run_list(args: argparse.Namespace) -> str:
+    """Describe every shipped benchmark; return the text to print."""
+    benchmarks = list_benchmarks()
+    if args.json:
+        return json.dumps(benchmarks, indent=2)
+    if not benchmarks:
+        return "no benchmark tables found"
+    return "\n\n".join(_describe(b) for b in benchmarks)
+
+
+def _describe(bench: dict[str, Any]) -> str:
+    lines = [f"{bench['name']}: {bench['title']} ({bench['reference']})", f"  license: {bench['license']}"]
+    lines += [f"  source: {s['name']}: {s['source']} ({s['license']})" for s in bench["provenance"]]
+    for name, ds in bench["datasets"].items():
+        lines.append(
+            f"  dataset {name}: fidelities {', '.join(map(str, ds['fidelities']))} {bench['fidelity_unit']}, "
+            f"seeds {', '.join(map(str, ds['seeds']))}; observe {ds['observe']}, score {ds['score']}"
+            + (f" (else {ds['score_fallback']})" if ds.get("score_fallback") else "")
+        )
+        hardware: dict[tuple[str, str, str], list[str]] = {}
+        for metric, info in ds["metrics"].items():
+            if info["kind"] == "hardware":
+                kind, _, device = metric.partition(":")
+                hardware.setdefault((kind, info["unit"], info["direction"]), []).append(device or metric)
+                continue
+            lines.append(f"    {metric:<16}{info['unit']:<7}{info['direction']:<10}{info['description']}")
+        for (kind, unit, direction), devices in hardware.items():
+            lines.append(f"    {kind}:<device> ({unit}, {direction}) on {len(devices)} settings: {', '.join(devices)}")
+    rows, size = bench["rows"], bench.get("size", "?")
+    partial = isinstance(size, int) and size > rows  # a table of part of its space
+    lines.append(f"  architectures: {rows}" + (f" of the space's {size:,}" if partial else ""))
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `nasbench` command."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(format="nasbench: note: %(message)s", level=logging.WARNING)
+    try:
+        commands = {
+            "list": run_list,
+            "query": run_query,
+            "compare": run_compare,
+            "report": run_report,
+            "surrogate": run_surrogate,
+            **LIVE_COMMANDS,
+        }
+        output = commands[args.command](args)
+        print(output)
+    except NasbenchError as err:
+        print(f"nasbench: error: {err}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. piped into `head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as err:  # e.g. an output folder that cannot be written: the user's to fix, no traceback
+        print(f"nasbench: error: {err.strerror or err}: {err.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("nasbench: interrupted; finished runs are saved, rerun the same command to resume", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

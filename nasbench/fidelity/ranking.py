@@ -1,0 +1,76 @@
+"""Strategy-ranking fidelity: does a comparison on the surrogate rank strategies as the table does?
+
+Owns one check of the fidelity card: the same strategies, runs, budget and seeds,
+simulated once on the table and once on the surrogate; then the rank agreement of
+the strategies' final mean scores (Kendall tau, and whether the order is identical)
+and each strategy's difference in final mean. This is the claim a surrogate
+benchmark must earn. Runs go through the ordinary runner, in this process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from nasbench.benchmark.base import Benchmark
+from nasbench.runner.simulation import Budget, RunSpec, simulate
+
+STRATEGIES = ("rs", "re", "ls", "bananas")
+
+
+def final_scores(bench: Benchmark, strategy: str, runs: int, budget: Budget, seed: int) -> np.ndarray:
+    """The incumbent's score at the end of each run."""
+    scores = []
+    for run in range(runs):
+        spec = RunSpec(bench.info.name, bench.info.dataset, strategy, run, budget, root_seed=seed)
+        scores.append(float(simulate(spec, bench)["incumbent_score"].iloc[-1]))
+    return np.array(scores)
+
+
+def ranking_fidelity(
+    table: Benchmark,
+    surrogate: Benchmark,
+    strategies: Sequence[str] = STRATEGIES,
+    runs: int = 100,
+    budget: str = "150evals",
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Final means per strategy on both, their differences, and the agreement of the two rankings."""
+    parsed = Budget.parse(budget)
+    rows: list[dict[str, Any]] = []
+    for name in strategies:
+        on_table = final_scores(table, name, runs, parsed, seed)
+        on_surrogate = final_scores(surrogate, name, runs, parsed, seed)
+        rows.append(
+            {
+                "strategy": name,
+                "table_mean": float(on_table.mean()),
+                "table_se": float(on_table.std(ddof=1) / np.sqrt(runs)) if runs > 1 else None,
+                "surrogate_mean": float(on_surrogate.mean()),
+                "surrogate_se": float(on_surrogate.std(ddof=1) / np.sqrt(runs)) if runs > 1 else None,
+                "difference": float(on_surrogate.mean() - on_table.mean()),
+            }
+        )
+    table_means: list[float] = [r["table_mean"] for r in rows]
+    surrogate_means: list[float] = [r["surrogate_mean"] for r in rows]
+    maximize = table.info.metrics[table.info.score_metric(table.info.max_fidelity)].direction == "maximize"
+    table_order, surrogate_order = _best_first(table_means, maximize), _best_first(surrogate_means, maximize)
+    return {
+        "strategies": rows,
+        "runs": runs,
+        "budget": str(parsed),
+        "seed": seed,
+        "table_score": table.info.score_metric(table.info.max_fidelity),
+        "surrogate_score": surrogate.info.score_metric(surrogate.info.max_fidelity),
+        "kendall_tau": float(stats.kendalltau(table_means, surrogate_means).statistic) if len(rows) > 1 else None,
+        "same_order": table_order == surrogate_order,
+        "table_order": [rows[i]["strategy"] for i in table_order],
+        "surrogate_order": [rows[i]["strategy"] for i in surrogate_order],
+    }
+
+
+def _best_first(means: list[float], maximize: bool) -> list[int]:
+    return sorted(range(len(means)), key=lambda i: -means[i] if maximize else means[i])

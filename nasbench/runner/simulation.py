@@ -1,0 +1,301 @@
+"""The simulated experiment loop: one search run on a benchmark, in simulated time.
+
+Owns simulated time and budgets: a discrete-event simulation of k asynchronous
+workers. Only this module advances the clock. An evaluation takes the benchmark's
+training cost for its fidelity; workers finish in order of simulated time, ties in the
+order they started (the event queue is keyed on (time, counter)). The optimizer's own
+compute is charged by a declared model (`overhead_seconds` per proposal, zero by
+default), never by the host's clock, so a run is identical on every machine and for
+every number of processes.
+
+A strategy observes only the validation metric, plus the objectives and constrained
+metrics of the run's `Problem` when it has them. Each finished evaluation is recorded
+with the incumbent (the best feasible observation at the highest fidelity reached so
+far) and the incumbent's scored metric at the benchmark's full fidelity. An evaluation
+that violates a constraint is recorded as infeasible, never dropped. A multi-objective
+run also records each evaluation's objectives and the attained front's hypervolume, its
+regret against the true front (a reference front on a large surrogate space, where regret
+may be negative: see `nasbench.problem.front`), the share of that front found and the additive
+epsilon indicator against it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import re
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nasbench._version import __version__
+from nasbench.benchmark.base import Benchmark
+from nasbench.errors import NasbenchError
+from nasbench.problem.front import FrontTracker, true_front
+from nasbench.problem.objectives import parse_problem
+from nasbench.strategies import get_strategy
+
+PROGRESS = ("hypervolume", "hv_regret", "attainment", "epsilon")
+_BUDGET = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(s|evals)\s*$")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long a run may search: a number of evaluations or of simulated seconds."""
+
+    amount: float
+    unit: str
+
+    @classmethod
+    def parse(cls, text: str) -> Budget:
+        """Read '12000s' (simulated seconds) or '150evals' (evaluations)."""
+        match = _BUDGET.match(str(text))
+        if not match:
+            raise NasbenchError(f"expected a budget like '12000s' or '150evals', got {text!r}")
+        amount, unit = float(match.group(1)), match.group(2)
+        if amount <= 0 or (unit == "evals" and not amount.is_integer()):
+            raise NasbenchError(f"expected a positive budget (whole evaluations), got {text!r}")
+        return cls(amount, unit)
+
+    def __str__(self) -> str:
+        return f"{self.amount:g}{self.unit}"
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything that determines one run, and nothing that does not (jobs, backend)."""
+
+    bench: str
+    dataset: str
+    strategy: str
+    run: int
+    budget: Budget
+    root_seed: int = 0
+    workers: int = 1
+    fidelity: int | None = None
+    overhead_seconds: float = 0.0
+    hyperparameters: str = "{}"  # JSON, so the spec stays hashable and picklable
+    estimator: str = "table"
+    objectives: str = ""  # e.g. "valid_acc,latency:pixel3"; empty: the observed metric alone
+    constraints: str = ""  # e.g. "latency:raspi4<=10", several joined by ';'
+
+    @property
+    def run_id(self) -> str:
+        return f"{self.strategy}-{self.run:04d}"
+
+    def seed_sequence(self) -> np.random.SeedSequence:
+        """This run's own stream: (root seed, strategy name, run index); stable across strategy sets."""
+        return np.random.SeedSequence(self.root_seed, spawn_key=(zlib.crc32(self.strategy.encode()), self.run))
+
+
+@dataclass(order=True)
+class _Job:
+    end: float
+    counter: int
+    start: float = field(compare=False)
+    worker: int = field(compare=False)
+    arch: Any = field(compare=False)
+    fidelity: int = field(compare=False)
+    seed: int | None = field(compare=False)
+    observed: float = field(compare=False)
+    cost: float = field(compare=False)
+    record: dict[str, float] = field(compare=False)
+
+
+class Simulation:
+    """One run of one strategy on one benchmark."""
+
+    def __init__(self, spec: RunSpec, bench: Benchmark) -> None:
+        self.spec, self.bench, self.info = spec, bench, bench.info
+        strategy_seq, noise_seq = spec.seed_sequence().spawn(2)
+        hyperparameters = json.loads(spec.hyperparameters)
+        self.problem = parse_problem(spec.objectives, spec.constraints, bench.info)
+        self.strategy = get_strategy(spec.strategy)(
+            bench.space, bench.info, np.random.default_rng(strategy_seq), problem=self.problem, **hyperparameters
+        )
+        self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *self.problem.metrics]))
+        self.tracker = FrontTracker(true_front(bench, self.problem)) if self.problem.multi_objective else None
+        self.sign = 1.0 if self.info.metrics[self.info.observe].direction == "maximize" else -1.0
+        self.noise = np.random.default_rng(noise_seq)
+        self.fidelity = spec.fidelity if spec.fidelity is not None else self.info.max_fidelity
+        bench.fidelity_index(self.fidelity)
+        self.score_metric = self.info.score_metric(self.info.max_fidelity)
+        self.events: list[_Job] = []
+        self.free = list(range(spec.workers))
+        self.started = 0
+        self.optimizer_free_at = 0.0
+        self.incumbent: tuple[int, float, Any, float] | None = None  # (fidelity, utility, arch, observed)
+        self.scores: dict[Any, float] = {}
+        self.rows: list[tuple[Any, ...]] = []
+
+    def run(self) -> pd.DataFrame:
+        """Simulate until the budget is spent; one row per finished evaluation."""
+        self._fill(0.0)
+        while self.events:
+            job = heapq.heappop(self.events)
+            if self.spec.budget.unit == "s" and job.end > self.spec.budget.amount:
+                break
+            self._finish(job)
+            heapq.heappush(self.free, job.worker)
+            self._fill(job.end)
+        return self._frame()
+
+    def _may_start(self, at: float) -> bool:
+        if self.spec.budget.unit == "evals":
+            return self.started < self.spec.budget.amount
+        return at < self.spec.budget.amount
+
+    def _fill(self, now: float) -> None:
+        while self.free:
+            start = max(now, self.optimizer_free_at) + self.spec.overhead_seconds
+            if not self._may_start(start):
+                return
+            self.optimizer_free_at = start
+            arch, fidelity = self.strategy.ask()
+            fidelity = self.fidelity if fidelity is None else fidelity
+            seeds = self.bench.seeds_run(arch, fidelity)
+            seed = seeds[int(self.noise.integers(len(seeds)))] if seeds else None
+            record = self.bench.query(arch, fidelity, seed, metrics=self.metrics)
+            cost = record[self.info.cost]
+            job = _Job(
+                start + cost,
+                self.started,
+                start,
+                heapq.heappop(self.free),
+                arch,
+                fidelity,
+                seed,
+                record[self.info.observe],
+                cost,
+                record,
+            )
+            heapq.heappush(self.events, job)
+            self.started += 1
+
+    def _observation(self, job: _Job) -> dict[str, float]:
+        """What the strategy is told: the observed metric (objectives instead, when several), constraints."""
+        if self.problem.multi_objective:
+            return {m: job.record[m] for m in self.problem.metrics}
+        return {self.info.observe: job.observed, **{m: job.record[m] for m in self.problem.metrics}}
+
+    def _finish(self, job: _Job) -> None:
+        self.strategy.tell(job.arch, job.fidelity, self._observation(job))
+        utility = -math.inf if math.isnan(job.observed) else self.sign * job.observed
+        feasible = self.problem.feasible(job.record)
+        best = self.incumbent
+        if feasible and (best is None or job.fidelity > best[0] or (job.fidelity == best[0] and utility > best[1])):
+            self.incumbent = best = (job.fidelity, utility, job.arch, job.observed)
+        if best is None:
+            incumbent = ("", math.nan, math.nan)
+        else:
+            arch = best[2]
+            if arch not in self.scores:
+                score = self.bench.query(arch, self.info.max_fidelity, None, metrics=[self.score_metric])
+                self.scores[arch] = score[self.score_metric]
+            incumbent = (self.bench.space.to_str(arch), best[3], self.scores[arch])
+        self.rows.append(
+            (
+                len(self.rows),
+                job.worker,
+                job.start,
+                job.end,
+                self.bench.space.to_str(job.arch),
+                job.fidelity,
+                -1 if job.seed is None else job.seed,
+                job.observed,
+                job.cost,
+                *incumbent,
+                *self._problem_columns(job, feasible),
+            )
+        )
+
+    def _problem_columns(self, job: _Job, feasible: bool) -> tuple[Any, ...]:
+        """Feasibility and constrained values; for several objectives, the front's progress too."""
+        if not self.problem.metrics:
+            return ()
+        constraints = tuple(job.record[c.metric] for c in self.problem.constraints)
+        if self.tracker is None:
+            return (feasible, *constraints)
+        names = [o.metric for o in self.problem.objectives]
+        scored = self.bench.query(job.arch, self.info.max_fidelity, None, metrics=self.problem.metrics)
+        if self.problem.feasible(scored):  # the true front is of seed means at full fidelity: so is this
+            self.tracker.add(np.array([scored[m] for m in names]))
+        observed = tuple(job.record[m] for m in names)
+        progress = (self.tracker.volume, self.tracker.regret, self.tracker.attainment, self.tracker.epsilon)
+        return (feasible, *constraints, *observed, *(scored[m] for m in names), *progress)
+
+    def _problem_names(self) -> list[str]:
+        if not self.problem.metrics:
+            return []
+        names = ["feasible", *(f"constraint_{k}" for k in range(len(self.problem.constraints)))]
+        if self.tracker is None:
+            return names
+        d = range(len(self.problem.objectives))
+        return [*names, *(f"objective_{k}" for k in d), *(f"objective_{k}_scored" for k in d), *PROGRESS]
+
+    def _frame(self) -> pd.DataFrame:
+        columns = [
+            "eval",
+            "worker",
+            "start",
+            "end",
+            "arch",
+            "fidelity",
+            "query_seed",
+            "observed",
+            "cost",
+            "incumbent",
+            "incumbent_observed",
+            "incumbent_score",
+            *self._problem_names(),
+        ]
+        frame = pd.DataFrame(self.rows, columns=columns)
+        if self.problem.metrics:
+            extra = [c for c in columns[12:] if c != "feasible"]
+            frame = frame.astype({"feasible": "bool", **dict.fromkeys(extra, "float64")})
+        frame = frame.astype(
+            {
+                "eval": "int64",
+                "worker": "int64",
+                "fidelity": "int64",
+                "query_seed": "int64",
+                "start": "float64",
+                "end": "float64",
+                "observed": "float64",
+                "cost": "float64",
+                "incumbent_observed": "float64",
+                "incumbent_score": "float64",
+            }
+        )
+        spec = self.spec
+        settings = {
+            "run_id": spec.run_id,
+            "strategy": spec.strategy,
+            "run": spec.run,
+            "root_seed": spec.root_seed,
+            "benchmark": spec.bench,
+            "dataset": spec.dataset,
+            "estimator": spec.estimator,
+            "budget": str(spec.budget),
+            "workers": spec.workers,
+            "hyperparameters": json.dumps(self.strategy.hyperparameters(), sort_keys=True),
+            "observe_metric": self.info.observe,
+            "score_metric": self.score_metric,
+            **({"objectives": spec.objectives, "constraints": spec.constraints} if self.problem.metrics else {}),
+            "code_version": __version__,
+            "data_sha256": self.bench.data_sha256,
+        }
+        for offset, (name, value) in enumerate(settings.items()):
+            frame.insert(offset, name, value)
+        return frame
+
+
+def simulate(spec: RunSpec, bench: Benchmark) -> pd.DataFrame:
+    """Run one search; returns its evaluations (see `Simulation`)."""
+    if not math.isfinite(spec.overhead_seconds) or spec.overhead_seconds < 0:
+        raise NasbenchError(f"expected a non-negative optimizer overhead, got {spec.overhead_seconds}")
+    return Simulation(spec, bench).run()

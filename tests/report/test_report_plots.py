@@ -1,0 +1,54 @@
+"""The figure functions: panels, lines and consistent colours."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from nasbench.report.plots import anytime_plot, cd_diagram, rank_plot
+from nasbench.report.ranks import rank_test
+from nasbench.report.style import look
+from nasbench.report.writer import load_results
+from nasbench.runner.compare import compare
+
+
+@pytest.fixture(scope="module")
+def frame(tmp_path_factory) -> pd.DataFrame:
+    out = tmp_path_factory.mktemp("plots")
+    compare("nb201", "cifar10-valid", ["rs", "re"], 3, "30evals", str(out / "a"), quiet=True)
+    compare("nb201", "imagenet16-120", ["rs", "re"], 3, "30evals", str(out / "b"), quiet=True)
+    return load_results([out / "a", out / "b"])[0]
+
+
+def test_one_panel_per_dataset_one_line_per_strategy(frame) -> None:
+    for x in ("time", "evals"):
+        fig = anytime_plot(frame, x=x)
+        assert [ax.get_title() for ax in fig.axes] == ["cifar10-valid", "imagenet16-120"]
+        colours = [line.get_color() for line in fig.axes[0].get_lines() if line.get_label()[:1] != "_"]
+        assert look("rs")["color"] in colours and look("re")["color"] in colours
+        assert "interquartile" in fig._suptitle.get_text()
+        assert fig.axes[0].get_xlabel() in ("simulated wall-clock (s)", "evaluations")
+
+
+def test_regret_uses_log_axes(frame) -> None:
+    fig = anytime_plot(
+        frame, y="regret", stat="mean", optimum={"cifar10-valid": (91.61, True), "imagenet16-120": (46.73, True)}
+    )
+    assert fig.axes[0].get_yscale() == "log" and fig.axes[0].get_xscale() == "log"
+    assert "bootstrap" in fig._suptitle.get_text()
+
+
+def test_rank_plot_and_cd_diagram(frame) -> None:
+    fig = rank_plot(frame)
+    assert fig.axes[0].get_ylim()[0] > fig.axes[0].get_ylim()[1]  # rank 1 at the top
+    blocks = frame.groupby(["dataset", "strategy", "run"])["incumbent_score"].last().unstack("strategy")
+    cd = cd_diagram(rank_test(blocks, ["rs", "re"], True))
+    assert "Wilcoxon" in cd._suptitle.get_text()
+
+
+def test_colours_are_fixed_per_strategy() -> None:
+    assert look("re") == look("re") and look("re")["color"] != look("rs")["color"]
+    assert (
+        len({look(s)["color"] for s in ("rs", "re", "reinforce", "ls", "bananas", "gp-bo", "sh", "hyperband", "bohb")})
+        == 9
+    )
