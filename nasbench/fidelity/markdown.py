@@ -48,6 +48,27 @@ def _header(meta: dict[str, Any]) -> list[str]:
     ]
 
 
+def _noise_ceiling(ceiling: dict[str, Any], surrogate_vs_mean: float) -> list[str]:
+    """The surrogate beside the table's own seeds, like for like: against one seed, and against a seed mean."""
+    if "surrogate_vs_one_seed" not in ceiling:  # a card made before the like-for-like figures
+        return [
+            f"Noise ceiling: Kendall τ between two training seeds of the table, {ceiling['archs']} test archs: "
+            f"{ceiling['kendall_tau']:.3f}"
+        ]
+    return [
+        f"Noise ceiling, Kendall τ on the {ceiling['archs']} test archs, like for like:",
+        "",
+        "| predictor | vs one training seed | vs a seed mean |",
+        "|---|---|---|",
+        f"| surrogate | {_number(ceiling['surrogate_vs_one_seed'])} | {_number(surrogate_vs_mean)} (all seeds) |",
+        f"| a training seed of the table | {_number(ceiling['kendall_tau'])} (another seed) | "
+        f"{_number(ceiling['seed_vs_mean_of_other_seeds'])} (the other seeds) |",
+        "",
+        "A surrogate at the noise ceiling matches the seed's row in each column.",
+        "",
+    ]
+
+
 def _held_out(card: dict[str, Any]) -> list[str]:
     split = card["split"]
     lines = [
@@ -66,10 +87,7 @@ def _held_out(card: dict[str, Any]) -> list[str]:
         lines.append("")
     ceiling = card.get("noise_ceiling")
     if ceiling and ceiling["kendall_tau"] is not None:
-        lines.append(
-            f"Noise ceiling: Kendall τ between two training seeds of the table, {ceiling['archs']} test archs: "
-            f"{ceiling['kendall_tau']:.3f}"
-        )
+        lines += _noise_ceiling(ceiling, card["surrogate"]["kendall_tau"])
     calibration = card.get("calibration")
     if calibration:
         lines.append(
