@@ -146,52 +146,72 @@ def _fit_rows(bench: TableBenchmark, rows: np.ndarray, settings: dict[str, Any])
     return fit_surrogate(bench, rows=rows, **settings)
 
 
-def held_out_card(bench: TableBenchmark, surrogate: Surrogate, seed: int = 0) -> dict[str, Any]:
-    """Every held-out measure of the card for `surrogate`'s settings, refitted on 80% of the classes."""
+def _settings(surrogate: Surrogate) -> dict[str, Any]:
+    """The fitting settings of `surrogate`, to refit it on part of its table."""
     meta = surrogate.meta
-    metric, fidelity = meta["observe"], meta["fidelity"]
-    others = [m for m in meta["metrics"] if m != metric]
-    settings = {
-        "metric": metric,
-        "fidelity": fidelity,
-        "extra_metrics": others,
+    return {
+        "metric": meta["observe"],
+        "fidelity": meta["fidelity"],
+        "extra_metrics": [m for m in meta["metrics"] if m != meta["observe"]],
         "ensemble": meta["ensemble"],
         "hyperparameters": meta["hyperparameters"],
         "seed": meta["seed"],
     }
+
+
+def held_out_split(bench: TableBenchmark, surrogate: Surrogate, seed: int) -> tuple[TrainingData, TrainingData]:
+    """The card's training and test architectures: 80% / 20% of the isomorphism classes."""
+    settings = _settings(surrogate)
+    data = training_data(bench, [settings["metric"], *settings["extra_metrics"]], settings["fidelity"])
+    train_pos, test_pos = split_by_class(bench.space, data.archs, seed)
+    return _subset(data, train_pos), _subset(data, test_pos)
+
+
+def held_out_card(bench: TableBenchmark, surrogate: Surrogate, seed: int = 0) -> dict[str, Any]:
+    """Every held-out measure of the card for `surrogate`'s settings, refitted on 80% of the classes."""
+    settings = _settings(surrogate)
+    metric, others = settings["metric"], settings["extra_metrics"]
     info = bench.info.metrics[metric]
     maximize = info.direction == "maximize"
-    data = training_data(bench, [metric, *others], fidelity)
-    train_pos, test_pos = split_by_class(bench.space, data.archs, seed)
-    train, test = _subset(data, train_pos), _subset(data, test_pos)
+    train, test = held_out_split(bench, surrogate, seed)
     model = _fit_rows(bench, train.rows, settings)
     predictions = model.predict_ensemble(test.archs)
     ensemble = predictions[metric]
     truth = test.means[metric]
     card: dict[str, Any] = {
-        "split": {"by": "isomorphism class", "seed": seed, "train_archs": len(train_pos), "test_archs": len(test_pos)},
+        "split": {
+            "by": "isomorphism class",
+            "seed": seed,
+            "train_archs": len(train.rows),
+            "test_archs": len(test.rows),
+        },
         "surrogate": ranking_metrics(truth, ensemble.mean(axis=0), info.unit, maximize),
         "other_metrics": {m: _other_metric(bench, m, test.means[m], predictions[m].mean(axis=0)) for m in others},
     }
     if metric in test.seeds:
-        seed_std = model.noise_std(test.archs)[metric]
-        predictive = np.sqrt(seed_std**2 + ensemble.var(axis=0))
-        around_table = coverage(test.seeds[metric], test.means[metric], seed_std)
-        card["calibration"] = {
-            **coverage(test.seeds[metric], ensemble.mean(axis=0), predictive),
-            **{f"seed_noise_{k}": v for k, v in around_table.items()},
-            "mean_predicted_seed_std": float(seed_std.mean()),
-            "mean_table_seed_std": _mean_seed_std(test.seeds[metric]),
-        }
+        card["calibration"] = _calibration(model, test, metric, ensemble)
         card["noise_ceiling"] = {
             **noise_ceiling(test.seeds[metric]),
             **like_for_like(test.seeds[metric], ensemble.mean(axis=0)),
         }
     card["learning_curve"] = _learning_curve(bench, train, test, settings, seed)
-    one_hot = _fit_plain_one_hot(bench, train, test, metric, meta, seed)
+    one_hot = _fit_plain_one_hot(bench, train, test, metric, surrogate.meta, seed)
     baselines = {"XGBoost on the plain encoding": one_hot, **_baselines(train, test, metric, seed)}
     card["baselines"] = {name: ranking_metrics(truth, p, info.unit, maximize) for name, p in baselines.items()}
     return card
+
+
+def _calibration(model: Surrogate, test: TrainingData, metric: str, ensemble: np.ndarray) -> dict[str, Any]:
+    """Coverage of the table's per-seed values by the predicted intervals, beside the seed noise's own."""
+    seed_std = model.noise_std(test.archs)[metric]
+    predictive = np.sqrt(seed_std**2 + ensemble.var(axis=0))
+    around_table = coverage(test.seeds[metric], test.means[metric], seed_std)
+    return {
+        **coverage(test.seeds[metric], ensemble.mean(axis=0), predictive),
+        **{f"seed_noise_{k}": v for k, v in around_table.items()},
+        "mean_predicted_seed_std": float(seed_std.mean()),
+        "mean_table_seed_std": _mean_seed_std(test.seeds[metric]),
+    }
 
 
 def _mean_seed_std(per_seed: np.ndarray) -> float | None:
@@ -243,11 +263,16 @@ def _fit_plain_one_hot(
 
 
 def build_card(bench: TableBenchmark, surrogate: Surrogate, ranking_runs: int = 0, seed: int = 0) -> dict[str, Any]:
-    """The held-out card and, with `ranking_runs`, the strategy-ranking check on the fitted surrogate."""
+    """The held-out card and, with `ranking_runs`, the strategy-ranking check on a held-out refit."""
     from nasbench.fidelity.ranking import ranking_fidelity  # the runner and strategies: only when asked for
     from nasbench.surrogate.benchmark import SurrogateBenchmark
 
     card = held_out_card(bench, surrogate, seed)
     if ranking_runs:
-        card["ranking"] = ranking_fidelity(bench, SurrogateBenchmark(surrogate), runs=ranking_runs, seed=seed)
+        # The surrogate that searches has not seen the test classes, and every run is scored on the table.
+        train, _ = held_out_split(bench, surrogate, seed)
+        # On a partial table both searches stay among its rows, so every incumbent has a table score.
+        held_out = SurrogateBenchmark(_fit_rows(bench, train.rows, _settings(surrogate)), space=bench.space)
+        card["ranking"] = ranking_fidelity(bench, held_out, runs=ranking_runs, seed=seed)
+        card["ranking"]["surrogate_fit"] = f"{len(train.rows)} training archs (the test classes held out)"
     return card

@@ -102,11 +102,16 @@ def _held_out(card: dict[str, Any]) -> list[str]:
 
 
 def _ranking(ranking: dict[str, Any]) -> list[str]:
+    on_table = ranking.get("scored_on") == "table"  # older cards scored surrogate runs on the surrogate
+    table_column, surrogate_column = ("table", "surrogate")
+    if on_table:
+        table_column, surrogate_column = "search on the table", "search on the surrogate"
     lines = [
         "",
         f"## Strategy ranking ({ranking['runs']} runs each, budget {ranking['budget']}, root seed {ranking['seed']})",
         "",
-        f"| strategy | table ({ranking['table_score']}) | surrogate ({ranking['surrogate_score']}) | difference |",
+        f"| strategy | {table_column} ({ranking['table_score']}) | {surrogate_column} ({ranking['surrogate_score']}) "
+        "| difference |",
         "|---|---|---|---|",
     ]
     for row in ranking["strategies"]:
@@ -120,6 +125,11 @@ def _ranking(ranking: dict[str, Any]) -> list[str]:
         f"{' > '.join(ranking['table_order'])}, on the surrogate {' > '.join(ranking['surrogate_order'])} "
         f"({'identical' if ranking['same_order'] else 'different'}). Means ± standard error.",
     ]
+    if on_table:
+        lines.append(
+            "Both columns score each run's final incumbent on the table; the surrogate that searched was fitted "
+            f"on {ranking['surrogate_fit']}."
+        )
     return lines
 
 

@@ -1,9 +1,10 @@
 """Strategy-ranking fidelity: does a comparison on the surrogate rank strategies as the table does?
 
 Owns one check of the fidelity card: the same strategies, runs, budget and seeds,
-simulated once on the table and once on the surrogate; then the rank agreement of
-the strategies' final mean scores (Kendall tau, and whether the order is identical)
-and each strategy's difference in final mean. This is the claim a surrogate
+simulated once on the table and once on the surrogate; each run's final incumbent is
+scored on the table either way (a surrogate's own predictions would grade its own
+homework); then the rank agreement of the strategies' final mean scores (Kendall tau,
+and whether the order is identical) and each strategy's difference in final mean. This is the claim a surrogate
 benchmark must earn. Runs go through the ordinary runner, in this process.
 """
 
@@ -21,12 +22,17 @@ from nasbench.runner.simulation import Budget, RunSpec, simulate
 STRATEGIES = ("rs", "re", "ls", "bananas")
 
 
-def final_scores(bench: Benchmark, strategy: str, runs: int, budget: Budget, seed: int) -> np.ndarray:
-    """The incumbent's score at the end of each run."""
+def final_scores(bench: Benchmark, strategy: str, runs: int, budget: Budget, seed: int, table: Benchmark) -> np.ndarray:
+    """The table's score of each run's final incumbent, whichever benchmark the run searched on."""
+    fidelity = table.info.max_fidelity
+    metric = table.info.score_metric(fidelity)
     scores = []
     for run in range(runs):
-        spec = RunSpec(bench.info.name, bench.info.dataset, strategy, run, budget, root_seed=seed)
-        scores.append(float(simulate(spec, bench)["incumbent_score"].iloc[-1]))
+        spec = RunSpec(
+            bench=bench.info.name, dataset=bench.info.dataset, strategy=strategy, run=run, budget=budget, root_seed=seed
+        )
+        incumbent = simulate(spec, bench)["incumbent"].iloc[-1]
+        scores.append(float(table.query(incumbent, fidelity=fidelity)[metric]))
     return np.array(scores)
 
 
@@ -42,8 +48,8 @@ def ranking_fidelity(
     parsed = Budget.parse(budget)
     rows: list[dict[str, Any]] = []
     for name in strategies:
-        on_table = final_scores(table, name, runs, parsed, seed)
-        on_surrogate = final_scores(surrogate, name, runs, parsed, seed)
+        on_table = final_scores(table, name, runs, parsed, seed, table)
+        on_surrogate = final_scores(surrogate, name, runs, parsed, seed, table)
         rows.append(
             {
                 "strategy": name,
@@ -64,7 +70,8 @@ def ranking_fidelity(
         "budget": str(parsed),
         "seed": seed,
         "table_score": table.info.score_metric(table.info.max_fidelity),
-        "surrogate_score": surrogate.info.score_metric(surrogate.info.max_fidelity),
+        "surrogate_score": table.info.score_metric(table.info.max_fidelity),
+        "scored_on": "table",
         "kendall_tau": float(stats.kendalltau(table_means, surrogate_means).statistic) if len(rows) > 1 else None,
         "same_order": table_order == surrogate_order,
         "table_order": [rows[i]["strategy"] for i in table_order],

@@ -20,7 +20,7 @@ import pandas as pd
 from nasbench.benchmark.base import BenchmarkInfo, MetricInfo
 from nasbench.errors import InvalidArchitecture, UnknownName
 from nasbench.files import sha256_file
-from nasbench.spaces.base import EnumerableSpace
+from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.surrogate.model import Surrogate, load_surrogate
 from nasbench.tables.format import HARDWARE
 
@@ -31,9 +31,9 @@ ENUMERATE_UP_TO = 100_000
 class SurrogateBenchmark:
     """Query a fitted surrogate like a table."""
 
-    def __init__(self, surrogate: Surrogate, path: Path | None = None) -> None:
+    def __init__(self, surrogate: Surrogate, path: Path | None = None, space: SearchSpace | None = None) -> None:
         self.surrogate = surrogate
-        self.space = surrogate.space
+        self.space = space or surrogate.space  # a narrower space: search only among, e.g., a table's rows
         self.path = path
         self._records: dict[tuple[Any, int | None], dict[str, float]] = {}
         self._all: dict[int | None, dict[str, np.ndarray]] = {}

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nasbench.fidelity.card import (
+    build_card,
     coverage,
     held_out_card,
     like_for_like,
@@ -14,7 +15,9 @@ from nasbench.fidelity.card import (
     split_by_class,
 )
 from nasbench.fidelity.markdown import card_markdown
-from nasbench.fidelity.ranking import ranking_fidelity
+from nasbench.fidelity.ranking import final_scores, ranking_fidelity
+from nasbench.registry import load_table
+from nasbench.runner.simulation import Budget, RunSpec, simulate
 from nasbench.surrogate.benchmark import SurrogateBenchmark
 from nasbench.surrogate.model import fit_surrogate
 
@@ -107,3 +110,25 @@ def test_ranking_fidelity_compares_the_same_runs(c10) -> None:
     assert result["table_order"][0] == best
     assert result["same_order"] == (result["table_order"] == result["surrogate_order"])
     assert result == ranking_fidelity(c10, surrogate, strategies=("rs", "re"), runs=3, budget="20evals")
+
+
+def test_surrogate_runs_are_scored_on_the_table(c10) -> None:
+    """A surrogate's own predictions never grade the runs that searched on it (issue 15 §6)."""
+    surrogate = SurrogateBenchmark(fit_surrogate(c10, hyperparameters={"n_estimators": 40}))
+    budget = Budget.parse("20evals")
+    scores = final_scores(surrogate, "rs", 3, budget, 0, table=c10)
+    for run, score in enumerate(scores):
+        spec = RunSpec(bench="nb201", dataset="cifar10-valid", strategy="rs", run=run, budget=budget)
+        incumbent = simulate(spec, surrogate)["incumbent"].iloc[-1]
+        assert score == c10.query(incumbent, fidelity=200)["valid_acc"]
+        assert score != simulate(spec, surrogate)["incumbent_score"].iloc[-1]  # what the surrogate predicts
+
+
+def test_the_card_ranks_with_a_surrogate_that_never_saw_the_test_classes() -> None:
+    digits = load_table("nb201-digits")  # 100 trained classes: a whole card in seconds
+    surrogate = fit_surrogate(digits, hyperparameters={"n_estimators": 5})
+    card = build_card(digits, surrogate, ranking_runs=2, seed=0)
+    train_archs = card["split"]["train_archs"]
+    assert card["ranking"]["scored_on"] == "table"
+    assert card["ranking"]["surrogate_fit"] == f"{train_archs} training archs (the test classes held out)"
+    assert 0 < train_archs < surrogate.meta["training_archs"]
