@@ -86,7 +86,7 @@ def _add_compare(commands: Any) -> None:
         help="a hyperparameter, e.g. re.population_size=20 (repeatable)",
     )
     compare.add_argument("--backend", default="local", help="local, dask or ray (default local)")
-    compare.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786")
+    compare.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786 (default: a local cluster)")
     compare.add_argument("--address", help="Ray cluster address, e.g. auto")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
     compare.add_argument("--report", action="store_true", help="then write a report to OUT/report")

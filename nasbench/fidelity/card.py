@@ -136,7 +136,7 @@ def held_out_card(bench: TableBenchmark, surrogate: Surrogate, seed: int = 0) ->
         "seed": meta["seed"],
     }
     info = bench.info.metrics[metric]
-    maximize = info.direction == "maximize"
+    maximize = info.maximize
     data = training_data(bench, [metric, *others], fidelity)
     train_pos, test_pos = split_by_class(bench.space, data.archs, seed)
     train, test = _subset(data, train_pos), _subset(data, test_pos)
@@ -177,7 +177,7 @@ def _other_metric(bench: TableBenchmark, metric: str, truth: np.ndarray, predict
     """Held-out measures of a cost or hardware metric, on the test architectures that have a value."""
     known = np.isfinite(truth)
     info = bench.info.metrics[metric]
-    return ranking_metrics(truth[known], predicted[known], info.unit, info.direction == "maximize")
+    return ranking_metrics(truth[known], predicted[known], info.unit, info.maximize)
 
 
 def _subset(data: TrainingData, positions: np.ndarray) -> TrainingData:
