@@ -1,12 +1,14 @@
 """Where the shipped tables live, and `load` / `list_benchmarks` over them.
 
-Owns name resolution (benchmark -> file, dataset -> group, estimator kind);
-reading is `tables`' job, answering queries `TableBenchmark`'s.
+Owns name resolution (benchmark -> file, dataset -> group, estimator kind) and the
+one per-process benchmark cache (`opened`: executors and reports share it); reading is
+`tables`' job, answering queries `TableBenchmark`'s.
 """
 
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,13 +72,24 @@ def load(name: str, dataset: str | None = None, estimator: str = "table") -> Ben
 
         dataset = dataset or default_dataset(name)
         path = surrogate_path(name, dataset)
-        bench = SurrogateBenchmark.open(path)
+        bench = SurrogateBenchmark.open(path, table=data_dir() / f"{name}.h5")  # its reference candidates
         if (bench.info.name, bench.info.dataset) != (name, dataset):
             raise SurrogateFileError(
                 f"{path} is a surrogate of {bench.info.name}/{bench.info.dataset}, not of {name}/{dataset}"
             )
         return bench
     return load_table(name, dataset)
+
+
+def opened(name: str, dataset: str | None = None, estimator: str = "table") -> Benchmark:
+    """`load`, once per process, data folder and (benchmark, dataset, estimator): the one benchmark cache."""
+    return _opened(data_dir(), name, dataset or default_dataset(name), estimator)
+
+
+@cache
+def _opened(folder: Path, name: str, dataset: str, estimator: str) -> Benchmark:
+    del folder  # a key only: $NASBENCH_DATA may change within a process, and `load` reads it again
+    return load(name, dataset=dataset, estimator=estimator)
 
 
 def default_dataset(name: str) -> str:

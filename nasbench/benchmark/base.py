@@ -1,8 +1,15 @@
 """The Benchmark protocol and the public description a search strategy may see.
 
 Owns the contract shared by table, surrogate and live benchmarks: `query`,
-`query_many` and `BenchmarkInfo`. A strategy gets the `BenchmarkInfo` (the space,
-fidelities, seeds, metrics, which metric it observes), never the table itself.
+`query_many`, `candidates` (the architectures a true front or an optimum is computed
+over), `optimum`, and `BenchmarkInfo`. A strategy gets the `BenchmarkInfo` (the space,
+fidelities, seeds, metrics, which metric it observes), never the table itself. It knows
+no file, no registry and no problem (objectives, constraints): those sit above it.
+
+Sign convention (one for the whole package): `MetricInfo.maximize` says whether larger
+is better. Code that needs a number multiplies by `utility_sign` (+1 maximize, -1
+minimize: larger utility is better) or by `loss_sign` (+1 minimize, -1 maximize: smaller
+loss is better, the Pareto code's minimization form); nothing compares `direction` itself.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from nasbench.spaces.base import SearchSpace
@@ -26,6 +34,11 @@ class MetricInfo:
     description: str
     kind: str
     fidelities: tuple[int, ...]
+
+    @property
+    def maximize(self) -> bool:
+        """True when larger values are better."""
+        return self.direction == "maximize"
 
 
 @dataclass(frozen=True)
@@ -57,8 +70,35 @@ class BenchmarkInfo:
         return self.score_fallback
 
 
+def utility_sign(maximize: bool) -> float:
+    """+1 for a metric to maximize, -1 for one to minimize: `sign * value` is larger when better."""
+    return 1.0 if maximize else -1.0
+
+
+def loss_sign(maximize: bool) -> float:
+    """+1 for a metric to minimize, -1 for one to maximize: `sign * value` is smaller when better."""
+    return -utility_sign(maximize)
+
+
+EXACT, REFERENCE = "exact", "reference"
+WHOLE_TABLE = "the whole table"
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The architectures a true front or an optimum is computed over: what `query_many` takes, and in words."""
+
+    select: np.ndarray | list[Any]  # row or space indices, or a list of architectures
+    size: int
+    kind: str  # EXACT: every architecture there is; REFERENCE: the best known ones (a search may go beyond)
+    description: str  # e.g. "surrogate predictions over the 5,125 trained networks of accel/imagenet"
+
+
 class Benchmark(Protocol):
-    """Anything that scores architectures: a table, a surrogate, live training."""
+    """Anything that scores architectures: a table, a surrogate, live training.
+
+    Hashable by identity: what is computed from one (a true front) is remembered per object.
+    """
 
     space: SearchSpace[Any]
 
@@ -80,12 +120,12 @@ class Benchmark(Protocol):
 
     def query_many(
         self,
-        archs: Sequence[Any],
+        archs: Sequence[Any] | np.ndarray,
         fidelity: int | None = None,
         seed: int | None = None,
         metrics: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """The records of many architectures as a DataFrame, one row each, vectorized."""
+        """The records of many architectures as a DataFrame, one row each, vectorized (an integer array: rows)."""
         ...
 
     def fidelity_index(self, fidelity: int | None) -> int:
@@ -95,3 +135,23 @@ class Benchmark(Protocol):
     def seeds_run(self, arch: Any, fidelity: int | None = None) -> tuple[int, ...]:
         """The seeds a run of `arch` at `fidelity` may draw (empty: one value, no seeds)."""
         ...
+
+    def __hash__(self) -> int: ...
+
+    def candidates(self) -> Candidates:
+        """The architectures a true front or an optimum is computed over (the same object on every call)."""
+        ...
+
+    def optimum(self, metric: str, where: np.ndarray | None = None) -> float:
+        """Best full-fidelity seed-mean value of `metric` over the candidates (`where`: a mask over them)."""
+        ...
+
+
+def best_value(bench: Benchmark, metric: str, where: np.ndarray | None = None) -> float:
+    """`Benchmark.optimum` from `candidates` and `query_many`: the shared implementation (NaN: failed, skipped)."""
+    found = bench.candidates()
+    values = bench.query_many(found.select, bench.info.max_fidelity, metrics=[metric])[metric].to_numpy()
+    if where is not None:
+        values = values[where]
+    maximize = bench.info.metrics[metric].maximize
+    return float(np.nanmax(values)) if maximize else float(np.nanmin(values))

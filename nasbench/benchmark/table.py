@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nasbench.benchmark.base import BenchmarkInfo, MetricInfo
+from nasbench.benchmark.base import EXACT, WHOLE_TABLE, BenchmarkInfo, Candidates, MetricInfo, best_value
 from nasbench.errors import InvalidArchitecture, UnknownName
 from nasbench.files import sha256_file
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
@@ -272,3 +272,15 @@ class TableBenchmark:
         m = self.table.metrics[metric]
         codes = (m.mean_status[:, f] if s is None else m.status[:, s, f])[self.rows(archs)]
         return [STATUS_NAMES[int(c)] for c in codes]
+
+    @cached_property
+    def _candidates(self) -> Candidates:
+        return Candidates(np.arange(self.info.size), self.info.size, EXACT, WHOLE_TABLE)
+
+    def candidates(self) -> Candidates:
+        """Every row: a table's front and optimum are the true ones."""
+        return self._candidates
+
+    def optimum(self, metric: str, where: np.ndarray | None = None) -> float:
+        """Best full-fidelity seed-mean value of `metric` over the rows (`where`: a mask over them)."""
+        return best_value(self, metric, where)

@@ -14,13 +14,16 @@ import math
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
 from nasbench.registry import list_benchmarks, load
+
+if TYPE_CHECKING:
+    from nasbench.benchmark.base import Benchmark
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -86,8 +89,9 @@ def _add_compare(commands: Any) -> None:
         help="a hyperparameter, e.g. re.population_size=20 (repeatable)",
     )
     compare.add_argument("--backend", default="local", help="local, dask or ray (default local)")
-    compare.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://HOST:8786")
-    compare.add_argument("--address", help="Ray cluster address, e.g. auto")
+    local = "(default: a local cluster of --jobs processes on loopback)"
+    compare.add_argument("--scheduler", help=f"Dask scheduler address, e.g. tcp://HOST:8786 {local}")
+    compare.add_argument("--address", help=f"Ray cluster address, e.g. auto {local}")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
     compare.add_argument("--report", action="store_true", help="then write a report to OUT/report")
 
@@ -152,7 +156,7 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _index(bench: Any, arch: Any) -> int | None:
+def _index(bench: Benchmark, arch: Any) -> int | None:
     """The architecture's index in its space, else its table row, else None (a surrogate of a huge space)."""
     if hasattr(bench.space, "index"):
         return int(bench.space.index(arch))

@@ -172,7 +172,7 @@ def held_out_card(bench: TableBenchmark, surrogate: Surrogate, seed: int = 0) ->
     settings = _settings(surrogate)
     metric, others = settings["metric"], settings["extra_metrics"]
     info = bench.info.metrics[metric]
-    maximize = info.direction == "maximize"
+    maximize = info.maximize
     train, test = held_out_split(bench, surrogate, seed)
     model = _fit_rows(bench, train.rows, settings)
     predictions = model.predict_ensemble(test.archs)
@@ -224,7 +224,7 @@ def _other_metric(bench: TableBenchmark, metric: str, truth: np.ndarray, predict
     """Held-out measures of a cost or hardware metric, on the test architectures that have a value."""
     known = np.isfinite(truth)
     info = bench.info.metrics[metric]
-    return ranking_metrics(truth[known], predicted[known], info.unit, info.direction == "maximize")
+    return ranking_metrics(truth[known], predicted[known], info.unit, info.maximize)
 
 
 def _subset(data: TrainingData, positions: np.ndarray) -> TrainingData:

@@ -62,7 +62,7 @@ def ranking_fidelity(
         )
     table_means: list[float] = [r["table_mean"] for r in rows]
     surrogate_means: list[float] = [r["surrogate_mean"] for r in rows]
-    maximize = table.info.metrics[table.info.score_metric(table.info.max_fidelity)].direction == "maximize"
+    maximize = table.info.metrics[table.info.score_metric(table.info.max_fidelity)].maximize
     table_order, surrogate_order = _best_first(table_means, maximize), _best_first(surrogate_means, maximize)
     return {
         "strategies": rows,

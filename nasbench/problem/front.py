@@ -6,7 +6,8 @@ attained front's hypervolume, its regret, the share of the front found and the a
 epsilon indicator against it. It reads the benchmark through `query_many` (free: no
 budget is charged) and never runs a search.
 
-Which architectures the front is computed over (`candidates`):
+Which architectures the front is computed over is the benchmark's to say
+(`Benchmark.candidates`):
 
 - a table: every row; the front is the true one (`exact`).
 - a surrogate of a space small enough to enumerate (NAS-Bench-201's 15,625): the
@@ -33,58 +34,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
+from nasbench.benchmark.base import EXACT, REFERENCE, WHOLE_TABLE, Benchmark, Candidates
 from nasbench.errors import NasbenchError
 from nasbench.problem.objectives import Problem
 from nasbench.problem.pareto import additive_epsilon, hypervolume, non_dominated
-from nasbench.spaces.base import EnumerableSpace
-
-EXACT, REFERENCE = "exact", "reference"
-WHOLE_TABLE = "the whole table"
 
 
 class InfeasibleProblem(NasbenchError):
     """Constraints that no candidate architecture satisfies."""
 
 
-@dataclass(frozen=True)
-class Candidates:
-    """The architectures a front is computed over: what `query_many` takes, and what they are in words."""
-
-    select: Any  # row or space indices (np.ndarray), or a list of architectures
-    size: int
-    kind: str  # EXACT or REFERENCE
-    description: str  # e.g. "surrogate predictions over the 5,125 trained networks of accel/imagenet"
-
-
-@lru_cache(maxsize=16)
-def candidates(bench: Any) -> Candidates:
-    """Every row of a table; every architecture of an enumerable surrogate space; else the trained networks."""
-    surrogate = getattr(bench, "surrogate", None)
-    if surrogate is None:
-        return Candidates(np.arange(bench.info.size), bench.info.size, EXACT, WHOLE_TABLE)
-    from nasbench.surrogate.benchmark import ENUMERATE_UP_TO  # a surrogate is loaded, so is xgboost
-
-    space = bench.space
-    if isinstance(space, EnumerableSpace) and space.size <= ENUMERATE_UP_TO:
-        size = space.size
-        return Candidates(np.arange(size), size, EXACT, f"surrogate predictions over all {size:,} architectures")
-    from nasbench.registry import load_table
-
-    name, dataset = surrogate.meta["benchmark"], surrogate.meta["dataset"]
-    archs = [space.from_str(text) for text in load_table(name, dataset).table.archs()]
-    text = f"surrogate predictions over the {len(archs):,} trained networks of {name}/{dataset}"
-    return Candidates(archs, len(archs), REFERENCE, text)
+def candidates(bench: Benchmark) -> Candidates:
+    """The architectures `bench` computes fronts over (`Benchmark.candidates`)."""
+    return bench.candidates()
 
 
 @dataclass(frozen=True)
 class TrueFront:
     """One problem's front over the candidates: scale, feasible count and the front itself."""
 
-    sign: np.ndarray  # +1 minimize, -1 maximize, per objective
+    sign: np.ndarray  # loss signs (+1 minimize, -1 maximize), per objective: `Objective.loss_sign`
     low: np.ndarray  # best value over the candidates, minimization form
     high: np.ndarray  # worst value (the nadir), minimization form
     rows: np.ndarray  # candidates on the front (table rows, or space indices)
@@ -101,7 +73,7 @@ class TrueFront:
         return (np.asarray(values, dtype=float) * self.sign - self.low) / span
 
 
-def table_values(bench: Any, metrics: list[str]) -> np.ndarray:
+def table_values(bench: Benchmark, metrics: list[str]) -> np.ndarray:
     """Every candidate's full-fidelity seed-mean value of each metric: shape (candidates, len(metrics))."""
     frame = bench.query_many(candidates(bench).select, bench.info.max_fidelity, metrics=metrics)
     return frame[metrics].to_numpy(dtype=float)
@@ -119,7 +91,7 @@ def feasible_mask(values: np.ndarray, problem: Problem) -> np.ndarray:
     return mask
 
 
-def check_feasible(bench: Any, problem: Problem) -> int:
+def check_feasible(bench: Benchmark, problem: Problem) -> int:
     """How many candidates satisfy the constraints; an error naming the reachable values if none."""
     if not problem.constraints:
         return candidates(bench).size
@@ -140,16 +112,16 @@ def check_feasible(bench: Any, problem: Problem) -> int:
 
 
 @lru_cache(maxsize=32)
-def _cached(bench: Any, problem: Problem) -> TrueFront:
+def _cached(bench: Benchmark, problem: Problem) -> TrueFront:
     return compute_true_front(bench, problem)
 
 
-def true_front(bench: Any, problem: Problem) -> TrueFront:
+def true_front(bench: Benchmark, problem: Problem) -> TrueFront:
     """The front of `problem` on `bench` (remembered per benchmark object and problem)."""
     return _cached(bench, problem)
 
 
-def compute_true_front(bench: Any, problem: Problem) -> TrueFront:
+def compute_true_front(bench: Benchmark, problem: Problem) -> TrueFront:
     """Scale over every candidate; front and hypervolume over the feasible ones."""
     if not problem.multi_objective:
         raise NasbenchError(f"expected two or three objectives, got {problem.objectives_text()!r}")
@@ -157,7 +129,7 @@ def compute_true_front(bench: Any, problem: Problem) -> TrueFront:
     found = candidates(bench)
     values = table_values(bench, problem.metrics)
     d = len(problem.objectives)
-    sign = np.array([o.sign for o in problem.objectives])
+    sign = np.array([o.loss_sign for o in problem.objectives])
     raw = values[:, :d] * sign
     finite = np.isfinite(raw).all(axis=1)
     low, high = raw[finite].min(axis=0), raw[finite].max(axis=0)

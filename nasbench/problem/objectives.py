@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from nasbench.benchmark.base import BenchmarkInfo
+from nasbench.benchmark.base import BenchmarkInfo, loss_sign
 from nasbench.errors import NasbenchError, UnknownName
 
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z0-9_.:\-]+?)\s*(<=|>=|<|>)\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*$")
@@ -35,15 +35,25 @@ class ObjectiveError(NasbenchError):
 
 @dataclass(frozen=True)
 class Objective:
-    """One metric to optimize and its direction."""
+    """One metric to optimize and its direction (`MetricInfo.maximize`)."""
 
     metric: str
-    direction: str
+    maximize: bool
+
+    @property
+    def direction(self) -> str:
+        """'maximize' or 'minimize', as the table states it."""
+        return "maximize" if self.maximize else "minimize"
+
+    @property
+    def loss_sign(self) -> float:
+        """+1 for a metric to minimize, -1 for one to maximize: the Pareto code's minimization form."""
+        return loss_sign(self.maximize)
 
     @property
     def sign(self) -> float:
-        """+1 to turn the metric into something to minimize, -1 for a metric to maximize."""
-        return -1.0 if self.direction == "maximize" else 1.0
+        """The loss sign (`loss_sign`), under its older name."""
+        return self.loss_sign
 
 
 @dataclass(frozen=True)
@@ -142,7 +152,7 @@ def parse_objectives(text: str, info: BenchmarkInfo) -> tuple[Objective, ...]:
         raise ObjectiveError(f"expected two or three objectives, got {len(metrics)} in {text!r}")
     for metric in metrics:
         _check_observable(metric, info)
-    return tuple(Objective(m, info.metrics[m].direction) for m in metrics)
+    return tuple(Objective(m, info.metrics[m].maximize) for m in metrics)
 
 
 def parse_constraint(text: str, info: BenchmarkInfo) -> Constraint:

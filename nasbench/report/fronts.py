@@ -58,7 +58,7 @@ def settings(frame: pd.DataFrame) -> dict[str, FrontSetting]:
     frame = frame if "estimator" in frame.columns else frame.assign(estimator="table")
     keys = ["benchmark", "dataset", "estimator", "objectives", "constraints"]
     for benchmark, dataset, estimator, objectives, constraints in frame[keys].drop_duplicates().itertuples(index=False):
-        bench: Any = opened(benchmark, dataset, estimator)
+        bench = opened(benchmark, dataset, estimator)
         problem = parse_problem(objectives, constraints, bench.info)
         truth = true_front(bench, problem)
         names = [o.metric for o in problem.objectives]

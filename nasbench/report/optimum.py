@@ -1,54 +1,41 @@
 """What a report needs to know of a benchmark: the scored metric's best value (the reference
 point of regret) and its unit.
 
-Owns those lookups only: it reads the shipped table's public API (or, for the fronts of
-surrogate runs, the shipped surrogate's; reading is free, and each is opened once per
-process) and never reruns a search.
+Owns those lookups only: it asks the shipped table (`Benchmark.optimum`, over every
+architecture meeting the runs' constraints) through the registry's one benchmark cache
+(reading is free, and each benchmark is opened once per process) and never reruns a search.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from nasbench.benchmark.table import TableBenchmark
+from nasbench.benchmark.base import Benchmark
 from nasbench.problem.front import feasible_mask, table_values
 from nasbench.problem.objectives import parse_problem
-from nasbench.registry import load, load_table
+from nasbench.registry import opened
 
-
-@lru_cache(maxsize=16)
-def _bench(benchmark: str, dataset: str) -> TableBenchmark:
-    return load_table(benchmark, dataset)
-
-
-@lru_cache(maxsize=16)
-def _estimated(benchmark: str, dataset: str, estimator: str) -> Any:
-    return load(benchmark, dataset=dataset, estimator=estimator)
-
-
-def opened(benchmark: str, dataset: str, estimator: str = "table") -> Any:
-    """The shipped table (or surrogate) of that benchmark and dataset, opened once per process."""
-    return _bench(benchmark, dataset) if estimator == "table" else _estimated(benchmark, dataset, estimator)
+__all__ = ["opened", "optima", "optimum", "unit"]  # `opened`: the registry's, re-exported for the report
 
 
 def unit(benchmark: str, dataset: str, metric: str) -> str:
     """The unit of `metric` in that benchmark and dataset."""
-    return _bench(benchmark, dataset).info.metrics[metric].unit
+    return opened(benchmark, dataset).info.metrics[metric].unit
 
 
 def optimum(benchmark: str, dataset: str, metric: str, constraints: str = "") -> tuple[float, bool]:
-    """(best value of `metric` at full fidelity over every architecture meeting `constraints`, maximize?)."""
-    bench = _bench(benchmark, dataset)
-    values = bench.query_many(np.arange(bench.info.size), metrics=[metric])[metric].to_numpy()
-    if constraints:
-        problem = parse_problem(None, constraints, bench.info)
-        values = values[feasible_mask(table_values(bench, problem.metrics), problem)]
-    maximize = bench.info.metrics[metric].direction == "maximize"
-    return (float(np.nanmax(values)) if maximize else float(np.nanmin(values))), maximize
+    """(best value of `metric` at full fidelity over every table row meeting `constraints`, maximize?)."""
+    bench = opened(benchmark, dataset)
+    return bench.optimum(metric, _feasible(bench, constraints)), bench.info.metrics[metric].maximize
+
+
+def _feasible(bench: Benchmark, constraints: str) -> np.ndarray | None:
+    """Which candidates meet `constraints` (None: all, with no constraints)."""
+    if not constraints:
+        return None
+    problem = parse_problem(None, constraints, bench.info)
+    return feasible_mask(table_values(bench, problem.metrics), problem)
 
 
 def optima(frame: pd.DataFrame) -> dict[str, tuple[float, bool]]:

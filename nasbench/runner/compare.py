@@ -18,10 +18,11 @@ import numpy as np
 from tqdm import tqdm
 
 from nasbench._version import __version__
+from nasbench.benchmark.base import Benchmark
 from nasbench.errors import NasbenchError
 from nasbench.problem.front import candidates, check_feasible
 from nasbench.problem.objectives import Problem, parse_problem
-from nasbench.registry import load
+from nasbench.registry import opened
 from nasbench.results import ResultsFolder
 from nasbench.runner.executors import execute
 from nasbench.runner.simulation import Budget, RunSpec
@@ -57,7 +58,7 @@ def compare(
     for name, value in (("runs", runs), ("workers", workers), ("jobs", jobs)):
         if value < 1:
             raise NasbenchError(f"expected {name} of at least 1, got {value}")
-    benchmark = load(bench, dataset=dataset, estimator=estimator)
+    benchmark = opened(bench, dataset=dataset, estimator=estimator)
     if fidelity is not None:
         benchmark.fidelity_index(fidelity)
     problem = checked_problem(benchmark, objectives, constraints, fidelity)
@@ -99,7 +100,7 @@ def compare(
 
 
 def _strategy_settings(
-    benchmark: Any, strategies: Sequence[str], overrides: dict[str, dict[str, Any]], problem: Problem
+    benchmark: Benchmark, strategies: Sequence[str], overrides: dict[str, dict[str, Any]], problem: Problem
 ) -> dict[str, dict[str, Any]]:
     """Every strategy's full hyperparameters (defaults and overrides), validated before anything runs."""
     if not strategies:
@@ -116,7 +117,7 @@ def _strategy_settings(
 
 
 def checked_problem(
-    benchmark: Any,
+    benchmark: Benchmark,
     objectives: str | None,
     constraints: Sequence[str] | None,
     fidelity: int | None,
@@ -141,7 +142,7 @@ def checked_problem(
     return problem
 
 
-def _problem_settings(problem: Problem, benchmark: Any) -> dict[str, str]:
+def _problem_settings(problem: Problem, benchmark: Benchmark) -> dict[str, str]:
     """The problem as settings, with the kind of front a multi-objective search is measured against;
     absent for a plain single-objective search (its folders predate them)."""
     settings = {"objectives": problem.objectives_text(), "constraints": problem.constraints_text()}

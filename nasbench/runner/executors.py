@@ -2,7 +2,9 @@
 
 Owns distribution only. Every backend calls the same `run_spec` on the same
 `RunSpec`s, and each run is deterministic on its own, so results are identical
-whatever the backend or the number of processes; the caller writes them.
+whatever the backend or the number of processes; the caller writes them. Each process
+opens a benchmark once, through the registry's one cache. Without an address, Dask and
+Ray start a local cluster of `jobs` processes on loopback and stop it when done.
 """
 
 from __future__ import annotations
@@ -10,27 +12,22 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from functools import cache
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
 
 import pandas as pd
 
-from nasbench.benchmark.base import Benchmark
 from nasbench.errors import NasbenchError
-from nasbench.registry import load
+from nasbench.registry import opened
 from nasbench.runner.simulation import RunSpec, simulate
 
 BACKENDS = ("local", "dask", "ray")
-
-
-@cache
-def _benchmark(name: str, dataset: str, estimator: str) -> Benchmark:
-    """One loaded benchmark per process."""
-    return load(name, dataset=dataset, estimator=estimator)
+LOOPBACK = "127.0.0.1"
 
 
 def run_spec(spec: RunSpec) -> tuple[RunSpec, pd.DataFrame]:
     """Run one spec in whatever process this is."""
-    return spec, simulate(spec, _benchmark(spec.bench, spec.dataset, spec.estimator))
+    return spec, simulate(spec, opened(spec.bench, spec.dataset, spec.estimator))
 
 
 def execute(
@@ -42,9 +39,9 @@ def execute(
     if jobs < 1:
         raise NasbenchError(f"expected at least 1 job, got {jobs}")
     if backend == "dask":
-        return _dask(specs, address)
+        return _dask(specs, address, jobs)
     if backend == "ray":
-        return _ray(specs, address)
+        return _ray(specs, address, jobs)
     if jobs == 1 or len(specs) <= 1:
         return (run_spec(spec) for spec in specs)
     return _processes(specs, jobs)
@@ -66,32 +63,44 @@ def _processes(specs: Sequence[RunSpec], jobs: int) -> Iterator[tuple[RunSpec, p
                 future.cancel()
 
 
-def _dask(specs: Sequence[RunSpec], address: str | None) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
+def _dask(specs: Sequence[RunSpec], address: str | None, jobs: int) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
     try:
         from distributed import Client
         from distributed import as_completed as dask_completed
     except ImportError:
         raise NasbenchError("the dask backend needs dask[distributed]: pip install 'nasbench[dist]'") from None
-    if not address:
-        raise NasbenchError("the dask backend needs --scheduler tcp://HOST:PORT")
-    try:
-        client = Client(address, timeout=30)
-    except OSError as err:
-        raise NasbenchError(f"cannot reach the Dask scheduler at {address}: {err}") from None
-    with client:
-        futures = client.map(run_spec, list(specs), pure=False)
-        for future in dask_completed(futures):
-            yield future.result()
+    with _dask_cluster(address, jobs) as cluster:
+        try:
+            client = Client(cluster or address, timeout=30)
+        except OSError as err:
+            raise NasbenchError(f"cannot reach the Dask scheduler at {address}: {err}") from None
+        with client:
+            futures = client.map(run_spec, list(specs), pure=False)
+            for future in dask_completed(futures):
+                yield future.result()
 
 
-def _ray(specs: Sequence[RunSpec], address: str | None) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
+def _dask_cluster(address: str | None, jobs: int) -> AbstractContextManager[Any]:
+    """A local cluster of `jobs` single-threaded processes on loopback where no scheduler is given."""
+    if address:
+        return nullcontext()
+    from distributed import LocalCluster
+
+    # Processes, one thread each: a run holds the GIL, and XGBoost's pool is not shared across threads.
+    return LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host=LOOPBACK, dashboard_address=None)
+
+
+def _ray(specs: Sequence[RunSpec], address: str | None, jobs: int) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
     try:
         import ray
     except ImportError:
         raise NasbenchError("the ray backend needs ray: pip install 'nasbench[dist]'") from None
     started_here = not ray.is_initialized()
     if started_here:
-        ray.init(address=address, include_dashboard=False, log_to_driver=False)
+        if address:
+            ray.init(address=address, include_dashboard=False, log_to_driver=False)
+        else:  # a local cluster of `jobs` processes on loopback
+            ray.init(num_cpus=jobs, _node_ip_address=LOOPBACK, include_dashboard=False, log_to_driver=False)
     try:
         remote = ray.remote(run_spec)
         pending = [remote.remote(spec) for spec in specs]

@@ -119,7 +119,7 @@ class Simulation:
         )
         self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *self.problem.metrics]))
         self.tracker = FrontTracker(true_front(bench, self.problem)) if self.problem.multi_objective else None
-        self.sign = 1.0 if self.info.metrics[self.info.observe].direction == "maximize" else -1.0
+        self.sign = 1.0 if self.info.metrics[self.info.observe].maximize else -1.0
         self.noise = np.random.default_rng(noise_seq)
         self.fidelity = spec.fidelity if spec.fidelity is not None else self.info.max_fidelity
         bench.fidelity_index(self.fidelity)

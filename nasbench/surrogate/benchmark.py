@@ -5,6 +5,11 @@ Owns the query semantics over a `Surrogate`, mirroring `TableBenchmark`: one fid
 integer seed for a noisy draw, records of the predicted metrics (by default all but
 the per-device hardware ones). Strategies, the runner and reports use it unchanged.
 It never advances a clock or charges a budget.
+
+Its `candidates` (what a true front or an optimum is computed over): every architecture
+of a space small enough to enumerate (`exact`), else the architectures of the table it
+was fitted on, the trained networks (`reference`; see `nasbench.problem.front`). Which
+file that table is, is the registry's to say (`table=`); this module resolves no names.
 """
 
 from __future__ import annotations
@@ -17,12 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nasbench.benchmark.base import BenchmarkInfo, MetricInfo
-from nasbench.errors import InvalidArchitecture, UnknownName
+from nasbench.benchmark.base import EXACT, REFERENCE, BenchmarkInfo, Candidates, MetricInfo, best_value
+from nasbench.errors import InvalidArchitecture, TableFileError, UnknownName
 from nasbench.files import sha256_file
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.surrogate.model import Surrogate, load_surrogate
-from nasbench.tables.format import HARDWARE
+from nasbench.tables.format import HARDWARE, read_table
 
 RECORD_CACHE = 1 << 16
 ENUMERATE_UP_TO = 100_000
@@ -31,17 +36,24 @@ ENUMERATE_UP_TO = 100_000
 class SurrogateBenchmark:
     """Query a fitted surrogate like a table."""
 
-    def __init__(self, surrogate: Surrogate, path: Path | None = None, space: SearchSpace | None = None) -> None:
+    def __init__(
+        self,
+        surrogate: Surrogate,
+        path: Path | None = None,
+        table: str | Path | None = None,
+        space: SearchSpace | None = None,
+    ) -> None:
         self.surrogate = surrogate
         self.space = space or surrogate.space  # a narrower space: search only among, e.g., a table's rows
         self.path = path
+        self.table = Path(table) if table is not None else None  # the table file it was fitted on
         self._records: dict[tuple[Any, int | None], dict[str, float]] = {}
         self._all: dict[int | None, dict[str, np.ndarray]] = {}
 
     @classmethod
-    def open(cls, path: str | Path) -> SurrogateBenchmark:
-        """The benchmark of the surrogate file at `path`."""
-        return cls(load_surrogate(path), Path(path))
+    def open(cls, path: str | Path, table: str | Path | None = None) -> SurrogateBenchmark:
+        """The benchmark of the surrogate file at `path` (`table`: the table file it was fitted on)."""
+        return cls(load_surrogate(path), Path(path), table)
 
     @cached_property
     def info(self) -> BenchmarkInfo:
@@ -147,7 +159,7 @@ class SurrogateBenchmark:
 
     def query_many(
         self,
-        archs: Sequence[Any],
+        archs: Sequence[Any] | np.ndarray,
         fidelity: int | None = None,
         seed: int | None = None,
         metrics: Sequence[str] | None = None,
@@ -163,9 +175,9 @@ class SurrogateBenchmark:
             rows = self._indices(archs, every is not None)
             values = {m: v[rows] for m, v in (every or {}).items()}
         elif every is not None:
-            archs = [self.space.validate(a) for a in archs]
-            rows = self.space.indices(archs) if hasattr(self.space, "indices") else [self.space.index(a) for a in archs]  # type: ignore[attr-defined]
-            values = {m: v[rows] for m, v in every.items()}
+            valid = [self.space.validate(a) for a in archs]
+            at = self.space.indices(valid) if hasattr(self.space, "indices") else [self.space.index(a) for a in valid]  # type: ignore[attr-defined]
+            values = {m: v[at] for m, v in every.items()}
         else:
             values = self._predict([self.space.validate(a) for a in archs], seed, names)
         return pd.DataFrame({m: np.asarray(values[m], dtype=np.float64) for m in names})
@@ -181,3 +193,26 @@ class SurrogateBenchmark:
                 f"expected indices in 0..{size - 1} for {self.space.name}, got {rows.min()}..{rows.max()}"
             )
         return rows
+
+    @cached_property
+    def _candidates(self) -> Candidates:
+        if isinstance(self.space, EnumerableSpace) and self.space.size <= ENUMERATE_UP_TO:
+            size = self.space.size
+            return Candidates(np.arange(size), size, EXACT, f"surrogate predictions over all {size:,} architectures")
+        name, dataset = self.surrogate.meta["benchmark"], self.surrogate.meta["dataset"]
+        if self.table is None:
+            raise TableFileError(
+                f"expected the table file {name}/{dataset}'s surrogate was fitted on "
+                "(SurrogateBenchmark(..., table=PATH), as `nasbench.load` passes it), got none"
+            )
+        archs = [self.space.from_str(text) for text in read_table(self.table, dataset).archs()]
+        text = f"surrogate predictions over the {len(archs):,} trained networks of {name}/{dataset}"
+        return Candidates(archs, len(archs), REFERENCE, text)
+
+    def candidates(self) -> Candidates:
+        """Every architecture of an enumerable space; else the trained networks of the table it was fitted on."""
+        return self._candidates
+
+    def optimum(self, metric: str, where: np.ndarray | None = None) -> float:
+        """Best predicted (seed-mean) value of `metric` over the candidates (`where`: a mask over them)."""
+        return best_value(self, metric, where)

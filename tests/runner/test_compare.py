@@ -103,7 +103,6 @@ def test_more_strategies_later_leave_earlier_ones_alone(tmp_path, reference) -> 
         ({"hyperparameters": {"re": {"population": 5}}}, "unknown hyperparameter 'population' for re"),
         ({"hyperparameters": {"ls": {}}}, "'ls', which is not among the strategies"),
         ({"backend": "spark"}, "unknown backend 'spark'"),
-        ({"backend": "dask"}, "needs --scheduler"),
     ],
 )
 def test_bad_settings_write_nothing(tmp_path, change: dict, message: str) -> None:
