@@ -120,14 +120,16 @@ def complete(metric: Metric) -> StoredMetric:
     """Fill in default status (NaN -> missing) and the mean over seeds."""
     values = np.asarray(metric.values, dtype=np.float64)
     if metric.axes[0] != "arch" or list(metric.axes) != [a for a in AXES if a in metric.axes]:
-        raise ValueError(f"metric {metric.name}: axes must be ordered like {AXES}, got {metric.axes}")
+        raise TableFileError(f"metric {metric.name}: expected axes ordered like {AXES}, got {metric.axes}")
     if values.ndim != len(metric.axes):
-        raise ValueError(f"metric {metric.name}: {values.ndim}-d values for axes {metric.axes}")
+        raise TableFileError(
+            f"metric {metric.name}: expected {len(metric.axes)}-d values for axes {metric.axes}, got {values.ndim}-d"
+        )
     status = metric.status
     if status is None:
         status = np.where(np.isnan(values), MISSING, MEASURED).astype(np.uint8)
     if status.shape != values.shape:
-        raise ValueError(f"metric {metric.name}: status shape {status.shape} != values {values.shape}")
+        raise TableFileError(f"metric {metric.name}: expected status of shape {values.shape}, got {status.shape}")
     mean, mean_status = metric.mean, metric.mean_status
     if "seed" not in metric.axes:
         mean, mean_status = values, status  # nothing to average; not written twice
@@ -210,9 +212,9 @@ def _write_metrics(
             expected |= {"seed": len(dataset.seeds), "fidelity": len(dataset.fidelities)}
         shape = tuple(expected.get(axis, -1) for axis in metric.axes)
         if metric.values.shape != shape:
-            raise ValueError(f"metric {metric.name}: shape {metric.values.shape}, expected {shape}")
+            raise TableFileError(f"metric {metric.name}: expected shape {shape}, got {metric.values.shape}")
         if metric.kind not in KINDS:
-            raise ValueError(f"metric {metric.name}: kind must be one of {KINDS}, got {metric.kind!r}")
+            raise TableFileError(f"metric {metric.name}: expected a kind among {KINDS}, got {metric.kind!r}")
         sub = group.create_group(metric.name, track_order=True)
         sub.attrs["meta"] = _dumps(metric.info())
         keys = ("values", "status", "mean", "mean_status") if "seed" in metric.axes else ("values", "status")
