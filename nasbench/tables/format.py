@@ -6,11 +6,14 @@ neither knows a search space's rules nor answers queries (that is
 
 Layout::
 
-    /                       attrs: format, format_version, meta (JSON)
+    /                       attrs: format, format_version, meta (JSON)[, meta_sha256]
     /archs                  (A,) UTF-8: the standard string of each row
     /common/<metric>/...    metrics shared by every dataset
     /datasets/<name>        attrs: meta (JSON: fidelities, seeds, observe, score, ...)
     /datasets/<name>/<metric>/values, status[, mean, mean_status]   attrs: meta (JSON)
+
+Written with checksums (the default), every array is one Fletcher-32-checked chunk and
+`meta_sha256` covers the metadata and row strings; `integrity` refuses damaged files.
 """
 
 from __future__ import annotations
