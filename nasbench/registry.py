@@ -7,6 +7,7 @@ one per-process benchmark cache (`opened`: executors and reports share it); read
 
 from __future__ import annotations
 
+import logging
 import os
 from functools import cache
 from pathlib import Path
@@ -14,11 +15,12 @@ from typing import Any
 
 from nasbench.benchmark.base import Benchmark
 from nasbench.benchmark.table import TableBenchmark
-from nasbench.errors import TableFileError, UnknownName
+from nasbench.errors import NasbenchError, TableFileError, UnknownName
 from nasbench.spaces import get_space
 from nasbench.spaces.base import EnumerableSpace
 from nasbench.spaces.tabulated import TabulatedSpace
 from nasbench.tables.format import read_header, read_table
+from nasbench.tables.integrity import shipped_dir
 
 ESTIMATORS = ("table", "surrogate")
 
@@ -26,11 +28,7 @@ ESTIMATORS = ("table", "surrogate")
 def data_dir() -> Path:
     """The folder of tables: $NASBENCH_DATA, else the installed package's data, else the checkout's `data/`."""
     override = os.environ.get("NASBENCH_DATA")
-    if override:
-        return Path(override)
-    package = Path(__file__).resolve().parent
-    installed = package / "data"  # a wheel maps the repository's data/ to nasbench/data/
-    return installed if installed.is_dir() else package.parent / "data"
+    return Path(override) if override else shipped_dir()
 
 
 def benchmark_names() -> list[str]:
@@ -38,8 +36,20 @@ def benchmark_names() -> list[str]:
     return sorted(p.stem for p in data_dir().glob("*.h5"))
 
 
+def is_path(name: str) -> bool:
+    """Whether `name` names a file (a path, or a name ending .h5 / .json) rather than a shipped benchmark."""
+    return name.endswith((".h5", ".json")) or "/" in name or os.sep in name
+
+
 def table_path(name: str) -> Path:
-    """The table file of benchmark `name`; an error lists the known ones."""
+    """The table file of benchmark `name`, or `name` itself where it is a path; an error lists the known ones."""
+    if is_path(name):
+        path = Path(name).expanduser()
+        if path.suffix != ".h5":
+            raise UnknownName(f"expected a table file ending in .h5 or a benchmark name, got {name!r}")
+        if not path.is_file():
+            raise TableFileError(f"table file not found: {path}")
+        return path
     path = data_dir() / f"{name}.h5"
     if not path.exists():
         names = benchmark_names()
@@ -70,6 +80,8 @@ def load(name: str, dataset: str | None = None, estimator: str = "table") -> Ben
         from nasbench.surrogate.benchmark import SurrogateBenchmark
         from nasbench.surrogate.model import SurrogateFileError  # xgboost: only when asked for
 
+        if is_path(name):  # a surrogate file of one's own: it says what it models
+            return _open_surrogate_file(name, dataset)
         dataset = dataset or default_dataset(name)
         path = surrogate_path(name, dataset)
         bench = SurrogateBenchmark.open(path, table=data_dir() / f"{name}.h5")  # its reference candidates
@@ -90,6 +102,18 @@ def opened(name: str, dataset: str | None = None, estimator: str = "table") -> B
 def _opened(folder: Path, name: str, dataset: str, estimator: str) -> Benchmark:
     del folder  # a key only: $NASBENCH_DATA may change within a process, and `load` reads it again
     return load(name, dataset=dataset, estimator=estimator)
+
+
+def _open_surrogate_file(name: str, dataset: str | None) -> Benchmark:
+    from nasbench.surrogate.benchmark import SurrogateBenchmark
+
+    path = Path(name).expanduser()
+    if path.suffix != ".json":
+        raise UnknownName(f"expected a surrogate file ending in .json or a benchmark name, got {name!r}")
+    bench = SurrogateBenchmark.open(path)
+    if dataset is not None and bench.info.dataset != dataset:
+        raise UnknownName(f"{path} is a surrogate on dataset {bench.info.dataset}, not on {dataset}")
+    return bench
 
 
 def default_dataset(name: str) -> str:
@@ -113,10 +137,25 @@ def load_table(name: str, dataset: str | None = None) -> TableBenchmark:
     return TableBenchmark(table, space)
 
 
-def list_benchmarks() -> list[dict[str, Any]]:
-    """Every shipped benchmark: metadata and per-dataset metadata (no arrays read)."""
-    result = []
+def scan_benchmarks() -> tuple[list[dict[str, Any]], list[str]]:
+    """Every readable table of the data folder (as `list_benchmarks`), and one message per file that is not."""
+    result, problems = [], []
     for name in benchmark_names():
-        meta, datasets = read_header(data_dir() / f"{name}.h5")
+        try:
+            meta, datasets = read_header(data_dir() / f"{name}.h5")
+        except NasbenchError as err:
+            problems.append(str(err))
+            continue
         result.append({"name": name, **meta, "datasets": datasets})
+    return result, problems
+
+
+def list_benchmarks() -> list[dict[str, Any]]:
+    """Every benchmark of the data folder: metadata and per-dataset metadata (no arrays read).
+
+    A damaged or unreadable file is left out with a warning naming it, so one bad file hides no other.
+    """
+    result, problems = scan_benchmarks()
+    for problem in problems:
+        logging.getLogger("nasbench").warning("%s; left out", problem)
     return result

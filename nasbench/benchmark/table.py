@@ -20,6 +20,7 @@ from nasbench.errors import InvalidArchitecture, UnknownName
 from nasbench.files import sha256_file
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.tables.format import HARDWARE, MISSING, STATUS_NAMES, TableData
+from nasbench.tables.integrity import known_sha256
 
 ROW_CACHE = 1 << 17
 
@@ -39,6 +40,14 @@ class TableBenchmark:
         self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
         self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
         self._row_cache: dict[Any, int] = {}  # tables keyed by string: what callers passed -> row
+
+    def __repr__(self) -> str:
+        ds, unit = self.table.dataset, self.table.meta.get("fidelity_unit", "")
+        seeds = ", ".join(map(str, ds["seeds"])) or "none"
+        return (
+            f"<TableBenchmark {self._where()}: {self.table.n_archs:,} architectures, "
+            f"fidelities {', '.join(map(str, ds['fidelities']))} {unit}, seeds {seeds}; {self.table.path}>"
+        )
 
     @cached_property
     def info(self) -> BenchmarkInfo:
@@ -68,8 +77,8 @@ class TableBenchmark:
 
     @cached_property
     def data_sha256(self) -> str:
-        """SHA-256 of the table file this benchmark reads."""
-        return sha256_file(self.table.path)
+        """SHA-256 of the table file this benchmark reads (the one its damage check computed, where it did)."""
+        return known_sha256(self.table.path) or sha256_file(self.table.path)
 
     def fidelity_index(self, fidelity: int | None) -> int:
         """Position of `fidelity` on the table's fidelity axis (None: the largest)."""
@@ -143,12 +152,15 @@ class TableBenchmark:
 
     def row(self, arch: Any) -> int:
         """The table row of one architecture (object, standard string or index)."""
+        index = _is_index(arch)
         if self._enumerable:
-            if isinstance(arch, int | np.integer) and not isinstance(arch, bool):
+            if index:
                 return self.space.check_index(arch)  # type: ignore[attr-defined]
             return self.space.index(arch)  # type: ignore[attr-defined]
         row = self._row_cache.get(arch)
         if row is None:
+            if index and hasattr(self.space, "arch"):  # a partial table of a numbered space: the space's index
+                arch = self.space.arch(arch)
             row = self._row_of_string(self.space.to_str(self.space.validate(arch)))
             if len(self._row_cache) < ROW_CACHE:
                 self._row_cache[arch] = row
@@ -161,7 +173,10 @@ class TableBenchmark:
                 raise InvalidArchitecture(f"expected indices in 0..{self.table.n_archs - 1}")
             return archs.astype(np.int64, copy=False)
         indices = getattr(self.space, "indices", None)
-        if indices is not None and self._enumerable:
+        if isinstance(archs, list | tuple) and archs and all(map(_is_index, archs)):  # indices, as `query` reads them
+            if self._enumerable:
+                return np.fromiter((self.space.check_index(a) for a in archs), dtype=np.int64)  # type: ignore[attr-defined]
+        elif indices is not None and self._enumerable:
             return indices(archs)
         return np.fromiter((self.row(a) for a in archs), dtype=np.int64)
 
@@ -233,8 +248,9 @@ class TableBenchmark:
         """Records of many architectures, one row each (indexed by table row).
 
         Columns as in `query`. An integer array selects table rows (the space's
-        indices wherever the table follows them). Values a seed never measured are
-        NaN; `status` tells missing from failed.
+        indices wherever the table follows them); a list of integers reads each as
+        `query` does, as the space's index. Values a seed never measured are NaN;
+        `status` tells missing from failed.
         """
         f, s = self.fidelity_index(fidelity), self.seed_index(seed)
         columns, n_default, matrix = self._matrix(f, s)
@@ -284,3 +300,8 @@ class TableBenchmark:
     def optimum(self, metric: str, where: np.ndarray | None = None) -> float:
         """Best full-fidelity seed-mean value of `metric` over the rows (`where`: a mask over them)."""
         return best_value(self, metric, where)
+
+
+def _is_index(arch: object) -> bool:
+    """Whether `arch` is an integer index (a bool is not)."""
+    return isinstance(arch, int | np.integer) and not isinstance(arch, bool)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,30 @@ from nasbench.live._torch import require_torch
 DATASET_HELP = "digits (offline, default), cifar10 or cifar100 (from --data-dir)"
 
 
-def _output_file(path: str | None) -> None:
-    """Refuse an --out that is a folder before any work (the error would otherwise name a temporary file)."""
-    if path is not None and Path(path).is_dir():
-        raise NasbenchError(f"expected a file for --out, got the folder {path}")
+def output_file(path: str | None, option: str = "--out") -> None:
+    """Refuse an output file that cannot be written, before any work: a folder, or a place without write access.
+
+    Probes the nearest existing folder with a temporary file (permission bits alone do not tell: root
+    ignores them, and a read-only file system honours none); creates nothing that stays.
+    """
+    if path is None:
+        return
+    out = Path(path)
+    if out.is_dir():
+        raise NasbenchError(f"expected a file for {option}, got the folder {path}")
+    folder = out.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        if not folder.is_dir():
+            raise NotADirectoryError(f"{folder} is not a folder")
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".nasbench-probe-"):
+            pass
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise NasbenchError(
+            f"expected a writable place for {option}, got {path}: cannot create a file in {folder} ({reason})"
+        ) from None
 
 
 def _model_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -47,7 +68,12 @@ def _add_train(commands: Any) -> None:
     train.add_argument("--epochs", type=int, help="override the protocol's number of epochs")
     train.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     train.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N or mps")
-    train.add_argument("--threads", type=int, help="CPU threads (default: PyTorch's choice)")
+    train.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="CPU threads (default 1: never oversubscribes a shared machine; raise it on an idle one)",
+    )
     train.add_argument("--no-amp", action="store_true", help="full precision on CUDA")
     _add_model_options(train)
     train.add_argument("--out", help="also write the full record as JSON here")
@@ -91,7 +117,9 @@ def _add_export(commands: Any) -> None:
     export = commands.add_parser("export", help="write an architecture's network as TorchScript or torch.export")
     export.add_argument("space", help="search space: nb201 or macro")
     export.add_argument("arch", help="the architecture's standard string, or its index")
-    export.add_argument("--out", required=True, help="output file: .pt for TorchScript, .pt2 for torch.export")
+    export.add_argument(
+        "--out", required=True, help="output file: .pt for TorchScript, .pt2 for torch.export (no other format)"
+    )
     export.add_argument("--num-classes", type=int, default=10, help="classifier outputs (default 10)")
     export.add_argument("--input-size", type=int, help="image side used for tracing / exporting (default 32)")
     _add_model_options(export)
@@ -131,13 +159,12 @@ def run_train(args: argparse.Namespace) -> str:
     options = _model_options(args)
     check_options(args.space, options)
     protocol = get_protocol(args.protocol, args.dataset, args.epochs)
-    if args.threads is not None and args.threads < 1:
+    if args.threads < 1:
         raise NasbenchError(f"expected --threads >= 1, got {args.threads}")
-    _output_file(args.out)
+    output_file(args.out)
     data = load_dataset(args.dataset, args.data_dir)
     device = resolve_device(args.device)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads)
     on_epoch = _progress(args.quiet, protocol.epochs)
     result = train(
         args.space, arch, data, protocol, args.seed, device, amp=not args.no_amp, on_epoch=on_epoch, **options
@@ -220,11 +247,12 @@ def run_validate(args: argparse.Namespace) -> str:
 def run_export(args: argparse.Namespace) -> str:
     """Write TorchScript, or a torch.export program for a .pt2 file; return the text to print."""
     require_torch()
-    from nasbench.live.export import export_network
+    from nasbench.live.export import check_suffix, export_network
     from nasbench.spaces import get_space
 
     arch = get_space(args.space).parse(args.arch)
-    _output_file(args.out)
+    check_suffix(args.out)
+    output_file(args.out)
     path = export_network(args.space, arch, args.out, args.num_classes, args.input_size, **_model_options(args))
     what = "torch.export program (torch.export.load)" if path.suffix == ".pt2" else "TorchScript (torch.jit.load)"
     return f"{what} of {get_space(args.space).to_str(arch)} written to {path}"

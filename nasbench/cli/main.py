@@ -20,7 +20,8 @@ from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
-from nasbench.registry import list_benchmarks, load
+from nasbench.registry import load, load_table, scan_benchmarks, table_path
+from nasbench.tables.format import read_header
 
 if TYPE_CHECKING:
     from nasbench.benchmark.base import Benchmark
@@ -31,16 +32,24 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"nasbench {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    listing = commands.add_parser("list", help="benchmarks, datasets, metrics, fidelities, sources")
+    listing = commands.add_parser(
+        "list",
+        help="benchmarks, datasets, metrics, fidelities, sources",
+        description="Describe the benchmarks of the data folder; a damaged file is named on stderr (exit 2), "
+        "the others are still listed.",
+    )
+    listing.add_argument("names", nargs="*", metavar="NAME", help="only these benchmarks or table files (.h5)")
+    listing.add_argument("--rows", action="store_true", help="the architecture string of each row of one NAME")
     listing.add_argument("--json", action="store_true", help="print JSON")
 
     query = commands.add_parser("query", help="look up one architecture")
-    query.add_argument("bench", help="benchmark name, e.g. nb201")
+    query.add_argument("bench", help="benchmark name, e.g. nb201, or a table file (.h5)")
     query.add_argument("arch", help="the architecture's standard string, or its index")
     query.add_argument("--dataset", help="dataset (default: the benchmark's first)")
     query.add_argument("--estimator", default="table", help="table (default) or surrogate")
     query.add_argument("--fidelity", type=int, help="fidelity, e.g. epochs (default: the largest)")
-    query.add_argument("--seed", type=int, help="one training seed (default: the mean over seeds)")
+    query.add_argument("--train-seed", type=int, dest="seed", help="one training seed (default: the mean over seeds)")
+    query.add_argument("--seed", dest="old_seed", help=argparse.SUPPRESS)  # refused with a hint in run_query
     query.add_argument("--metric", action="append", dest="metrics", help="only this metric (repeatable)")
     query.add_argument("--all", action="store_true", help="include per-device hardware metrics")
     query.add_argument("--json", action="store_true", help="print JSON")
@@ -165,6 +174,10 @@ def _index(bench: Benchmark, arch: Any) -> int | None:
 
 def run_query(args: argparse.Namespace) -> str:
     """Look up one architecture; return the text to print."""
+    if args.old_seed is not None:
+        raise NasbenchError(
+            f"expected --train-seed {args.old_seed} for a training seed (`--seed` is compare's root seed), got --seed"
+        )
     bench = load(args.bench, dataset=args.dataset, estimator=args.estimator)
     arch = bench.space.parse(args.arch)
     metrics = args.metrics
@@ -205,13 +218,38 @@ def run_query(args: argparse.Namespace) -> str:
 
 
 def run_list(args: argparse.Namespace) -> str:
-    """Describe every shipped benchmark; return the text to print."""
-    benchmarks = list_benchmarks()
+    """Describe the benchmarks (or list one table's rows); return the text to print.
+
+    Unreadable files are named in an error raised after the readable ones are printed.
+    """
+    if args.rows:
+        return _rows(args)
+    problems: list[str] = []
+    if args.names:
+        benchmarks = [_header(name) for name in args.names]
+    else:
+        benchmarks, problems = scan_benchmarks()
     if args.json:
-        return json.dumps(benchmarks, indent=2)
-    if not benchmarks:
-        return "no benchmark tables found"
-    return "\n\n".join(_describe(b) for b in benchmarks)
+        text = json.dumps(benchmarks, indent=2)
+    else:
+        text = "\n\n".join(_describe(b) for b in benchmarks) or "no benchmark tables found"
+    if problems:
+        print(text, flush=True)
+        raise NasbenchError(f"left out {len(problems)} unreadable table file(s): {'; '.join(problems)}")
+    return text
+
+
+def _header(name: str) -> dict[str, Any]:
+    meta, datasets = read_header(table_path(name))
+    return {"name": name, **meta, "datasets": datasets}
+
+
+def _rows(args: argparse.Namespace) -> str:
+    """The standard string of each table row, in row order (a partial table's architectures)."""
+    if len(args.names) != 1:
+        raise NasbenchError(f"expected one benchmark name with --rows, got {len(args.names)}")
+    archs = load_table(args.names[0]).table.archs()
+    return json.dumps(archs) if args.json else "\n".join(archs)
 
 
 def _describe(bench: dict[str, Any]) -> str:
@@ -220,7 +258,7 @@ def _describe(bench: dict[str, Any]) -> str:
     for name, ds in bench["datasets"].items():
         lines.append(
             f"  dataset {name}: fidelities {', '.join(map(str, ds['fidelities']))} {bench['fidelity_unit']}, "
-            f"seeds {', '.join(map(str, ds['seeds']))}; observe {ds['observe']}, score {ds['score']}"
+            f"seeds {', '.join(map(str, ds['seeds'])) or 'none'}; observe {ds['observe']}, score {ds['score']}"
             + (f" (else {ds['score_fallback']})" if ds.get("score_fallback") else "")
         )
         hardware: dict[tuple[str, str, str], list[str]] = {}

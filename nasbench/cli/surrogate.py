@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from nasbench.errors import NasbenchError
+from nasbench.cli.live import output_file
+from nasbench.errors import NasbenchError, UnknownName
 
 
 def add_surrogate_commands(commands: Any) -> None:
@@ -30,6 +34,7 @@ def add_surrogate_commands(commands: Any) -> None:
     fit.add_argument(
         "--ranking-runs", type=int, default=0, help="runs per strategy of the strategy-ranking check (default 0: skip)"
     )
+    fit.add_argument("--quiet", action="store_true", help="no progress on stderr")
     card = actions.add_parser("card", help="print a surrogate's fidelity card")
     card.add_argument("path", help="surrogate file")
     card.add_argument("--json", action="store_true", help="print the card as JSON")
@@ -44,7 +49,8 @@ def run_surrogate(args: argparse.Namespace) -> str:
         meta = load_surrogate(args.path).meta
         shown = {k: v for k, v in meta.items() if k != "training_classes"}
         return json.dumps(shown, indent=2) if args.json else card_markdown(meta).rstrip("\n")
-    return card_markdown(_fit(args).meta).rstrip("\n")  # print adds the final newline
+    surrogate = _fit(args)  # print adds the final newline
+    return f"{card_markdown(surrogate.meta).rstrip()}\n\nsurrogate written to {Path(args.out).resolve()}"
 
 
 def _fit(args: argparse.Namespace) -> Any:
@@ -57,10 +63,46 @@ def _fit(args: argparse.Namespace) -> Any:
         raise NasbenchError(f"{out} exists; pass --force to overwrite it")
     if args.ranking_runs < 0:
         raise NasbenchError(f"expected --ranking-runs of at least 0, got {args.ranking_runs}")
+    output_file(args.out)
     bench = load_table(args.bench, args.dataset)
     extra = [m.strip() for m in args.extra_metrics.split(",") if m.strip()]
+    metric, fidelity = _check_plan(bench, args.metric, args.fidelity, extra)
+    show = _progress(args.quiet)
+    show(f"fitting a surrogate of {bench.info.name}/{bench.info.dataset} ({metric} at {fidelity} "
+         f"{bench.info.fidelity_unit}) on {bench.info.size:,} architectures ...")  # fmt: skip
     surrogate = fit_surrogate(bench, args.metric, args.fidelity, extra, seed=args.seed)
     if not args.no_card:
+        checks = f"held-out split{f', strategy ranking over {args.ranking_runs} runs' if args.ranking_runs else ''}"
+        show(f"fitted; measuring its fidelity card ({checks}) ...")
         surrogate.meta["card"] = build_card(bench, surrogate, args.ranking_runs, args.seed)
     surrogate.save(out, force=args.force)
+    show("done")
     return surrogate
+
+
+def _check_plan(bench: Any, metric: str | None, fidelity: int | None, extra: list[str]) -> tuple[str, int]:
+    """The metric and fidelity to fit, checked before the first progress line (so an error stays one line)."""
+    info = bench.info
+    fidelity = info.fidelities[bench.fidelity_index(fidelity)]
+    for name in [metric or info.observe, info.cost, *extra]:
+        if name not in info.metrics:
+            raise UnknownName(
+                f"unknown metric {name!r} in {info.name}/{info.dataset}; available: {', '.join(info.metrics)}"
+            )
+        if fidelity not in info.metrics[name].fidelities and info.metrics[name].fidelities:
+            where = ", ".join(map(str, info.metrics[name].fidelities))
+            raise UnknownName(
+                f"metric {name!r} of {info.name}/{info.dataset} has values at fidelity {where}, not {fidelity}"
+            )
+    return metric or info.observe, fidelity
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    """A line on stderr per stage, with the seconds since the fit began."""
+    start = time.perf_counter()
+
+    def show(text: str) -> None:
+        if not quiet:
+            print(f"nasbench: [{time.perf_counter() - start:5.0f} s] {text}", file=sys.stderr, flush=True)
+
+    return show

@@ -117,6 +117,8 @@ def _archs_from_file(space: EnumerableSpace[Any], path: Path) -> list[str]:
     if not path.is_file():
         raise BuildTableError(f"expected --archs all, unique, random:N or a file of architectures, got {str(path)!r}")
     lines = [line.strip() for line in path.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    if not lines:
+        raise BuildTableError(f"expected at least one architecture string in --archs {path}, got none")
     archs = [space.to_str(space.parse(line)) for line in lines]
     return list(dict.fromkeys(archs))
 

@@ -33,6 +33,17 @@ def _network(
     return model, torch.zeros(2, 3, size, size)  # a batch of 2: torch.export would fix a batch of 1
 
 
+SUFFIXES = {".pt": "TorchScript", ".pt2": "a torch.export program"}
+
+
+def check_suffix(out: str | os.PathLike[str]) -> None:
+    """Refuse a file name whose suffix is not a format written here (e.g. `.onnx`: ONNX export is not offered)."""
+    suffix = Path(out).suffix
+    if suffix not in SUFFIXES:
+        known = ", ".join(f"{s} ({what})" for s, what in SUFFIXES.items())
+        raise NasbenchError(f"expected an output file ending in {known}, got {str(out)!r}")
+
+
 def export_network(
     space_name: str,
     arch: Any,
@@ -43,7 +54,8 @@ def export_network(
     **options: Any,
 ) -> Path:
     """Write the (freshly initialised, seeded) network of `arch` at `out`: a `torch.export` program for a
-    `.pt2` file, else TorchScript."""
+    `.pt2` file, TorchScript for a `.pt` file; any other suffix is refused."""
+    check_suffix(out)
     model, example = _network(space_name, arch, num_classes, input_size, seed, options)
     out = Path(out)
     if out.suffix == ".pt2":

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from nasbench.errors import NasbenchError
+
 
 def _as_points(points: np.ndarray | list[list[float]]) -> np.ndarray:
     array = np.asarray(points, dtype=float)
     if array.ndim != 2:
-        raise ValueError(f"expected points of shape (n, d), got shape {array.shape}")
+        raise NasbenchError(f"expected points of shape (n, d), got shape {array.shape}")
     return array
 
 
@@ -118,7 +120,7 @@ def hypervolume(points: np.ndarray | list[list[float]], reference: np.ndarray | 
     pts = _as_points(points)
     ref = np.asarray(reference, dtype=float)
     if ref.ndim != 1 or (len(pts) and pts.shape[1] != len(ref)):
-        raise ValueError(f"expected a reference point of {pts.shape[1]} values, got {ref.tolist()}")
+        raise NasbenchError(f"expected a reference point of {pts.shape[1]} values, got {ref.tolist()}")
     pts = pts[(pts < ref).all(axis=1)] if len(pts) else pts.reshape(0, len(ref))
     if len(pts) == 0:
         return 0.0

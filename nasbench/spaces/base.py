@@ -34,6 +34,13 @@ class SearchSpace(ABC, Generic[A]):
     name: str
     encoding_size: int
 
+    def __repr__(self) -> str:
+        size = getattr(self, "size", None)
+        what = f"{size:,} architectures" if isinstance(size, int) else "size not enumerated"
+        if getattr(self, "tabulated", False):
+            what += " (tabulated mode)"
+        return f"<{type(self).__name__} {self.name}: {what}, encoding of {self.encoding_size}>"
+
     @abstractmethod
     def sample(self, rng: np.random.Generator) -> A:
         """Draw one architecture uniformly at random."""

@@ -38,6 +38,9 @@ class TabulatedSpace(SearchSpace[Any]):
             raise AttributeError(name)
         return getattr(self.inner, name)
 
+    def __repr__(self) -> str:
+        return f"<TabulatedSpace {self.name}: the {len(self.listed):,} architectures a table holds of {self.inner!r}>"
+
     def __contains__(self, arch: object) -> bool:
         """Whether `arch` (an architecture of the inner space) is listed."""
         return arch in self._position

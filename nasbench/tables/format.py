@@ -6,11 +6,14 @@ neither knows a search space's rules nor answers queries (that is
 
 Layout::
 
-    /                       attrs: format, format_version, meta (JSON)
+    /                       attrs: format, format_version, meta (JSON)[, meta_sha256]
     /archs                  (A,) UTF-8: the standard string of each row
     /common/<metric>/...    metrics shared by every dataset
     /datasets/<name>        attrs: meta (JSON: fidelities, seeds, observe, score, ...)
     /datasets/<name>/<metric>/values, status[, mean, mean_status]   attrs: meta (JSON)
+
+Written with checksums (the default), every array is one Fletcher-32-checked chunk and
+`meta_sha256` covers the metadata and row strings; `integrity` refuses damaged files.
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ from typing import Any
 import h5py
 import numpy as np
 
-from nasbench.errors import TableFileError, UnknownName
+from nasbench.errors import NasbenchError, TableFileError, UnknownName
 from nasbench.files import atomic_path
+from nasbench.tables import integrity
 
 FORMAT = "nasbench-table"
 FORMAT_VERSION = 1
@@ -35,8 +39,9 @@ MEASURED, MISSING, FAILED, ESTIMATED = 0, 1, 2, 3
 KINDS = ("performance", "cost", "hardware")
 HARDWARE = "hardware"
 STATUS_NAMES = {MEASURED: "measured", MISSING: "missing", FAILED: "failed", ESTIMATED: "estimated"}
-# Uncompressed and contiguous: measured 18 ms to load a dataset against 69 ms with
-# gzip (BENCHMARKS.md); the committed file is 17 MB instead of 9 MB, and git packs it.
+# Uncompressed: measured 18 ms to load a dataset against 69 ms with gzip (BENCHMARKS.md); the
+# committed file is 17 MB instead of 9 MB, and git packs it. With checksums, each array is one
+# chunk carrying a Fletcher-32 checksum (HDF5 filters need chunks; one chunk reads like contiguous).
 _STORAGE: dict[str, object] = {}
 
 
@@ -118,14 +123,16 @@ def complete(metric: Metric) -> StoredMetric:
     """Fill in default status (NaN -> missing) and the mean over seeds."""
     values = np.asarray(metric.values, dtype=np.float64)
     if metric.axes[0] != "arch" or list(metric.axes) != [a for a in AXES if a in metric.axes]:
-        raise ValueError(f"metric {metric.name}: axes must be ordered like {AXES}, got {metric.axes}")
+        raise TableFileError(f"metric {metric.name}: expected axes ordered like {AXES}, got {metric.axes}")
     if values.ndim != len(metric.axes):
-        raise ValueError(f"metric {metric.name}: {values.ndim}-d values for axes {metric.axes}")
+        raise TableFileError(
+            f"metric {metric.name}: expected {len(metric.axes)}-d values for axes {metric.axes}, got {values.ndim}-d"
+        )
     status = metric.status
     if status is None:
         status = np.where(np.isnan(values), MISSING, MEASURED).astype(np.uint8)
     if status.shape != values.shape:
-        raise ValueError(f"metric {metric.name}: status shape {status.shape} != values {values.shape}")
+        raise TableFileError(f"metric {metric.name}: expected status of shape {values.shape}, got {status.shape}")
     mean, mean_status = metric.mean, metric.mean_status
     if "seed" not in metric.axes:
         mean, mean_status = values, status  # nothing to average; not written twice
@@ -167,22 +174,40 @@ def write_table(
     archs: Sequence[str],
     datasets: Sequence[Dataset],
     common: Sequence[Metric] = (),
+    checksums: bool = True,
 ) -> None:
-    """Write a complete table atomically (a temporary file, then a rename)."""
+    """Write a complete table atomically (a temporary file, then a rename).
+
+    With `checksums` (the default) every array carries HDF5's Fletcher-32 and the file the SHA-256
+    of its metadata and row strings, so that a reader refuses a damaged copy. The converters of the
+    shipped tables pass False: `data/SHA256SUMS` pins those files' bytes, which surrogates and
+    results folders record.
+    """
     with atomic_path(path) as tmp, h5py.File(tmp, "w", track_order=True) as h5:
         h5.attrs["format"] = FORMAT
         h5.attrs["format_version"] = FORMAT_VERSION
         h5.attrs["meta"] = _dumps(meta)
         h5.create_dataset("archs", data=np.array(list(archs), dtype=h5py.string_dtype()), **_STORAGE)
-        _write_metrics(h5.create_group("common", track_order=True), common, len(archs), None)
+        _write_metrics(h5.create_group("common", track_order=True), common, len(archs), None, checksums)
         group = h5.create_group("datasets", track_order=True)
         for dataset in datasets:
             sub = group.create_group(dataset.name, track_order=True)
             sub.attrs["meta"] = _dumps(dataset.meta())
-            _write_metrics(sub, dataset.metrics, len(archs), dataset)
+            _write_metrics(sub, dataset.metrics, len(archs), dataset, checksums)
+        if checksums:
+            h5.attrs[integrity.META_DIGEST] = integrity.metadata_digest(h5)
 
 
-def _write_metrics(group: h5py.Group, metrics: Sequence[Metric], n_archs: int, dataset: Dataset | None) -> None:
+def _storage(array: np.ndarray, checksums: bool) -> dict[str, object]:
+    """How one array is stored: one checksummed chunk, or as `_STORAGE` says (an empty array has no chunk)."""
+    if not checksums or array.size == 0:
+        return _STORAGE
+    return {**_STORAGE, "chunks": array.shape, "fletcher32": True}
+
+
+def _write_metrics(
+    group: h5py.Group, metrics: Sequence[Metric], n_archs: int, dataset: Dataset | None, checksums: bool
+) -> None:
     for raw in metrics:
         metric = complete(raw)
         expected = {"arch": n_archs}
@@ -190,14 +215,15 @@ def _write_metrics(group: h5py.Group, metrics: Sequence[Metric], n_archs: int, d
             expected |= {"seed": len(dataset.seeds), "fidelity": len(dataset.fidelities)}
         shape = tuple(expected.get(axis, -1) for axis in metric.axes)
         if metric.values.shape != shape:
-            raise ValueError(f"metric {metric.name}: shape {metric.values.shape}, expected {shape}")
+            raise TableFileError(f"metric {metric.name}: expected shape {shape}, got {metric.values.shape}")
         if metric.kind not in KINDS:
-            raise ValueError(f"metric {metric.name}: kind must be one of {KINDS}, got {metric.kind!r}")
+            raise TableFileError(f"metric {metric.name}: expected a kind among {KINDS}, got {metric.kind!r}")
         sub = group.create_group(metric.name, track_order=True)
         sub.attrs["meta"] = _dumps(metric.info())
         keys = ("values", "status", "mean", "mean_status") if "seed" in metric.axes else ("values", "status")
         for key in keys:
-            sub.create_dataset(key, data=_compact(getattr(metric, key)), track_times=False, **_STORAGE)
+            data = _compact(getattr(metric, key))
+            sub.create_dataset(key, data=data, track_times=False, **_storage(data, checksums))
 
 
 def _compact(array: np.ndarray) -> np.ndarray:
@@ -242,14 +268,24 @@ def read_header(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str,
     """The table's metadata (with `rows`, its number of architectures) and each dataset's, without reading arrays."""
     path = Path(path)
     with _open(path) as h5:
-        _check_format(path, h5)
         try:
+            _check_format(path, h5)
+            integrity.check(path, h5)
             datasets = {name: json.loads(g.attrs["meta"]) for name, g in h5["datasets"].items()}
             for name in datasets:
                 datasets[name]["metrics"] = _metric_infos(h5["datasets"][name]) | _metric_infos(h5["common"])
             return {**json.loads(h5.attrs["meta"]), "rows": int(h5["archs"].shape[0])}, datasets
-        except (KeyError, ValueError) as err:
-            raise TableFileError(f"table file {path} is damaged: {err}") from None
+        except (KeyError, OSError, ValueError) as err:
+            raise _damaged(path, err) from None
+
+
+def _damaged(path: Path, err: Exception) -> NasbenchError:
+    """The error to raise for `err` met while reading `path`: the project's own as it is, else 'damaged'."""
+    if isinstance(err, NasbenchError):
+        return err
+    if isinstance(err, OSError) and "filter returned failure" in str(err):  # Fletcher-32 mismatch
+        return TableFileError(f"table file {path} is damaged: an array fails its Fletcher-32 checksum")
+    return TableFileError(f"table file {path} is damaged: {' '.join(str(err).split())}")
 
 
 def _metric_infos(group: h5py.Group) -> dict[str, dict[str, Any]]:
@@ -268,8 +304,9 @@ def read_table(path: str | os.PathLike[str], dataset: str) -> TableData:
     """Read one dataset of a table whole into memory (measured faster than lazy reads)."""
     path = Path(path)
     with _open(path) as h5:
-        _check_format(path, h5)
         try:
+            _check_format(path, h5)
+            integrity.check(path, h5)
             names = list(h5["datasets"])
             if dataset not in names:
                 raise UnknownName(f"unknown dataset {dataset!r} for {path.stem}; available: {', '.join(names)}")
@@ -279,9 +316,7 @@ def read_table(path: str | os.PathLike[str], dataset: str) -> TableData:
             metrics = _read_metrics(group, shape) | _read_metrics(h5["common"], shape)
             return TableData(path, json.loads(h5.attrs["meta"]), meta, dataset, shape[0], metrics)
         except (KeyError, OSError, ValueError) as err:
-            if isinstance(err, UnknownName):
-                raise
-            raise TableFileError(f"table file {path} is damaged: {err}") from None
+            raise _damaged(path, err) from None
 
 
 def _read_metrics(group: h5py.Group, shape: tuple[int, int, int]) -> dict[str, StoredMetric]:

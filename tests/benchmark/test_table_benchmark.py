@@ -166,3 +166,33 @@ def test_info_declares_roles_and_units(c10: TableBenchmark) -> None:
     assert info.metrics["test_acc"].fidelities == (12,)
     assert sum(m.kind == "hardware" for m in info.metrics.values()) == 27
     assert len(c10.data_sha256) == 64
+
+
+def test_query_many_reads_a_list_of_integers_as_indices(c10) -> None:
+    frame = c10.query_many([9930, 1, 9930])
+    assert list(frame.index) == [9930, 1, 9930]
+    expected = [c10.query(i)["valid_acc"] for i in (9930, 1, 9930)]
+    assert frame["valid_acc"].tolist() == expected
+    assert frame.equals(c10.query_many((9930, 1, 9930)))
+    with pytest.raises(InvalidArchitecture, match="expected an index in 0..15624"):
+        c10.query_many([1, 15625])
+
+
+def test_an_index_reads_the_same_on_a_partial_table() -> None:
+    import nasbench
+
+    digits = nasbench.load("nb201-digits")
+    first = digits.table.archs()[0]
+    index = digits.space.index(digits.space.parse(first))
+    assert digits.query(index) == digits.query(first)
+    assert digits.query_many([index]).iloc[0].to_dict() == digits.query(first)
+    with pytest.raises(InvalidArchitecture, match="not among the 197 this table holds"):
+        digits.query(0)
+
+
+def test_repr_says_what_it_is(c10, toy: TableBenchmark) -> None:
+    assert repr(c10).startswith(
+        "<TableBenchmark nb201/cifar10-valid: 15,625 architectures, fidelities 12, 200 epochs, seeds 0, 1, 2; "
+    )
+    assert repr(c10).endswith("nb201.h5>")
+    assert "seeds 0, 1;" in repr(toy) and "0x" not in repr(toy)

@@ -88,7 +88,10 @@ COMPARE = ["compare", "--bench", "nb201", "--runs", "1", "--budget", "5evals", "
         (["query", "nb999", "1"], "unknown benchmark 'nb999'; available: accel, fcnet, graph, macro, nb101, nb201"),
         (["query", "nb201", "1", "--dataset", "cifar10"], "unknown dataset 'cifar10'"),
         (["query", "nb201", "1", "--fidelity", "50"], "fidelity 50 not in nb201/cifar10-valid"),
-        (["query", "nb201", "1", "--seed", "7"], "seed 7 not in"),
+        (["query", "nb201", "1", "--train-seed", "7"], "seed 7 not in"),
+        (["query", "nb201", "1", "--seed", "0"], "expected --train-seed 0 for a training seed"),
+        (["list", "nb201", "nb101", "--rows"], "expected one benchmark name with --rows, got 2"),
+        (["query", "/nonexistent/table.h5", "1"], "table file not found: /nonexistent/table.h5"),
         (["query", "nb201", "1", "--metric", "test_acc"], "has values at fidelity 12, not at 200"),
         ([*COMPARE, "--strategies", "nsga2", "--objectives", "valid_acc,latency:pixle3"], "available: valid_acc"),
         ([*COMPARE, "--strategies", "rs", "--constraint", "latency:raspi4<=0.001"], "no architecture of nb201"),
@@ -148,3 +151,48 @@ def test_usage_errors_exit_non_zero() -> None:
     assert nasbench().returncode == 2
     assert nasbench("query").returncode == 2
     assert nasbench("query", "nb201", "1", "--fidelity", "twelve").returncode == 2
+
+
+def test_list_names_a_bad_file_and_lists_the_others(tmp_path) -> None:
+    from nasbench.registry import table_path
+
+    env = _with_table(tmp_path, b"not hdf5 at all")
+    shutil.copy(table_path("nb101"), tmp_path / "data" / "nb101.h5")
+    result = nasbench("list", env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stdout.startswith("nb101: NAS-Bench-101")
+    assert result.stderr.count("\n") == 1
+    bad = tmp_path / "data" / "nb201.h5"
+    assert f"left out 1 unreadable table file(s): cannot read table file {bad}" in result.stderr
+    assert [b["name"] for b in json.loads(nasbench("list", "--json", env=env).stdout)] == ["nb101"]
+
+
+def test_list_says_none_for_tables_without_seeds() -> None:
+    result = nasbench("list", "graph")
+    assert result.returncode == 0, result.stderr
+    assert "seeds none; observe valid_perf" in result.stdout and "seeds ;" not in result.stdout
+
+
+def test_list_rows_of_a_partial_table_and_query_one() -> None:
+    rows = nasbench("list", "nb101", "--rows").stdout.splitlines()
+    assert len(rows) == 1000 and len(set(rows)) == 1000
+    assert json.loads(nasbench("list", "nb101", "--rows", "--json").stdout) == rows
+    result = nasbench("query", "nb101", rows[0], "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["arch"] == rows[0]
+
+
+def test_query_a_table_file_by_path(tmp_path) -> None:
+    from nasbench.registry import table_path
+
+    copy = tmp_path / "mine.h5"
+    shutil.copy(table_path("nb201"), copy)
+    by_path = nasbench("query", str(copy), EXAMPLE, "--json")
+    assert by_path.returncode == 0, by_path.stderr
+    assert json.loads(by_path.stdout) == json.loads(nasbench("query", "nb201", EXAMPLE, "--json").stdout)
+
+
+def test_query_one_training_seed() -> None:
+    result = json.loads(nasbench("query", "nb201", "9930", "--train-seed", "1", "--json").stdout)
+    assert result["seed"] == 1 and result["metrics"]["valid_acc"] == pytest.approx(91.476, abs=1e-3)
+    assert "--train-seed" in nasbench("query", "--help").stdout

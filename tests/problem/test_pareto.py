@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+from nasbench.errors import NasbenchError
 from nasbench.problem.pareto import (
     additive_epsilon,
     crowding_distance,
@@ -116,7 +117,7 @@ def test_crowding_distance() -> None:
 
 
 def test_bad_shapes() -> None:
-    with pytest.raises(ValueError, match=r"expected points of shape \(n, d\), got shape \(3,\)"):
+    with pytest.raises(NasbenchError, match=r"expected points of shape \(n, d\), got shape \(3,\)"):
         non_dominated([1, 2, 3])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match="expected a reference point of 2 values, got"):
+    with pytest.raises(NasbenchError, match="expected a reference point of 2 values, got"):
         hypervolume([[1, 2]], [3, 3, 3])

@@ -142,14 +142,14 @@ def test_failed_write_leaves_nothing(tmp_path) -> None:
     bad = tiny_dataset()
     bad.metrics[0].values = bad.metrics[0].values[:2]  # wrong number of architectures
     bad.metrics[0].status = None
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(TableFileError, match=r"expected shape \(3, 2, 2\), got \(2, 2, 2\)"):
         write_table(path, {"benchmark": "bad"}, ARCHS, [bad])
     assert list(tmp_path.iterdir()) == []
 
 
 def test_failed_overwrite_keeps_the_old_file(tiny_table) -> None:
     before = tiny_table.read_bytes()
-    with pytest.raises(ValueError, match="kind"):
+    with pytest.raises(TableFileError, match="expected a kind among"):
         write_table(
             tiny_table,
             {"benchmark": "toy"},
@@ -163,7 +163,7 @@ def test_failed_overwrite_keeps_the_old_file(tiny_table) -> None:
 
 def test_axes_must_be_ordered(tmp_path) -> None:
     metric = Metric("m", "", "minimize", "", ("seed", "arch"), np.zeros((2, 3)))
-    with pytest.raises(ValueError, match="axes must be ordered"):
+    with pytest.raises(TableFileError, match="expected axes ordered like"):
         write_table(tmp_path / "x.h5", {}, ARCHS, [], [metric])
 
 
