@@ -20,7 +20,6 @@ from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
-from nasbench.registry import list_benchmarks, load
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -161,6 +160,8 @@ def _index(bench: Any, arch: Any) -> int | None:
 
 def run_query(args: argparse.Namespace) -> str:
     """Look up one architecture; return the text to print."""
+    from nasbench.registry import load  # numpy, pandas, h5py: only when needed (`--help` stays fast)
+
     bench = load(args.bench, dataset=args.dataset, estimator=args.estimator)
     arch = bench.space.parse(args.arch)
     metrics = args.metrics
@@ -202,6 +203,8 @@ def run_query(args: argparse.Namespace) -> str:
 
 def run_list(args: argparse.Namespace) -> str:
     """Describe every shipped benchmark; return the text to print."""
+    from nasbench.registry import list_benchmarks  # numpy, pandas, h5py: only when needed
+
     benchmarks = list_benchmarks()
     if args.json:
         return json.dumps(benchmarks, indent=2)
