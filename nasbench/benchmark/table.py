@@ -22,6 +22,7 @@ from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.tables.format import HARDWARE, MISSING, STATUS_NAMES, TableData
 
 ROW_CACHE = 1 << 17
+_INTEGERS = (int, np.integer)  # built once: `int | np.integer` in the hot path costs a union per call
 
 
 class TableBenchmark:
@@ -39,6 +40,9 @@ class TableBenchmark:
         self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
         self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
         self._row_cache: dict[Any, int] = {}  # tables keyed by string: what callers passed -> row
+        # query()'s fast path: fidelity as passed -> (default names, their rows in the matrix, matrix)
+        self._records: dict[Any, tuple[tuple[str, ...], slice, np.ndarray]] = {}
+        self._space_index = space.index if self._enumerable else None  # type: ignore[attr-defined]
 
     @cached_property
     def info(self) -> BenchmarkInfo:
@@ -144,7 +148,7 @@ class TableBenchmark:
     def row(self, arch: Any) -> int:
         """The table row of one architecture (object, standard string or index)."""
         if self._enumerable:
-            if isinstance(arch, int | np.integer) and not isinstance(arch, bool):
+            if isinstance(arch, _INTEGERS) and not isinstance(arch, bool):
                 return self.space.check_index(arch)  # type: ignore[attr-defined]
             return self.space.index(arch)  # type: ignore[attr-defined]
         row = self._row_cache.get(arch)
@@ -187,12 +191,23 @@ class TableBenchmark:
         By default every metric but the per-device hardware ones; `metrics` names
         exactly which to return (any metric the table has at that fidelity).
         """
+        if metrics is None and seed is None:
+            try:
+                names, defaults, matrix = self._records[fidelity]
+            except (KeyError, TypeError):  # first query at this fidelity, or one to refuse below
+                pass
+            else:  # the hot path: validated fidelity, mean over seeds, default metrics
+                index = self._space_index
+                row = index(arch) if index is not None and not isinstance(arch, _INTEGERS) else self.row(arch)
+                return dict(zip(names, matrix[defaults, row].tolist(), strict=False))
         f, s = self.fidelity_index(fidelity), self.seed_index(seed)
         columns, n_default, matrix = self._matrix(f, s)
         row = self.row(arch)
         if s is not None:
             self._check_measured(row, f, s)
         if metrics is None:
+            if s is None:
+                self._records[fidelity] = (tuple(columns[:n_default]), slice(None, n_default), matrix)
             return dict(zip(columns[:n_default], matrix[:n_default, row].tolist(), strict=False))
         positions = self._positions(metrics, columns, f)
         return dict(zip(metrics, matrix[positions, row].tolist(), strict=False))
