@@ -8,7 +8,7 @@ that a runner may charge.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -23,6 +23,19 @@ from nasbench.tables.format import HARDWARE, MISSING, STATUS_NAMES, TableData
 
 ROW_CACHE = 1 << 17
 _INTEGERS = (int, np.integer)  # built once: `int | np.integer` in the hot path costs a union per call
+
+
+def _record_builder(names: Sequence[str]) -> Callable[[list[float]], dict[str, float]]:
+    """`values -> {names[0]: values[0], ...}` as one dict display, about twice as fast as `dict(zip(...))`.
+
+    Generated as `dataclasses` generates `__init__`; a name enters the source only as its
+    `repr()`, a string literal, so no table content can become code.
+    """
+    if not all(type(name) is str for name in names):
+        raise TypeError(f"expected metric names as str, got {names!r}")
+    source = "lambda v: {" + ", ".join(f"{name!r}: v[{i}]" for i, name in enumerate(names)) + "}"
+    builder: Callable[[list[float]], dict[str, float]] = eval(source, {})
+    return builder
 
 
 class TableBenchmark:
@@ -40,8 +53,8 @@ class TableBenchmark:
         self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
         self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
         self._row_cache: dict[Any, int] = {}  # tables keyed by string: what callers passed -> row
-        # query()'s fast path: fidelity as passed -> (default names, their rows in the matrix, matrix)
-        self._records: dict[Any, tuple[tuple[str, ...], slice, np.ndarray]] = {}
+        # query()'s fast path: fidelity as passed -> (record builder, default metrics as (arch, metric))
+        self._records: dict[Any, tuple[Callable[[list[float]], dict[str, float]], np.ndarray]] = {}
         self._space_index = space.index if self._enumerable else None  # type: ignore[attr-defined]
 
     @cached_property
@@ -193,13 +206,13 @@ class TableBenchmark:
         """
         if metrics is None and seed is None:
             try:
-                names, defaults, matrix = self._records[fidelity]
+                record, by_row = self._records[fidelity]
             except (KeyError, TypeError):  # first query at this fidelity, or one to refuse below
                 pass
             else:  # the hot path: validated fidelity, mean over seeds, default metrics
                 index = self._space_index
                 row = index(arch) if index is not None and not isinstance(arch, _INTEGERS) else self.row(arch)
-                return dict(zip(names, matrix[defaults, row].tolist()))  # noqa: B905  (a keyword costs ~10% here)
+                return record(by_row[row].tolist())
         f, s = self.fidelity_index(fidelity), self.seed_index(seed)
         columns, n_default, matrix = self._matrix(f, s)
         row = self.row(arch)
@@ -207,7 +220,8 @@ class TableBenchmark:
             self._check_measured(row, f, s)
         if metrics is None:
             if s is None:
-                self._records[fidelity] = (tuple(columns[:n_default]), slice(None, n_default), matrix)
+                by_row = np.ascontiguousarray(matrix[:n_default].T)  # one row per architecture: a fast read
+                self._records[fidelity] = (_record_builder(columns[:n_default]), by_row)
             return dict(zip(columns[:n_default], matrix[:n_default, row].tolist(), strict=False))
         positions = self._positions(metrics, columns, f)
         return dict(zip(metrics, matrix[positions, row].tolist(), strict=False))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import nasbench
+from nasbench.benchmark.table import _record_builder
 from nasbench.errors import InvalidArchitecture, UnknownName
 
 
@@ -47,3 +48,10 @@ def test_a_warm_fast_path_still_refuses_what_the_full_path_refuses() -> None:
     bench._records.clear()
     with pytest.raises(InvalidArchitecture, match="got bool"):
         bench.query(True)
+
+
+def test_the_record_builder_keeps_any_name_a_literal() -> None:
+    names = ["valid_acc", "latency:pixel3", "it's \"quoted\"", "x}; import os; {"]
+    assert _record_builder(names)([1.0, 2.0, 3.0, 4.0]) == dict(zip(names, [1.0, 2.0, 3.0, 4.0], strict=True))
+    with pytest.raises(TypeError, match="expected metric names as str"):
+        _record_builder([1])  # type: ignore[list-item]
