@@ -1,41 +1,85 @@
-"""Search strategies by name: one module per strategy, each citing its paper."""
+"""Search strategies by name: one module per strategy, each citing its paper.
+
+Owns the name -> class registry. Importing this package is light on purpose: each
+strategy's module (and its numpy/scipy/scikit-learn imports) loads only when its class
+is first looked up, so `compare --strategies rs` never pays for BANANAS' MLP. Must not
+import any strategy module at import time.
+"""
 
 from __future__ import annotations
 
-from nasbench.errors import UnknownName
-from nasbench.strategies.bananas import Bananas
-from nasbench.strategies.base import Strategy
-from nasbench.strategies.bohb import BOHB
-from nasbench.strategies.gp_bo import GaussianProcessBO
-from nasbench.strategies.hyperband import Hyperband
-from nasbench.strategies.local_search import LocalSearch
-from nasbench.strategies.mo_random_search import MORandomSearch
-from nasbench.strategies.mo_regularized_evolution import MORegularizedEvolution
-from nasbench.strategies.nsga2 import NSGA2
-from nasbench.strategies.parego import ParEGO
-from nasbench.strategies.random_search import RandomSearch
-from nasbench.strategies.regularized_evolution import RegularizedEvolution
-from nasbench.strategies.reinforce import Reinforce
-from nasbench.strategies.successive_halving import SuccessiveHalving
+import importlib
+from collections.abc import Iterator, MutableMapping
+from typing import TYPE_CHECKING, Any
 
-STRATEGIES: dict[str, type[Strategy]] = {
-    cls.name: cls
-    for cls in (
-        RandomSearch,
-        RegularizedEvolution,
-        Reinforce,
-        LocalSearch,
-        Bananas,
-        GaussianProcessBO,
-        SuccessiveHalving,
-        Hyperband,
-        BOHB,
-        MORandomSearch,
-        NSGA2,
-        MORegularizedEvolution,
-        ParEGO,
-    )
+from nasbench.errors import UnknownName
+
+if TYPE_CHECKING:
+    from nasbench.strategies.base import Strategy
+
+# name -> "module:Class", in the order `list` and the reports show them.
+_MODULES = {
+    "rs": "random_search:RandomSearch",
+    "re": "regularized_evolution:RegularizedEvolution",
+    "reinforce": "reinforce:Reinforce",
+    "ls": "local_search:LocalSearch",
+    "bananas": "bananas:Bananas",
+    "gp-bo": "gp_bo:GaussianProcessBO",
+    "sh": "successive_halving:SuccessiveHalving",
+    "hyperband": "hyperband:Hyperband",
+    "bohb": "bohb:BOHB",
+    "mo-rs": "mo_random_search:MORandomSearch",
+    "nsga2": "nsga2:NSGA2",
+    "mo-re": "mo_regularized_evolution:MORegularizedEvolution",
+    "parego": "parego:ParEGO",
 }
+
+
+class StrategyRegistry(MutableMapping[str, "type[Strategy]"]):
+    """A name -> strategy class mapping that imports each class on first lookup.
+
+    Behaves as a dict of classes (iteration in registration order, `items()`,
+    `values()`, item assignment for tests and plug-ins); only the lookup is lazy.
+    """
+
+    def __init__(self, entries: dict[str, str]) -> None:
+        self._entries: dict[str, str | type[Strategy]] = dict(entries)
+
+    def __getitem__(self, name: str) -> type[Strategy]:
+        entry = self._entries[name]
+        if isinstance(entry, str):
+            entry = _import_class(name, entry)
+            self._entries[name] = entry
+        return entry
+
+    def __setitem__(self, name: str, cls: type[Strategy]) -> None:
+        self._entries[name] = cls
+
+    def __delitem__(self, name: str) -> None:
+        del self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries  # no import just to ask
+
+    def __repr__(self) -> str:
+        return f"StrategyRegistry({list(self._entries)})"
+
+
+def _import_class(name: str, entry: str) -> type[Strategy]:
+    module, _, attr = entry.partition(":")
+    cls: type[Strategy] = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+    if cls.name != name:  # a registry typo would otherwise run the wrong strategy silently
+        raise RuntimeError(f"strategy registry: expected {entry} to be named {name!r}, got {cls.name!r}")
+    return cls
+
+
+STRATEGIES = StrategyRegistry(_MODULES)
 
 
 def get_strategy(name: str) -> type[Strategy]:
@@ -45,4 +89,10 @@ def get_strategy(name: str) -> type[Strategy]:
     return STRATEGIES[name]
 
 
-__all__ = ["STRATEGIES", "Strategy", "get_strategy"]
+def __getattr__(name: str) -> Any:
+    if name == "Strategy":  # the base class pulls numpy and the benchmark types: only when asked
+        return importlib.import_module(f"{__name__}.base").Strategy
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["STRATEGIES", "Strategy", "StrategyRegistry", "get_strategy"]

@@ -8,7 +8,7 @@ that a runner may charge.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -23,6 +23,13 @@ from nasbench.tables.format import HARDWARE, MISSING, STATUS_NAMES, TableData
 from nasbench.tables.integrity import known_sha256
 
 ROW_CACHE = 1 << 17
+_INTEGERS = (int, np.integer)  # built once: `int | np.integer` in the hot path costs a union per call
+
+
+def _record_builder(names: Sequence[str]) -> Callable[[list[float]], dict[str, float]]:
+    """`values -> {names[0]: values[0], ...}`, the default record of one row."""
+    names = tuple(names)
+    return lambda values: dict(zip(names, values, strict=True))
 
 
 class TableBenchmark:
@@ -40,6 +47,9 @@ class TableBenchmark:
         self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
         self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
         self._row_cache: dict[Any, int] = {}  # tables keyed by string: what callers passed -> row
+        # query()'s fast path: fidelity as passed -> (record builder, default metrics as (arch, metric))
+        self._records: dict[Any, tuple[Callable[[list[float]], dict[str, float]], np.ndarray]] = {}
+        self._space_index = space.index if self._enumerable else None  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
         ds, unit = self.table.dataset, self.table.meta.get("fidelity_unit", "")
@@ -202,12 +212,24 @@ class TableBenchmark:
         By default every metric but the per-device hardware ones; `metrics` names
         exactly which to return (any metric the table has at that fidelity).
         """
+        if metrics is None and seed is None:
+            try:
+                record, by_row = self._records[fidelity]
+            except (KeyError, TypeError):  # first query at this fidelity, or one to refuse below
+                pass
+            else:  # the hot path: validated fidelity, mean over seeds, default metrics
+                index = self._space_index
+                row = index(arch) if index is not None and not isinstance(arch, _INTEGERS) else self.row(arch)
+                return record(by_row[row].tolist())
         f, s = self.fidelity_index(fidelity), self.seed_index(seed)
         columns, n_default, matrix = self._matrix(f, s)
         row = self.row(arch)
         if s is not None:
             self._check_measured(row, f, s)
         if metrics is None:
+            if s is None:
+                by_row = np.ascontiguousarray(matrix[:n_default].T)  # one row per architecture: a fast read
+                self._records[fidelity] = (_record_builder(columns[:n_default]), by_row)
             return dict(zip(columns[:n_default], matrix[:n_default, row].tolist(), strict=False))
         positions = self._positions(metrics, columns, f)
         return dict(zip(metrics, matrix[positions, row].tolist(), strict=False))
@@ -258,7 +280,9 @@ class TableBenchmark:
         # One copy into a (metrics, n) array; the DataFrame takes its transpose without another.
         if metrics is None:
             block = matrix[:n_default].take(rows, axis=1)
-            names = self._default_columns.setdefault((f, s), pd.Index(columns[:n_default]))
+            names = self._default_columns.get((f, s))
+            if names is None:  # not setdefault: that would build (~50 µs) the Index on every call
+                names = self._default_columns[(f, s)] = pd.Index(columns[:n_default])
         else:
             block = matrix[np.asarray(self._positions(metrics, columns, f))[:, None], rows[None, :]]
             names = pd.Index(metrics)
@@ -304,4 +328,4 @@ class TableBenchmark:
 
 def _is_index(arch: object) -> bool:
     """Whether `arch` is an integer index (a bool is not)."""
-    return isinstance(arch, int | np.integer) and not isinstance(arch, bool)
+    return isinstance(arch, _INTEGERS) and not isinstance(arch, bool)

@@ -20,8 +20,6 @@ from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
-from nasbench.registry import load, load_table, scan_benchmarks, table_path
-from nasbench.tables.format import read_header
 
 if TYPE_CHECKING:
     from nasbench.benchmark.base import Benchmark
@@ -178,6 +176,9 @@ def run_query(args: argparse.Namespace) -> str:
         raise NasbenchError(
             f"expected --train-seed {args.old_seed} for a training seed (`--seed` is compare's root seed), got --seed"
         )
+
+    from nasbench.registry import load  # numpy, pandas, h5py: only when needed (`--help` stays fast)
+
     bench = load(args.bench, dataset=args.dataset, estimator=args.estimator)
     arch = bench.space.parse(args.arch)
     metrics = args.metrics
@@ -224,6 +225,8 @@ def run_list(args: argparse.Namespace) -> str:
     """
     if args.rows:
         return _rows(args)
+    from nasbench.registry import scan_benchmarks  # numpy, pandas, h5py: only when needed
+
     problems: list[str] = []
     if args.names:
         benchmarks = [_header(name) for name in args.names]
@@ -240,6 +243,9 @@ def run_list(args: argparse.Namespace) -> str:
 
 
 def _header(name: str) -> dict[str, Any]:
+    from nasbench.registry import table_path
+    from nasbench.tables.format import read_header
+
     meta, datasets = read_header(table_path(name))
     return {"name": name, **meta, "datasets": datasets}
 
@@ -248,6 +254,8 @@ def _rows(args: argparse.Namespace) -> str:
     """The standard string of each table row, in row order (a partial table's architectures)."""
     if len(args.names) != 1:
         raise NasbenchError(f"expected one benchmark name with --rows, got {len(args.names)}")
+    from nasbench.registry import load_table
+
     archs = load_table(args.names[0]).table.archs()
     return json.dumps(archs) if args.json else "\n".join(archs)
 

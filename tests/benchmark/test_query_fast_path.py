@@ -1,0 +1,49 @@
+"""`TableBenchmark.query`'s fast path gives the same records and the same errors as the full path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import nasbench
+from nasbench.errors import InvalidArchitecture, UnknownName
+
+
+def _full_path(bench: nasbench.TableBenchmark, arch: object, fidelity: int | None) -> dict[str, float]:
+    """The record through the general path: every default metric named explicitly."""
+    f = bench.fidelity_index(fidelity)
+    columns, n_default, _ = bench._matrix(f, None)
+    return bench.query(arch, fidelity=fidelity, metrics=columns[:n_default])
+
+
+@pytest.mark.parametrize(("name", "dataset"), [("nb201", "cifar10-valid"), ("nb101", "cifar10"), ("fcnet", None)])
+def test_warm_queries_match_the_full_path_for_every_way_to_name_an_architecture(name: str, dataset: str | None) -> None:
+    bench = nasbench.load(name, dataset=dataset)
+    rng = np.random.default_rng(0)
+    for fidelity in (None, bench.info.fidelities[0]):
+        for _ in range(2):  # the first call fills the fast path, the second uses it
+            for row in rng.integers(0, bench.info.size or 1000, size=5).tolist():
+                arch = bench.space.parse(bench.table.archs()[row]) if not bench._enumerable else bench.space.arch(row)
+                names = [arch, bench.space.to_str(arch)] + ([row, np.int64(row)] if bench._enumerable else [])
+                expected = _full_path(bench, arch, fidelity)
+                assert list(expected) == list(bench.query(arch, fidelity=fidelity))
+                for way in names:
+                    assert bench.query(way, fidelity=fidelity) == expected
+
+
+def test_a_warm_fast_path_still_refuses_what_the_full_path_refuses() -> None:
+    bench = nasbench.load("nb201", dataset="cifar10-valid")
+    bench.query(0)
+    with pytest.raises(UnknownName, match="fidelity 7 not in nb201/cifar10-valid"):
+        bench.query(0, fidelity=7)
+    with pytest.raises(UnknownName, match="fidelity"):
+        bench.query(0, fidelity=[200])  # type: ignore[arg-type]  # unhashable: no TypeError leaks out
+    with pytest.raises(InvalidArchitecture):
+        bench.query(15625)
+    with pytest.raises(InvalidArchitecture):
+        bench.query("|nor_conv_3x3~0|+|")
+    with pytest.raises(InvalidArchitecture, match="got bool"):  # as row(): a bool is no index
+        bench.query(True)
+    bench._records.clear()
+    with pytest.raises(InvalidArchitecture, match="got bool"):
+        bench.query(True)
