@@ -41,9 +41,10 @@ def test_regret_uses_log_axes(frame) -> None:
 def test_rank_plot_and_cd_diagram(frame) -> None:
     fig = rank_plot(frame)
     assert fig.axes[0].get_ylim()[0] > fig.axes[0].get_ylim()[1]  # rank 1 at the top
-    blocks = frame.groupby(["dataset", "strategy", "run"])["incumbent_score"].last().unstack("strategy")
-    cd = cd_diagram(rank_test(blocks, ["rs", "re"], True))
-    assert "Wilcoxon" in cd._suptitle.get_text()
+    tasks = frame.groupby(["dataset", "strategy"])["incumbent_score"].median().unstack("strategy")
+    cd = cd_diagram(rank_test(tasks, ["rs", "re"], True, method="wilcoxon"))
+    assert "Wilcoxon" in cd._suptitle.get_text() and "over 2 tasks" in cd._suptitle.get_text()
+    assert "Nemenyi" in cd_diagram(rank_test(tasks, ["rs", "re"], True))._suptitle.get_text()
 
 
 def test_colours_are_fixed_per_strategy() -> None:
