@@ -147,7 +147,7 @@ def cd_diagram(test: RankTest, what: str = "median final score") -> Figure:
     if test.critical_difference is not None:
         cd = test.critical_difference
         ax.plot([1, 1 + cd], [0.25, 0.25], color="black", linewidth=1, marker="|")
-        ax.text(1 + cd / 2, 0.3, f"CD = {cd:.2f}", ha="center", va="bottom", fontsize=6.5)
+        ax.text(1 + cd + 0.05, 0.25, f"CD = {cd:.2f}", ha="left", va="center", fontsize=6.5)
     fig.suptitle(cd_title(test, what), fontsize=7)
     return fig
 

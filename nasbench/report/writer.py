@@ -93,7 +93,7 @@ def caveats(frame: pd.DataFrame) -> list[str]:
     if frame["strategy"].nunique() >= 2 and len(tasks_of(frame)) < 2:
         notes.append(
             "a single task (benchmark x dataset): no critical-difference diagram, which ranks strategies across "
-            "tasks (Demsar 2006); the Mann-Whitney tests below compare the runs within the task"
+            "tasks (Demsar 2006); within the task, strategies with 2 or more runs are compared by Mann-Whitney U tests"
         )
     return notes
 
@@ -336,8 +336,8 @@ def _final_section(table: pd.DataFrame, maximize: bool, scoring: str) -> list[st
     return [
         "## Final performance",
         "",
-        f"Incumbent's scored metric ({scoring}), mean ± std (standard error) and n, the number of runs; best mean "
-        f"per column in bold.{transfer} Also as [LaTeX](final.tex) and [CSV](final.csv).",
+        f"Incumbent's scored metric, mean ± std (standard error) and n, the number of runs; best mean per column in "
+        f"bold.{transfer} Scoring: {scoring}. Also as [LaTeX](final.tex) and [CSV](final.csv).",
         "",
         to_markdown(table, maximize),
     ]
@@ -377,14 +377,23 @@ def _across_section(analysis: Analysis, test: RankTest, name: str, stat: str) ->
         rule += f"(cd_tests{analysis.suffix}.csv))"
     missing = [LABELS.get(s, s) for s in analysis.strategies if s not in test.strategies]
     left_out = f" Left out (not run on every task): {', '.join(missing)}." if missing else ""
-    return [
-        f"## Ranks across tasks: {analysis.what} ({name.replace('_', ' ')})",
-        "",
+    text = (
         f"Strategies ranked per task (benchmark x dataset) by their {stat} {analysis.what}, over {test.blocks} "
         f"tasks. Average ranks: {ranks}. {friedman}Bars join the pairs not significantly different at alpha = "
-        f"{test.alpha} by the {rule}{', after Friedman rejects.' if test.friedman_p is not None else '.'}{left_out}",
-        "",
-    ]
+        f"{test.alpha} by the {rule}{_friedman_first(test)}{left_out}"
+    )
+    return [f"## Ranks across tasks: {analysis.what} ({name.replace('_', ' ')})", "", text, ""]
+
+
+def _friedman_first(test: RankTest) -> str:
+    """Whether the post-hoc test applies (Friedman rejects first), and whether it could find anything."""
+    text = "."
+    if test.friedman_p is not None:
+        rejects = test.friedman_p < test.alpha
+        text = ", as Friedman rejects." if rejects else "; Friedman does not reject, so no pair is called different."
+    if test.method == "wilcoxon" and test.blocks < 6:
+        text += f" With {test.blocks} tasks no two-sided Wilcoxon test can reach p < 0.05 (6 or more are needed)."
+    return text
 
 
 def _constraints_section(frame: pd.DataFrame, settings: list[dict[str, Any]]) -> list[str]:

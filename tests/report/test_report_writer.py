@@ -263,7 +263,7 @@ def test_the_scoring_rule_is_stated(results, tmp_path) -> None:
     (folder / "comparison.json").write_text(json.dumps({**settings, "scoring": rule}))
     write_report([folder], tmp_path / "new")
     index = (tmp_path / "new" / "index.md").read_text()
-    assert f"- scoring: {rule}" in index and f"Incumbent's scored metric ({rule})" in index
+    assert f"- scoring: {rule}" in index and f"Scoring: {rule}." in index
     for name in ("anytime_time", "anytime_evals", "regret_time"):
         assert f"scored: {rule}" in (tmp_path / "new" / f"{name}.svg").read_text()
 
