@@ -153,9 +153,7 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
     checkpoints = _checkpoints(settings)
     extra = _multi_objective(frame, out, stat, checkpoints, files)
     table = with_transfer(frame, final_table(frame, checkpoints))
-    _write(out, "final.md", to_markdown(table, maximize))
-    _write(out, "final.tex", to_latex(table, maximize))
-    _write(out, "final.csv", table.to_csv(index=False))
+    _tables(out, "final", table, maximize)
     overhead = {(s["dataset"], name): s["overhead_seconds"] for s in settings for name in s["strategies"]}
     costs = cost_table(frame, overhead)
     _write(out, "cost.md", cost_markdown(costs))
@@ -239,15 +237,14 @@ def _multi_objective(
     }
     files.update({name: _save(fig, out, name) for name, fig in figures.items()})
     table = final_table(rows, checkpoints, "hv_regret")
-    _write(out, "final_hv_regret.md", to_markdown(table, maximize=False, digits=4))
-    _write(out, "final_hv_regret.tex", to_latex(table, maximize=False, digits=4))
-    _write(out, "final_hv_regret.csv", table.to_csv(index=False))
+    _tables(out, "final_hv_regret", table, maximize=False, digits=4)
     beyond = beyond_note(fronts)
     lines = [
         "## Multi-objective: hypervolume regret",
         "",
-        "The anytime, rank and final-performance sections above follow the observed metric alone (the incumbent "
-        "is the best feasible observation); this section and the front figures measure the fronts.",
+        "The anytime and final-performance sections above follow the observed metric alone (the incumbent is the "
+        "best feasible observation); the ranks and tests of multi-objective runs, this section and the front "
+        "figures measure the fronts (hypervolume regret).",
         "",
         "Hypervolume of the attained front subtracted from the front's, both with every objective scaled to [0, 1] "
         "between its best and worst value over the architectures the front is computed from (full fidelity, seed "
@@ -259,24 +256,34 @@ def _multi_objective(
         to_markdown(table, maximize=False, digits=4),
         *(["", *beyond] if beyond else []),
     ]
-    if "epsilon" in rows.columns and rows["epsilon"].notna().any():  # results older than the indicator lack it
-        epsilon = final_table(rows, checkpoints, "epsilon")
-        _write(out, "final_epsilon.md", to_markdown(epsilon, maximize=False, digits=4))
-        _write(out, "final_epsilon.tex", to_latex(epsilon, maximize=False, digits=4))
-        _write(out, "final_epsilon.csv", epsilon.to_csv(index=False))
-        lines += [
-            "",
-            "## Multi-objective: additive epsilon indicator",
-            "",
-            "The least amount, in the same scaled units, by which the attained front must improve in every objective "
-            f"at once to weakly dominate the whole {front_name(fronts)} (Zitzler et al., IEEE TEC 2003): 0.02 means "
-            "every front network has a found one within 2 % of each objective's range; 0 when the whole front is "
-            "found. Mean ± std (standard error), lowest in bold. Also as [LaTeX](final_epsilon.tex) and "
-            "[CSV](final_epsilon.csv).",
-            "",
-            to_markdown(epsilon, maximize=False, digits=4),
-        ]
-    return lines
+    return lines + _epsilon_section(rows, out, checkpoints, front_name(fronts))
+
+
+def _tables(out: Path, stem: str, table: pd.DataFrame, maximize: bool, digits: int = 2) -> None:
+    """A final table as Markdown, LaTeX and CSV."""
+    _write(out, f"{stem}.md", to_markdown(table, maximize, digits))
+    _write(out, f"{stem}.tex", to_latex(table, maximize, digits))
+    _write(out, f"{stem}.csv", table.to_csv(index=False))
+
+
+def _epsilon_section(rows: pd.DataFrame, out: Path, checkpoints: tuple[str, ...], front: str) -> list[str]:
+    """The additive epsilon indicator's table and section (results older than the indicator lack it)."""
+    if "epsilon" not in rows.columns or not rows["epsilon"].notna().any():
+        return []
+    epsilon = final_table(rows, checkpoints, "epsilon")
+    _tables(out, "final_epsilon", epsilon, maximize=False, digits=4)
+    return [
+        "",
+        "## Multi-objective: additive epsilon indicator",
+        "",
+        "The least amount, in the same scaled units, by which the attained front must improve in every objective "
+        f"at once to weakly dominate the whole {front} (Zitzler et al., IEEE TEC 2003): 0.02 means "
+        "every front network has a found one within 2 % of each objective's range; 0 when the whole front is "
+        "found. Mean ± std (standard error), lowest in bold. Also as [LaTeX](final_epsilon.tex) and "
+        "[CSV](final_epsilon.csv).",
+        "",
+        to_markdown(epsilon, maximize=False, digits=4),
+    ]
 
 
 def feasible_markdown(frame: pd.DataFrame) -> str:

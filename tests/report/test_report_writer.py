@@ -199,6 +199,8 @@ def test_unequal_run_counts_are_shown_and_warned(results, tmp_path, caplog) -> N
     assert tests.loc[("rs", "re"), ["n_a", "n_b"]].tolist() == [3, 5]
     svg = (tmp_path / "report" / "anytime_evals.svg").read_text()
     assert "Random search (n=3)" in svg and "Reg. evolution (n=5)" in svg and "over 3 to 6 runs" in svg
+    done = nasbench("report", str(folder), "--out", str(tmp_path / "cli"))
+    assert done.returncode == 0 and "nasbench: note: Random search on cifar10-valid: 3 runs" in done.stderr
 
 
 def test_single_run_note_only_when_true(results, tmp_path) -> None:
