@@ -92,7 +92,11 @@ def subtitle(frame: pd.DataFrame, stat: str, scoring: str | None = None) -> str:
 
 @styled
 def rank_plot(
-    frame: pd.DataFrame, x: str = "time", maximize: bool | dict[str, bool] = True, y: str = "incumbent_score"
+    frame: pd.DataFrame,
+    x: str = "time",
+    maximize: bool | dict[str, bool] = True,
+    y: str = "incumbent_score",
+    scoring: str | None = None,
 ) -> Figure:
     """Expected rank (1 = best) of each strategy over time: its average over every combination of one run per
     strategy, so runs of different strategies are never paired by their index."""
@@ -114,13 +118,14 @@ def rank_plot(
         ax.set_ylabel("expected rank (1 = best)")
         ax.grid(alpha=0.3, linewidth=0.5)
     by = "hypervolume regret" if y == "hv_regret" else "the incumbent's score"
-    fig.suptitle(f"expected rank by {by}: one run per strategy, over every combination of runs", fontsize=8)
+    title = f"expected rank by {by}: one run per strategy, over every combination of runs"
+    fig.suptitle(title + (f"\nscored: {scoring}" if scoring else ""), fontsize=8)
     legend(fig, strategies, per_panel=3, n=counts(frame))
     return fig
 
 
 @styled
-def cd_diagram(test: RankTest, what: str = "median final score") -> Figure:
+def cd_diagram(test: RankTest, what: str = "median final score", scoring: str | None = None) -> Figure:
     """Critical-difference diagram (Demsar 2006): average ranks over tasks; bars join exactly the pairs of
     strategies not significantly different (a bar that skips a strategy marks its members with dots)."""
     order = sorted(test.strategies, key=lambda s: test.average_ranks[s])
@@ -148,7 +153,7 @@ def cd_diagram(test: RankTest, what: str = "median final score") -> Figure:
         cd = test.critical_difference
         ax.plot([1, 1 + cd], [0.25, 0.25], color="black", linewidth=1, marker="|")
         ax.text(1 + cd + 0.05, 0.25, f"CD = {cd:.2f}", ha="left", va="center", fontsize=6.5)
-    fig.suptitle(cd_title(test, what), fontsize=7)
+    fig.suptitle(cd_title(test, what) + (f"\nscored: {scoring}" if scoring else ""), fontsize=7)
     return fig
 
 

@@ -147,7 +147,7 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
         "regret_time": anytime_plot(frame, "time", "regret", stat, optimum=best, scoring=scoring),
     }
     statistics = [
-        line for analysis in analyses(frame, per_dataset) for line in _statistics(analysis, out, stat, figures)
+        line for analysis in analyses(frame, per_dataset) for line in _statistics(analysis, out, stat, figures, scoring)
     ]
     files = {name: _save(fig, out, name) for name, fig in figures.items()}
     checkpoints = _checkpoints(settings)
@@ -198,12 +198,15 @@ def with_transfer(frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _statistics(analysis: Analysis, out: Path, stat: str, figures: dict[str, Figure]) -> list[str]:
+def _statistics(
+    analysis: Analysis, out: Path, stat: str, figures: dict[str, Figure], scoring: str | None = None
+) -> list[str]:
     """Expected-rank figure, unpaired tests within tasks and rank tests across tasks; their index lines."""
     if len(analysis.strategies) < 2:
         return []
     suffix = analysis.suffix
-    figures[f"ranks{suffix}_time"] = rank_plot(analysis.rows, "time", analysis.maximize, analysis.y)
+    scoring = scoring if analysis.y == "incumbent_score" else None  # hypervolume regret has its own section
+    figures[f"ranks{suffix}_time"] = rank_plot(analysis.rows, "time", analysis.maximize, analysis.y, scoring)
     lines = []
     within = [test for test in within_tasks(analysis) if test.pairs]
     if within:
@@ -214,7 +217,7 @@ def _statistics(analysis: Analysis, out: Path, stat: str, figures: dict[str, Fig
         if test is None:
             continue
         name = f"critical_difference{suffix}" + ("" if method == "nemenyi" else "_wilcoxon")
-        figures[name] = cd_diagram(test, f"{stat} {analysis.what}")
+        figures[name] = cd_diagram(test, f"{stat} {analysis.what}", scoring)
         if method == "wilcoxon":
             _write(out, f"cd_tests{suffix}.csv", test.table().to_csv(index=False))
         lines += _across_section(analysis, test, name, stat)

@@ -266,7 +266,7 @@ def test_the_scoring_rule_is_stated(results, tmp_path) -> None:
     write_report([folder], tmp_path / "new")
     index = (tmp_path / "new" / "index.md").read_text()
     assert f"- scoring: {rule}" in index and f"Scoring: {rule}." in index
-    for name in ("anytime_time", "anytime_evals", "regret_time"):
+    for name in ("anytime_time", "anytime_evals", "regret_time", "ranks_time"):
         assert f"scored: {rule}" in (tmp_path / "new" / f"{name}.svg").read_text()
 
 
@@ -285,3 +285,16 @@ def test_transfer_scores_are_extra_columns(results, tmp_path) -> None:
     for strategy, values in pd.DataFrame(expected, columns=["s", "v"]).groupby("s")["v"]:
         assert moved.loc[strategy, "mean"] == pytest.approx(values.mean()) and moved.loc[strategy, "n"] == 6
     assert "| cifar10-valid -> cifar100 |" in (tmp_path / "report" / "final.md").read_text().replace(" (final)", "")
+
+
+def test_report_functions_are_short() -> None:
+    """One short function per index section (the old `_index` was 79 lines with 9 parameters)."""
+    import ast
+
+    import nasbench.report
+
+    for path in sorted(Path(nasbench.report.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef):
+                assert node.end_lineno - node.lineno < 45, f"{path.name}:{node.name}"
+                assert len(node.args.args) + len(node.args.kwonlyargs) <= 6, f"{path.name}:{node.name}"
