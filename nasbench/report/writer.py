@@ -106,11 +106,13 @@ def tasks_of(frame: pd.DataFrame) -> list[tuple[str, str]]:
 @styled
 def _save(fig: Figure, out: Path, name: str) -> list[str]:
     names = []
+    fig.set_dpi(200)
+    fig.draw_without_rendering()  # lays the figure out once; its tight box then holds the legend's full width
+    box = fig.get_tightbbox().padded(0.03)
+    fig.set_layout_engine("none")  # the same layout in every format
     for extension in FORMATS:
         with atomic_path(out / f"{name}.{extension}") as tmp:
-            fig.savefig(
-                tmp, format=extension, dpi=200, metadata=_METADATA[extension], bbox_inches="tight", pad_inches=0.03
-            )  # the legend's full width, never clipped
+            fig.savefig(tmp, format=extension, dpi=200, metadata=_METADATA[extension], bbox_inches=box)
         names.append(f"{name}.{extension}")
     plt.close(fig)
     return names
