@@ -13,7 +13,7 @@ from nasbench.report.style import LABELS, ordered
 
 
 def cost_table(frame: pd.DataFrame, overhead_seconds: dict[tuple[str, str], float]) -> pd.DataFrame:
-    """Per (dataset, strategy): mean simulated wall-clock, evaluations, training and optimizer seconds per run."""
+    """Per (dataset, strategy): runs, and mean simulated wall-clock, evaluations, training and optimizer s per run."""
     per_run = (
         frame.groupby(["dataset", "strategy", "run"], sort=True)
         .agg(wall_clock_s=("end", "max"), evaluations=("eval", "size"), training_s=("cost", "sum"))
@@ -23,13 +23,10 @@ def cost_table(frame: pd.DataFrame, overhead_seconds: dict[tuple[str, str], floa
         overhead_seconds.get((d, s), 0.0) * n
         for d, s, n in zip(per_run["dataset"], per_run["strategy"], per_run["evaluations"], strict=True)
     ]
-    table = (
-        per_run.groupby(["dataset", "strategy"], sort=True)[
-            ["wall_clock_s", "evaluations", "training_s", "optimizer_s"]
-        ]
-        .mean()
-        .reset_index()
-    )
+    grouped = per_run.groupby(["dataset", "strategy"], sort=True)
+    table = grouped[["wall_clock_s", "evaluations", "training_s", "optimizer_s"]].mean()
+    table.insert(0, "runs", grouped.size())
+    table = table.reset_index()
     rank = {s: i for i, s in enumerate(ordered(table["strategy"]))}
     return table.sort_values(["dataset", "strategy"], key=lambda c: c.map(rank) if c.name == "strategy" else c)
 
@@ -37,12 +34,12 @@ def cost_table(frame: pd.DataFrame, overhead_seconds: dict[tuple[str, str], floa
 def cost_markdown(table: pd.DataFrame) -> str:
     """The cost table as Markdown, means per run."""
     lines = [
-        "| dataset | strategy | simulated wall-clock (s) | evaluations | training (s) | optimizer (s) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| dataset | strategy | runs | simulated wall-clock (s) | evaluations | training (s) | optimizer (s) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in table.itertuples():
         lines.append(
-            f"| {row.dataset} | {LABELS.get(row.strategy, row.strategy)} | {row.wall_clock_s:,.0f} | "
+            f"| {row.dataset} | {LABELS.get(row.strategy, row.strategy)} | {row.runs} | {row.wall_clock_s:,.0f} | "
             f"{row.evaluations:.1f} | {row.training_s:,.0f} | {row.optimizer_s:,.1f} |"
         )
     return "\n".join(lines) + "\n"

@@ -70,12 +70,12 @@ def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minu
             if row["mean"] == best:
                 mean = f"{bold[0]}{mean}{bold[1]}"
             spread = "" if np.isnan(row["std"]) else f" {plus_minus} {row['std']:.{digits}f} ({row['sem']:.{digits}f})"
-            cells.loc[LABELS.get(strategy, strategy), column] = mean + spread
+            cells.loc[LABELS.get(strategy, strategy), column] = f"{mean}{spread}, n={int(row['n'])}"
     return cells
 
 
 def to_markdown(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> str:
-    """Markdown: mean ± std (standard error) per cell, the best mean per column in bold."""
+    """Markdown: mean ± std (standard error) and the number of runs per cell, the best mean per column in bold."""
     cells = _cells(table, maximize, ("**", "**"), "±", digits)
     header = "| strategy | " + " | ".join(cells.columns) + " |"
     lines = [header, "| --- |" + " --- |" * len(cells.columns)]
@@ -84,7 +84,7 @@ def to_markdown(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> 
 
 
 def to_latex(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> str:
-    """LaTeX (booktabs): mean $\\pm$ std (standard error), the best mean per column in bold."""
+    """LaTeX (booktabs): mean $\\pm$ std (standard error) and n per cell, the best mean per column in bold."""
     cells = _cells(table, maximize, ("\\textbf{", "}"), "$\\pm$", digits)
     lines = [
         "\\begin{tabular}{l" + "c" * len(cells.columns) + "}",

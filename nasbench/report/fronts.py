@@ -24,7 +24,7 @@ from nasbench.problem.objectives import Problem, parse_problem
 from nasbench.problem.pareto import non_dominated
 from nasbench.report.curves import BAND_NAMES, grid_for, run_curves, summarize
 from nasbench.report.optimum import opened
-from nasbench.report.style import band, figure, legend, look, ordered, styled
+from nasbench.report.style import band, counts, figure, legend, look, ordered, runs_text, styled
 
 X_LABELS = {"time": "simulated wall-clock (s)", "evals": "evaluations"}
 TRUTH: dict[str, Any] = {"color": "black", "alpha": 0.3, "linewidth": 3.0, "label": "true front"}
@@ -147,7 +147,8 @@ def front_plot(frame: pd.DataFrame, fronts: dict[str, FrontSetting]) -> Figure:
     projected = "2-D projections of the " if any(len(s.truth.sign) > 2 for s in fronts.values()) else ""
     title = f"{projected}median run's attained front (by final regret)\nagainst the {front_name(fronts)}"
     fig.suptitle(title, fontsize=7)
-    legend(fig, strategies, per_panel=2, first=[axes[0].plot([], [], **{**TRUTH, "label": front_name(fronts)})[0]])
+    handle = axes[0].plot([], [], **{**TRUTH, "label": front_name(fronts)})[0]
+    legend(fig, strategies, per_panel=2, first=[handle], n=counts(frame))
     return fig
 
 
@@ -207,9 +208,9 @@ def regret_plot(
         ax.set_xlabel(X_LABELS[x])
         ax.set_ylabel("hypervolume regret" if y == "hv_regret" else f"share of the {front} found")
         ax.grid(alpha=0.3, linewidth=0.5)
-    runs = frame.groupby("strategy")["run"].nunique().min()
-    fig.suptitle(f"{BAND_NAMES[stat]} over {runs} runs" if runs > 1 else "a single run: no band", fontsize=8)
-    legend(fig, strategies, per_panel=2)
+    runs = frame.groupby(["dataset", "strategy"])["run"].nunique()
+    fig.suptitle(f"{BAND_NAMES[stat]} {runs_text(frame)}" if runs.max() > 1 else "a single run: no band", fontsize=8)
+    legend(fig, strategies, per_panel=2, n=counts(frame))
     return fig
 
 

@@ -1,13 +1,12 @@
-"""The report's figures: anytime curves, average rank over time, and the critical-difference diagram.
+"""The report's figures: anytime curves, expected rank over time, and the critical-difference diagram.
 
 Owns drawing only: the numbers come from `curves` and `ranks`. Every function returns
 a matplotlib Figure; one panel per dataset, one line per strategy in its fixed colour
-and marker, the statistic and band stated on the figure, the legend below the panels.
+and marker, the statistic, band, number of runs and scoring rule stated on the figure,
+the legend (with each strategy's n) below the panels.
 """
 
 from __future__ import annotations
-
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -16,8 +15,8 @@ from matplotlib.figure import Figure
 
 from nasbench.report.curves import BAND_NAMES, grid_for, run_curves, summarize
 from nasbench.report.optimum import optima, unit
-from nasbench.report.ranks import RankTest, cliques, rank_rows
-from nasbench.report.style import band, figure, legend, look, ordered, styled
+from nasbench.report.ranks import RankTest, cliques, expected_ranks
+from nasbench.report.style import band, counts, figure, legend, look, ordered, runs_text, styled
 
 X_LABELS = {"time": "simulated wall-clock (s)", "evals": "evaluations"}
 
@@ -45,8 +44,9 @@ def anytime_plot(
     y: str = "score",
     stat: str = "median",
     optimum: dict[str, tuple[float, bool]] | None = None,
+    scoring: str | None = None,
 ) -> Figure:
-    """The incumbent's scored metric (or its regret) over simulated time or evaluations."""
+    """The incumbent's scored metric (or its regret) over simulated time or evaluations; `scoring` states the rule."""
     datasets = sorted(frame["dataset"].unique())
     strategies = ordered(frame["strategy"].unique())
     best = optimum if optimum is not None or y != "regret" else optima(frame)
@@ -78,15 +78,28 @@ def anytime_plot(
         ax.set_xlabel(X_LABELS[x])
         ax.set_ylabel(y_label)
         ax.grid(alpha=0.3, linewidth=0.5)
-    runs = frame.groupby("strategy")["run"].nunique().min()
-    fig.suptitle(f"{BAND_NAMES[stat]} over {runs} runs" if runs > 1 else "a single run: no band", fontsize=8)
-    legend(fig, strategies, per_panel=3)
+    fig.suptitle(subtitle(frame, stat, scoring), fontsize=8)
+    legend(fig, strategies, per_panel=3, n=counts(frame))
     return fig
 
 
+def subtitle(frame: pd.DataFrame, stat: str, scoring: str | None = None) -> str:
+    """The statistic and band, over how many runs (never more than every strategy has), and the scoring rule."""
+    runs = frame.groupby(["dataset", "strategy"])["run"].nunique()
+    text = f"{BAND_NAMES[stat]} {runs_text(frame)}" if runs.max() > 1 else "a single run: no band"
+    return text + (f"\nscored: {scoring}" if scoring else "")
+
+
 @styled
-def rank_plot(frame: pd.DataFrame, x: str = "time", maximize: bool = True) -> Figure:
-    """Average rank (1 = best) of each strategy over time, runs paired by index."""
+def rank_plot(
+    frame: pd.DataFrame,
+    x: str = "time",
+    maximize: bool | dict[str, bool] = True,
+    y: str = "incumbent_score",
+    scoring: str | None = None,
+) -> Figure:
+    """Expected rank (1 = best) of each strategy over time: its average over every combination of one run per
+    strategy, so runs of different strategies are never paired by their index."""
     datasets = sorted(frame["dataset"].unique())
     strategies = ordered(frame["strategy"].unique())
     fig, axes = figure(len(datasets))
@@ -94,36 +107,34 @@ def rank_plot(frame: pd.DataFrame, x: str = "time", maximize: bool = True) -> Fi
         part = frame[frame["dataset"] == dataset]
         grid = grid_for(part, x)
         present = ordered(part["strategy"].unique())
-        curves = {s: run_curves(part[part["strategy"] == s], x, grid) for s in present}
-        common = sorted(set.intersection(*(set(c.runs.tolist()) for c in curves.values())))
-        stacked = np.stack([c.values[np.isin(c.runs, common)] for c in curves.values()], axis=-1)
-        ranks = np.stack([rank_rows(stacked[:, g, :], maximize) for g in range(len(grid))], axis=1)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # grid points before every run has a result
-            average = np.nanmean(ranks, axis=0)
+        higher = maximize[dataset] if isinstance(maximize, dict) else maximize
+        ranks = expected_ranks([run_curves(part[part["strategy"] == s], x, grid, y).values for s in present], higher)
         for k, strategy in enumerate(present):
-            band(ax, grid, average[:, k], strategy)
+            band(ax, grid, ranks[:, k], strategy)
         ax.set_xscale("log" if x == "time" else "linear")
         ax.set_ylim(len(strategies) + 0.3, 0.7)
         ax.set_title(dataset)
         ax.set_xlabel(X_LABELS[x])
-        ax.set_ylabel("average rank (1 = best)")
+        ax.set_ylabel("expected rank (1 = best)")
         ax.grid(alpha=0.3, linewidth=0.5)
-    fig.suptitle("average rank over runs paired by index", fontsize=8)
-    legend(fig, strategies, per_panel=3)
+    by = "hypervolume regret" if y == "hv_regret" else "the incumbent's score"
+    title = f"expected rank by {by}: one run per strategy, over every combination of runs"
+    fig.suptitle(title + (f"\nscored: {scoring}" if scoring else ""), fontsize=8)
+    legend(fig, strategies, per_panel=3, n=counts(frame))
     return fig
 
 
 @styled
-def cd_diagram(test: RankTest) -> Figure:
-    """Critical-difference diagram: average ranks; bars join strategies not significantly different."""
+def cd_diagram(test: RankTest, what: str = "median final score", scoring: str | None = None) -> Figure:
+    """Critical-difference diagram (Demsar 2006): average ranks over tasks; bars join exactly the pairs of
+    strategies not significantly different (a bar that skips a strategy marks its members with dots)."""
     order = sorted(test.strategies, key=lambda s: test.average_ranks[s])
     k, groups = len(order), cliques(test)
     bars = 0.25 * (len(groups) + 1)
     rows = (k + 1) // 2
     fig, (ax,) = figure(1, height=0.6 + 0.2 * rows + 0.1 * len(groups))
     ax.set_xlim(0.8, k + 0.2)
-    ax.set_ylim(-(bars + 0.4 * rows + 0.2), 0.1)
+    ax.set_ylim(-(bars + 0.4 * rows + 0.2), 0.1 + (0.35 if test.critical_difference is not None else 0.0))
     ax.xaxis.set_ticks_position("top")
     ax.set_xticks(range(1, k + 1))
     ax.spines[["left", "bottom", "right"]].set_visible(False)
@@ -134,21 +145,31 @@ def cd_diagram(test: RankTest) -> Figure:
         level = -bars - 0.4 * (i + 1 if left else k - i)
         end = 0.8 if left else k + 0.2
         ax.plot([rank, rank, end], [0, level, level], color=look(strategy)["color"], linewidth=1)
-        ax.text(
-            end,
-            level + 0.04,
-            f"{look(strategy)['label']} ({rank:.2f})",
-            ha="left" if left else "right",
-            va="bottom",
-            fontsize=7,
-        )
+        label = f"{look(strategy)['label']} ({rank:.2f})"
+        ax.text(end, level + 0.04, label, ha="left" if left else "right", va="bottom", fontsize=7)
     for g, group in enumerate(groups):
-        ranks = [test.average_ranks[s] for s in group]
-        ax.plot([min(ranks) - 0.03, max(ranks) + 0.03], [-0.25 * (g + 1)] * 2, color="black", linewidth=2.5)
-    friedman = "" if test.friedman_p is None else f"Friedman p = {test.friedman_p:.2g}, "
-    fig.suptitle(
-        f"average rank at the final budget ({friedman}{test.blocks} blocks)\n"
-        f"bars: no significant difference (Wilcoxon-Holm, $\\alpha$ = {test.alpha})",
-        fontsize=7,
-    )
+        _bar(ax, [test.average_ranks[s] for s in group], [test.average_ranks[s] for s in order], -0.25 * (g + 1))
+    if test.critical_difference is not None:
+        cd = test.critical_difference
+        ax.plot([1, 1 + cd], [0.25, 0.25], color="black", linewidth=1, marker="|")
+        ax.text(1 + cd + 0.05, 0.25, f"CD = {cd:.2f}", ha="left", va="center", fontsize=6.5)
+    fig.suptitle(cd_title(test, what) + (f"\nscored: {scoring}" if scoring else ""), fontsize=7)
     return fig
+
+
+def _bar(ax: Axes, members: list[float], every: list[float], level: float) -> None:
+    low, high = min(members), max(members)
+    skipped = any(low < r < high and r not in members for r in every)
+    ax.plot([low - 0.03, high + 0.03], [level] * 2, color="black", linewidth=1.0 if skipped else 2.5)
+    if skipped:  # a bar is read as joining everything under it: mark who it joins
+        ax.plot(members, [level] * len(members), linestyle="", marker="o", markersize=3, color="black")
+
+
+def cd_title(test: RankTest, what: str) -> str:
+    """What the diagram ranks, over how many tasks, and which test draws its bars."""
+    friedman = "" if test.friedman_p is None else f"Friedman p = {test.friedman_p:.2g}; "
+    rule = "Nemenyi critical difference" if test.method == "nemenyi" else "Wilcoxon signed-rank over tasks, Holm"
+    return (
+        f"average rank over {test.blocks} tasks (benchmark x dataset) by {what}\n"
+        f"{friedman}bars: no significant difference ({rule}, $\\alpha$ = {test.alpha})"
+    )

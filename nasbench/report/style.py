@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 import matplotlib
+import pandas as pd
 
 matplotlib.use("Agg")  # files only: reports never open a window
 
@@ -52,9 +53,14 @@ LABELS = {
     "mo-re": "MO reg. evolution",
     "parego": "ParEGO",
 }
-# Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy (markers differ too).
-PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8C6D1F")
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d")  # multi-objective ones: own markers
+# Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy, then four of Paul Tol's
+# muted scheme (indigo, wine, olive, teal) so that every registered strategy has its own colour and marker, also
+# when single- and multi-objective comparisons share a report.
+PALETTE = (
+    "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8C6D1F",
+    "#332288", "#882255", "#999933", "#44AA99",
+)  # fmt: skip
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d")
 PANEL_WIDTH, PANEL_HEIGHT = 3.4, 2.5
 RC: dict[str, Any] = {
     "font.size": 8,
@@ -82,7 +88,7 @@ def look(strategy: str) -> dict[str, Any]:
     position = ORDER.index(strategy) if strategy in ORDER else len(ORDER) + sum(map(ord, strategy))
     return {
         "color": PALETTE[position % len(PALETTE)],
-        "marker": MARKERS[position % len(MARKERS)],  # colours repeat after nine, markers after thirteen
+        "marker": MARKERS[position % len(MARKERS)],  # unknown names may repeat a look
         "label": LABELS.get(strategy, strategy),
     }
 
@@ -114,15 +120,31 @@ def band(ax: Axes, grid: Any, centre: Any, strategy: str, spread: tuple[Any, Any
         ax.fill_between(grid, *spread, color=style["color"], alpha=0.15, linewidth=0)
 
 
-def legend(fig: Figure, strategies: list[str], per_panel: int, first: list[Any] | None = None) -> None:
-    """One legend below the panels: `first` handles (e.g. a true front), then each strategy's look."""
+def counts(frame: pd.DataFrame) -> dict[str, str]:
+    """Per strategy: its number of runs, 'n=6', or one per dataset in sorted order ('n=6/3') when they differ."""
+    runs = frame.groupby(["strategy", "dataset"], sort=True)["run"].nunique()
+    found = {}
+    for strategy in ordered(frame["strategy"].unique()):
+        values = runs.loc[strategy].tolist()
+        found[strategy] = f"n={values[0]}" if len(set(values)) == 1 else "n=" + "/".join(map(str, values))
+    return found
+
+
+def runs_text(frame: pd.DataFrame) -> str:
+    """'over 6 runs' when every strategy on every dataset has 6; else the range, pointing to the legend."""
+    runs = frame.groupby(["dataset", "strategy"])["run"].nunique()
+    low, high = int(runs.min()), int(runs.max())
+    return f"over {low} runs" if low == high else f"over {low} to {high} runs (n per strategy in the legend)"
+
+
+def legend(
+    fig: Figure, strategies: list[str], per_panel: int, first: list[Any] | None = None, n: dict[str, str] | None = None
+) -> None:
+    """One legend below the panels: `first` handles (e.g. a true front), then each strategy's look and its n."""
     handles = list(first or [])
-    handles += [
-        fig.axes[0].plot(
-            [], [], color=look(s)["color"], marker=look(s)["marker"], markersize=4, label=look(s)["label"]
-        )[0]
-        for s in strategies
-    ]
+    for s in strategies:
+        label = look(s)["label"] + (f" ({n[s]})" if n and s in n else "")
+        handles += fig.axes[0].plot([], [], color=look(s)["color"], marker=look(s)["marker"], markersize=4, label=label)
     fig.legend(
         handles=handles, loc="outside lower center", ncol=min(len(handles), per_panel * len(fig.axes)), frameon=False
     )

@@ -19,8 +19,11 @@ from matplotlib.figure import Figure
 
 from nasbench.errors import NasbenchError
 from nasbench.files import atomic_path
+from nasbench.report.analysis import Analysis, across_tasks, analyses, within_tasks
+from nasbench.report.command import command_of
 from nasbench.report.cost import cost_markdown, cost_table
-from nasbench.report.final import final_table, final_values, to_latex, to_markdown
+from nasbench.report.counts import count_notes, empty_runs, run_counts
+from nasbench.report.final import final_table, to_latex, to_markdown
 from nasbench.report.fronts import (
     beyond_note,
     front_name,
@@ -32,7 +35,7 @@ from nasbench.report.fronts import (
 from nasbench.report.fronts import settings as front_settings
 from nasbench.report.optimum import optima
 from nasbench.report.plots import anytime_plot, cd_diagram, rank_plot
-from nasbench.report.ranks import rank_test
+from nasbench.report.ranks import METHODS, PairTests, RankTest
 from nasbench.report.style import LABELS, ordered, styled
 from nasbench.results import ResultsFolder
 
@@ -66,7 +69,7 @@ def load_results(folders: Sequence[str | os.PathLike[str]]) -> tuple[pd.DataFram
                 "here); report them separately"
             )
         frames.append(frame)
-        settings.append({**setting, "folder": str(folder)})
+        settings.append({**setting, "folder": str(folder), "empty_runs": empty_runs(folder, frame)})
     return pd.concat(frames, ignore_index=True), settings
 
 
@@ -80,18 +83,36 @@ def caveats(frame: pd.DataFrame) -> list[str]:
     """What the report cannot show for these results, in words."""
     notes = []
     if frame["strategy"].nunique() < 2:
-        notes.append("only one strategy: no ranks and no critical-difference diagram")
-    if frame.groupby(["dataset", "strategy"])["run"].nunique().min() < 2:
-        notes.append("a single run per strategy: no confidence bands, no ranks")
+        notes.append("only one strategy: no ranks, no tests and no critical-difference diagram")
+    runs = run_counts(frame)
+    if runs.max() == 1:
+        notes.append("a single run per strategy: no confidence bands, no tests")
+    elif runs.min() == 1:
+        single = ", ".join(f"{LABELS.get(s, s)} on {d}" for (d, s), n in runs.items() if n == 1)
+        notes.append(f"a single run of {single}: no band and no test for it")
+    if frame["strategy"].nunique() >= 2 and len(tasks_of(frame)) < 2:
+        notes.append(
+            "a single task (benchmark x dataset): no critical-difference diagram, which ranks strategies across "
+            "tasks (Demsar 2006); within the task, strategies with 2 or more runs are compared by Mann-Whitney U tests"
+        )
     return notes
+
+
+def tasks_of(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """The (benchmark, dataset) tasks of a results frame."""
+    return sorted(set(zip(frame["benchmark"], frame["dataset"], strict=True)))
 
 
 @styled
 def _save(fig: Figure, out: Path, name: str) -> list[str]:
     names = []
+    fig.set_dpi(200)
+    fig.draw_without_rendering()  # lays the figure out once; its tight box then holds the legend's full width
+    box = fig.get_tightbbox().padded(0.03)
+    fig.set_layout_engine("none")  # the same layout in every format
     for extension in FORMATS:
         with atomic_path(out / f"{name}.{extension}") as tmp:
-            fig.savefig(tmp, format=extension, dpi=200, metadata=_METADATA[extension])
+            fig.savefig(tmp, format=extension, dpi=200, metadata=_METADATA[extension], bbox_inches=box)
         names.append(f"{name}.{extension}")
     plt.close(fig)
     return names
@@ -118,35 +139,91 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     best = optima(frame)
-    maximize = all(m for _, m in best.values())
-    notes = caveats(frame)
+    per_dataset = {dataset: maximize for dataset, (_, maximize) in best.items()}
+    maximize = all(per_dataset.values())
+    notes = count_notes(frame, settings) + caveats(frame)
+    scoring = scoring_rule(settings, frame)
     figures = {
-        "anytime_time": anytime_plot(frame, "time", "score", stat),
-        "anytime_evals": anytime_plot(frame, "evals", "score", stat),
-        "regret_time": anytime_plot(frame, "time", "regret", stat, optimum=best),
+        "anytime_time": anytime_plot(frame, "time", "score", stat, scoring=scoring),
+        "anytime_evals": anytime_plot(frame, "evals", "score", stat, scoring=scoring),
+        "regret_time": anytime_plot(frame, "time", "regret", stat, optimum=best, scoring=scoring),
     }
-    blocks = final_values(frame).pivot_table(index=["dataset", "run"], columns="strategy", values="value")
-    test = rank_test(blocks, ordered(frame["strategy"].unique()), maximize)
-    if not notes:
-        figures["ranks_time"] = rank_plot(frame, "time", maximize)
-        figures["critical_difference"] = cd_diagram(test)
+    statistics = [
+        line for analysis in analyses(frame, per_dataset) for line in _statistics(analysis, out, stat, figures, scoring)
+    ]
     files = {name: _save(fig, out, name) for name, fig in figures.items()}
-    extra = _multi_objective(frame, out, stat, _checkpoints(settings), files)
-    table = final_table(frame, _checkpoints(settings))
-    _write(out, "final.md", to_markdown(table, maximize))
-    _write(out, "final.tex", to_latex(table, maximize))
-    _write(out, "final.csv", table.to_csv(index=False))
+    checkpoints = _checkpoints(settings)
+    extra = _multi_objective(frame, out, stat, checkpoints, files)
+    table = with_transfer(frame, final_table(frame, checkpoints))
+    _tables(out, "final", table, maximize)
     overhead = {(s["dataset"], name): s["overhead_seconds"] for s in settings for name in s["strategies"]}
     costs = cost_table(frame, overhead)
     _write(out, "cost.md", cost_markdown(costs))
     _write(out, "cost.csv", costs.to_csv(index=False))
-    if test.pairs:
-        _write(out, "tests.csv", test.table().to_csv(index=False))
-    index = _index(frame, settings, files, table, costs, test, notes, best, maximize)
-    _write(out, "index.md", index + "".join(f"\n{line}" for line in extra))
+    sections = [
+        _header(notes),
+        _settings_section(settings, best),
+        _figures_section(files),
+        _final_section(table, maximize, scoring),
+        statistics,
+        _constraints_section(frame, settings),
+        _cost_section(costs),
+    ]
+    _write(
+        out, "index.md", "\n".join(line for section in sections for line in section) + "".join(f"\n{x}" for x in extra)
+    )
     for note in notes:
         log.warning(note)
     return out / "index.md"
+
+
+UNRECORDED = "{metric} of the incumbent as the runner recorded it (these results predate a recorded scoring rule)"
+
+
+def scoring_rule(settings: list[dict[str, Any]], frame: pd.DataFrame) -> str:
+    """The one-line scoring rule the comparisons state, or what older results say for themselves."""
+    metric = "/".join(sorted(frame["score_metric"].unique()))
+    rules = sorted({s.get("scoring") or UNRECORDED.format(metric=metric) for s in settings})
+    return rules[0] if len(rules) == 1 else "per comparison, see index.md"
+
+
+def with_transfer(frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """The final table plus, for each `transfer_<dataset>` column, the incumbent's score there ('d -> other')."""
+    parts = [table]
+    for column in sorted(c for c in frame.columns if c.startswith("transfer_")):
+        rows = frame[frame[column].notna()]
+        if rows.empty:
+            continue
+        part = final_table(rows, ("final",), column)
+        part["dataset"] = part["dataset"] + " -> " + column.removeprefix("transfer_")
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _statistics(
+    analysis: Analysis, out: Path, stat: str, figures: dict[str, Figure], scoring: str | None = None
+) -> list[str]:
+    """Expected-rank figure, unpaired tests within tasks and rank tests across tasks; their index lines."""
+    if len(analysis.strategies) < 2:
+        return []
+    suffix = analysis.suffix
+    scoring = scoring if analysis.y == "incumbent_score" else None  # hypervolume regret has its own section
+    figures[f"ranks{suffix}_time"] = rank_plot(analysis.rows, "time", analysis.maximize, analysis.y, scoring)
+    lines = []
+    within = [test for test in within_tasks(analysis) if test.pairs]
+    if within:
+        _write(out, f"tests{suffix}.csv", pd.concat([t.table() for t in within]).to_csv(index=False))
+        lines += _within_section(analysis, within)
+    for method in METHODS:
+        test = across_tasks(analysis, stat, method)
+        if test is None:
+            continue
+        name = f"critical_difference{suffix}" + ("" if method == "nemenyi" else "_wilcoxon")
+        figures[name] = cd_diagram(test, f"{stat} {analysis.what}", scoring)
+        if method == "wilcoxon":
+            _write(out, f"cd_tests{suffix}.csv", test.table().to_csv(index=False))
+        lines += _across_section(analysis, test, name, stat)
+    return lines
 
 
 def _multi_objective(
@@ -165,15 +242,14 @@ def _multi_objective(
     }
     files.update({name: _save(fig, out, name) for name, fig in figures.items()})
     table = final_table(rows, checkpoints, "hv_regret")
-    _write(out, "final_hv_regret.md", to_markdown(table, maximize=False, digits=4))
-    _write(out, "final_hv_regret.tex", to_latex(table, maximize=False, digits=4))
-    _write(out, "final_hv_regret.csv", table.to_csv(index=False))
+    _tables(out, "final_hv_regret", table, maximize=False, digits=4)
     beyond = beyond_note(fronts)
     lines = [
         "## Multi-objective: hypervolume regret",
         "",
-        "The anytime, rank and final-performance sections above follow the observed metric alone (the incumbent "
-        "is the best feasible observation); this section and the front figures measure the fronts.",
+        "The anytime and final-performance sections above follow the observed metric alone (the incumbent is the "
+        "best feasible observation); the ranks and tests of multi-objective runs, this section and the front "
+        "figures measure the fronts (hypervolume regret).",
         "",
         "Hypervolume of the attained front subtracted from the front's, both with every objective scaled to [0, 1] "
         "between its best and worst value over the architectures the front is computed from (full fidelity, seed "
@@ -185,24 +261,34 @@ def _multi_objective(
         to_markdown(table, maximize=False, digits=4),
         *(["", *beyond] if beyond else []),
     ]
-    if "epsilon" in rows.columns and rows["epsilon"].notna().any():  # results older than the indicator lack it
-        epsilon = final_table(rows, checkpoints, "epsilon")
-        _write(out, "final_epsilon.md", to_markdown(epsilon, maximize=False, digits=4))
-        _write(out, "final_epsilon.tex", to_latex(epsilon, maximize=False, digits=4))
-        _write(out, "final_epsilon.csv", epsilon.to_csv(index=False))
-        lines += [
-            "",
-            "## Multi-objective: additive epsilon indicator",
-            "",
-            "The least amount, in the same scaled units, by which the attained front must improve in every objective "
-            f"at once to weakly dominate the whole {front_name(fronts)} (Zitzler et al., IEEE TEC 2003): 0.02 means "
-            "every front network has a found one within 2 % of each objective's range; 0 when the whole front is "
-            "found. Mean ± std (standard error), lowest in bold. Also as [LaTeX](final_epsilon.tex) and "
-            "[CSV](final_epsilon.csv).",
-            "",
-            to_markdown(epsilon, maximize=False, digits=4),
-        ]
-    return lines
+    return lines + _epsilon_section(rows, out, checkpoints, front_name(fronts))
+
+
+def _tables(out: Path, stem: str, table: pd.DataFrame, maximize: bool, digits: int = 2) -> None:
+    """A final table as Markdown, LaTeX and CSV."""
+    _write(out, f"{stem}.md", to_markdown(table, maximize, digits))
+    _write(out, f"{stem}.tex", to_latex(table, maximize, digits))
+    _write(out, f"{stem}.csv", table.to_csv(index=False))
+
+
+def _epsilon_section(rows: pd.DataFrame, out: Path, checkpoints: tuple[str, ...], front: str) -> list[str]:
+    """The additive epsilon indicator's table and section (results older than the indicator lack it)."""
+    if "epsilon" not in rows.columns or not rows["epsilon"].notna().any():
+        return []
+    epsilon = final_table(rows, checkpoints, "epsilon")
+    _tables(out, "final_epsilon", epsilon, maximize=False, digits=4)
+    return [
+        "",
+        "## Multi-objective: additive epsilon indicator",
+        "",
+        "The least amount, in the same scaled units, by which the attained front must improve in every objective "
+        f"at once to weakly dominate the whole {front} (Zitzler et al., IEEE TEC 2003): 0.02 means "
+        "every front network has a found one within 2 % of each objective's range; 0 when the whole front is "
+        "found. Mean ± std (standard error), lowest in bold. Also as [LaTeX](final_epsilon.tex) and "
+        "[CSV](final_epsilon.csv).",
+        "",
+        to_markdown(epsilon, maximize=False, digits=4),
+    ]
 
 
 def feasible_markdown(frame: pd.DataFrame) -> str:
@@ -217,42 +303,15 @@ def feasible_markdown(frame: pd.DataFrame) -> str:
     return intro + "\n\n" + "\n".join(lines)
 
 
-def command_of(setting: dict[str, Any]) -> str:
-    """The `nasbench compare` command that reproduces a comparison's settings."""
-    parts = [
-        f"nasbench compare --bench {setting['benchmark']} --dataset {setting['dataset']}",
-        f"--strategies {','.join(setting['strategies'])} --runs {setting['runs']} --budget {setting['budget']}",
-        f"--workers {setting['workers']} --seed {setting['root_seed']}",
-    ]
-    if setting.get("estimator", "table") != "table":
-        parts.append(f"--estimator {setting['estimator']}")
-    if setting.get("fidelity") is not None:
-        parts.append(f"--fidelity {setting['fidelity']}")
-    if setting.get("objectives"):
-        parts.append(f"--objectives {setting['objectives']}")
-    parts += [f"--constraint '{c}'" for c in setting.get("constraints", "").split(";") if c]
-    if setting.get("overhead_seconds"):
-        parts.append(f"--overhead-seconds {setting['overhead_seconds']:g}")
-    parts += [f"--set {name}.{key}={value}" for name, hp in setting["strategies"].items() for key, value in hp.items()]
-    parts.append(f"--out {setting['folder']}")
-    return " \\\n    ".join(parts)
+def _header(notes: list[str]) -> list[str]:
+    return ["# Comparison report", "", *(f"> Note: {note}." for note in notes), *([""] if notes else [])]
 
 
-def _index(
-    frame: pd.DataFrame,
-    settings: list[dict[str, Any]],
-    files: dict[str, list[str]],
-    table: pd.DataFrame,
-    costs: pd.DataFrame,
-    test: Any,
-    notes: list[str],
-    best: dict[str, tuple[float, bool]],
-    maximize: bool,
-) -> str:
-    lines = ["# Comparison report", ""]
-    lines += [f"> Note: {note}." for note in notes] + ([""] if notes else [])
-    lines += ["## Settings", ""]
+def _settings_section(settings: list[dict[str, Any]], best: dict[str, tuple[float, bool]]) -> list[str]:
+    """Per comparison: the command that reproduces it, its data and its scoring rule; the regret references."""
+    lines = ["## Settings", ""]
     for setting in settings:
+        scoring = setting.get("scoring") or "not recorded (these results predate a recorded scoring rule)"
         lines += [
             "```",
             command_of(setting),
@@ -260,60 +319,107 @@ def _index(
             "",
             f"- data: `{setting['benchmark']}` {setting.get('estimator', 'table')} SHA-256 `{setting['data_sha256']}`; "
             f"nasbench {setting['code_version']}",
+            f"- scoring: {scoring}",
             "",
         ]
     constrained = {s["dataset"]: s["constraints"] for s in settings if s.get("constraints")}
-    lines += [
-        "- optimum of the scored metric in the table (regret reference): "
-        + ", ".join(
-            f"{d} {v:.2f}" + (f" (best meeting {constrained[d]})" if d in constrained else "")
-            for d, (v, _) in sorted(best.items())
-        ),
-        "",
-    ]
-    lines += ["## Figures", ""]
+    optimum = ", ".join(
+        f"{d} {v:.2f}" + (f" (best meeting {constrained[d]})" if d in constrained else "")
+        for d, (v, _) in sorted(best.items())
+    )
+    return [*lines, f"- optimum of the scored metric in the table (regret reference): {optimum}", ""]
+
+
+def _figures_section(files: dict[str, list[str]]) -> list[str]:
+    lines = ["## Figures", ""]
     for name, names in files.items():
         title = name.replace("_", " ")
-        lines += [
-            f"### {title}",
-            "",
-            f"![{title}]({names[0]})",
-            "",
-            "Also as " + ", ".join(f"[{n.rsplit('.', 1)[1].upper()}]({n})" for n in names[1:]) + ".",
-            "",
-        ]
-    lines += [
+        formats = ", ".join(f"[{n.rsplit('.', 1)[1].upper()}]({n})" for n in names[1:])
+        lines += [f"### {title}", "", f"![{title}]({names[0]})", "", f"Also as {formats}.", ""]
+    return lines
+
+
+def _final_section(table: pd.DataFrame, maximize: bool, scoring: str) -> list[str]:
+    transfer = (
+        " Columns 'A -> B' score the incumbent of a search on A on dataset B."
+        if " -> " in "".join(table["dataset"])
+        else ""
+    )
+    return [
         "## Final performance",
         "",
-        "Incumbent's scored metric, mean ± std (standard error); best mean per column in bold. "
-        "Also as [LaTeX](final.tex) and [CSV](final.csv).",
+        f"Incumbent's scored metric, mean ± std (standard error) and n, the number of runs; best mean per column in "
+        f"bold.{transfer} Scoring: {scoring}. Also as [LaTeX](final.tex) and [CSV](final.csv).",
         "",
         to_markdown(table, maximize),
     ]
-    if test.pairs:
-        friedman = (
-            ""
-            if test.friedman_p is None
-            else (f"Friedman χ² = {test.friedman_statistic:.2f}, p = {test.friedman_p:.3g} over {test.blocks} blocks. ")
-        )
-        ranks = ", ".join(
-            f"{LABELS.get(s, s)} {test.average_ranks[s]:.2f}"
-            for s in sorted(test.strategies, key=lambda s: test.average_ranks[s])
-        )
-        lines += [
-            "## Ranks at the final budget",
-            "",
-            f"{friedman}Average ranks: {ranks}. "
-            "Pairwise Wilcoxon signed-rank tests with Holm correction: [tests.csv](tests.csv).",
-            "",
-        ]
-    if constrained:
-        lines += ["## Constraints", "", feasible_markdown(frame[frame["dataset"].isin(constrained)]), ""]
-    lines += [
+
+
+def _within_section(analysis: Analysis, tests: list[PairTests]) -> list[str]:
+    """Per task: the pairs whose runs differ (Mann-Whitney U, Holm), with each strategy's n."""
+    suffix = analysis.suffix
+    lines = [
+        f"## Tests within each task: {analysis.what}",
+        "",
+        "Runs of different strategies are independent draws, so pairs are compared unpaired: two-sided "
+        f"Mann-Whitney U tests, Holm-corrected per task, alpha = 0.05 ([tests{suffix}.csv](tests{suffix}.csv)).",
+        "",
+    ]
+    for test in tests:
+        differ = [f"{LABELS.get(a, a)} vs {LABELS.get(b, b)} (p = {q:.3g})" for a, b, _, q in test.pairs if q < 0.05]
+        counts = ", ".join(f"{LABELS.get(s, s)} {n}" for s, n in test.counts.items())
+        found = "; ".join(differ) if differ else "none"
+        lines.append(f"- {test.task} (n: {counts}): {len(differ)} of {len(test.pairs)} pairs differ: {found}")
+    return [*lines, ""]
+
+
+def _across_section(analysis: Analysis, test: RankTest, name: str, stat: str) -> list[str]:
+    """Average ranks across tasks, Friedman, and the post-hoc rule behind one critical-difference diagram."""
+    ranks = ", ".join(
+        f"{LABELS.get(s, s)} {test.average_ranks[s]:.2f}"
+        for s in sorted(test.strategies, key=lambda s: test.average_ranks[s])
+    )
+    friedman = (
+        "" if test.friedman_p is None else f"Friedman χ² = {test.friedman_statistic:.2f}, p = {test.friedman_p:.3g}. "
+    )
+    if test.method == "nemenyi":
+        rule = f"Nemenyi critical difference {test.critical_difference:.3f} (Demšar 2006)"
+    else:
+        rule = f"Wilcoxon signed-rank tests over tasks with Holm's correction ([cd_tests{analysis.suffix}.csv]"
+        rule += f"(cd_tests{analysis.suffix}.csv))"
+    missing = [LABELS.get(s, s) for s in analysis.strategies if s not in test.strategies]
+    left_out = f" Left out (not run on every task): {', '.join(missing)}." if missing else ""
+    text = (
+        f"Strategies ranked per task (benchmark x dataset) by their {stat} {analysis.what}, over {test.blocks} "
+        f"tasks. Average ranks: {ranks}. {friedman}Bars join the pairs not significantly different at alpha = "
+        f"{test.alpha} by the {rule}{_friedman_first(test)}{left_out}"
+    )
+    return [f"## Ranks across tasks: {analysis.what} ({name.replace('_', ' ')})", "", text, ""]
+
+
+def _friedman_first(test: RankTest) -> str:
+    """Whether the post-hoc test applies (Friedman rejects first), and whether it could find anything."""
+    text = "."
+    if test.friedman_p is not None:
+        rejects = test.friedman_p < test.alpha
+        text = ", as Friedman rejects." if rejects else "; Friedman does not reject, so no pair is called different."
+    if test.method == "wilcoxon" and test.blocks < 6:
+        text += f" With {test.blocks} tasks no two-sided Wilcoxon test can reach p < 0.05 (6 or more are needed)."
+    return text
+
+
+def _constraints_section(frame: pd.DataFrame, settings: list[dict[str, Any]]) -> list[str]:
+    constrained = {s["dataset"] for s in settings if s.get("constraints")}
+    if not constrained:
+        return []
+    return ["## Constraints", "", feasible_markdown(frame[frame["dataset"].isin(constrained)]), ""]
+
+
+def _cost_section(costs: pd.DataFrame) -> list[str]:
+    return [
         "## Cost",
         "",
-        "Means per run. Optimizer time is what the runner charged by its declared model.",
+        "Means per run over n runs. Optimizer time is what the runner charged by its declared model.",
         "",
         cost_markdown(costs),
     ]
-    return "\n".join(lines)

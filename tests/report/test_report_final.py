@@ -37,12 +37,12 @@ def test_final_values_and_statistics() -> None:
 
 def test_markdown_bolds_the_best() -> None:
     text = to_markdown(final_table(results()))
-    assert "| Reg. evolution | **4.50** ± 1.29 (0.65) |" in text
-    assert "| Random search | 3.50 ± 1.29 (0.65) |" in text
+    assert "| Reg. evolution | **4.50** ± 1.29 (0.65), n=4 |" in text
+    assert "| Random search | 3.50 ± 1.29 (0.65), n=4 |" in text
     assert "**3.50**" in to_markdown(final_table(results()), maximize=False)
 
 
 def test_latex_is_booktabs() -> None:
     text = to_latex(final_table(results()))
     assert text.startswith("\\begin{tabular}{lc}\n\\toprule")
-    assert "\\textbf{4.50} $\\pm$ 1.29 (0.65)" in text and "\\bottomrule" in text
+    assert "\\textbf{4.50} $\\pm$ 1.29 (0.65), n=4" in text and "\\bottomrule" in text

@@ -133,3 +133,17 @@ def test_regret_of_a_constrained_search_is_against_the_best_feasible_architectur
     best, maximize = optimum("nb201", "cifar10-valid", "valid_acc", "latency:raspi4<=10")
     assert maximize and best == values[values[:, 1] <= 10, 0].max() < values[:, 0].max()
     assert optimum("nb201", "cifar10-valid", "valid_acc")[0] == values[:, 0].max()
+
+
+def test_multi_objective_runs_are_ranked_and_tested_by_hypervolume_regret(results, report) -> None:
+    from scipy import stats
+
+    frame = pd.concat(pd.read_parquet(p) for p in sorted((results / "runs").glob("*/*.parquet")))
+    final = frame[frame["eval"] == 39].set_index("strategy")["hv_regret"]
+    tests = pd.read_csv(report / "tests_hv.csv")
+    expected = stats.mannwhitneyu(final.loc["mo-rs"], final.loc["nsga2"], alternative="two-sided").pvalue
+    assert tests["mann_whitney_p"].tolist() == [pytest.approx(expected)] and tests["n_a"].tolist() == [5]
+    assert not (report / "tests.csv").exists()  # never by the single observed metric
+    assert (report / "ranks_hv_time.png").exists() and not (report / "ranks_time.png").exists()
+    index = (report / "index.md").read_text()
+    assert "## Tests within each task: final hypervolume regret" in index

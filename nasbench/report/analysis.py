@@ -1,0 +1,83 @@
+"""Which statistics a report computes, on which numbers: the observed metric's score for
+single-objective runs, hypervolume regret for multi-objective ones.
+
+Owns choosing the value each analysis ranks and tests (multi-objective comparisons rank
+by hypervolume regret, never by the one observed metric), the per-task summaries the
+critical-difference diagram ranks, and the unpaired tests within each task. The
+arithmetic is in `ranks`; it draws nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from nasbench.report.final import final_values
+from nasbench.report.fronts import multi_objective_rows
+from nasbench.report.ranks import PairTests, RankTest, pair_tests, rank_test
+from nasbench.report.style import ordered
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One kind of comparison in a report: its rows, the value ranked, and its direction per dataset."""
+
+    suffix: str  # '' for the scored metric, '_hv' for hypervolume regret: file names
+    rows: pd.DataFrame
+    y: str
+    maximize: dict[str, bool]
+    what: str  # the value, in words
+
+    @property
+    def strategies(self) -> list[str]:
+        return ordered(self.rows["strategy"].unique())
+
+
+def analyses(frame: pd.DataFrame, maximize: dict[str, bool]) -> list[Analysis]:
+    """Single-objective runs by their incumbent's score; multi-objective runs by hypervolume regret."""
+    multi = multi_objective_rows(frame)
+    single = frame.drop(index=multi.index)
+    found = []
+    if not single.empty:
+        found.append(Analysis("", single, "incumbent_score", maximize, "final score"))
+    if not multi.empty:
+        found.append(Analysis("_hv", multi, "hv_regret", dict.fromkeys(maximize, False), "final hypervolume regret"))
+    return found
+
+
+def task_label(benchmark: str, dataset: str) -> str:
+    return f"{benchmark}/{dataset}"
+
+
+def within_tasks(analysis: Analysis) -> list[PairTests]:
+    """Per task: Mann-Whitney U with Holm between every pair of strategies' final values (unpaired)."""
+    values = final_values(analysis.rows, "final", analysis.y)
+    benchmark = dict(zip(analysis.rows["dataset"], analysis.rows["benchmark"], strict=True))
+    tests = []
+    for dataset, part in values.groupby("dataset", sort=True):
+        samples = {s: part.loc[part["strategy"] == s, "value"].to_numpy(float) for s in ordered(part["strategy"])}
+        tests.append(pair_tests(task_label(benchmark[dataset], str(dataset)), samples))
+    return tests
+
+
+def task_scores(analysis: Analysis, stat: str) -> pd.DataFrame:
+    """(tasks x strategies): each strategy's median (or mean) final value per task, signed so higher is better."""
+    values = final_values(analysis.rows, "final", analysis.y).dropna(subset=["value"])
+    table = values.groupby(["dataset", "strategy"], sort=True)["value"].agg(stat).unstack("strategy")
+    sign = np.array([1.0 if analysis.maximize[d] else -1.0 for d in table.index])
+    benchmark = dict(zip(analysis.rows["dataset"], analysis.rows["benchmark"], strict=True))
+    table = table.mul(sign, axis=0)
+    table.index = [task_label(benchmark[d], d) for d in table.index]
+    return table
+
+
+def across_tasks(analysis: Analysis, stat: str, method: str, alpha: float = 0.05) -> RankTest | None:
+    """Ranks across tasks (Friedman, then Nemenyi or Wilcoxon-Holm) of the strategies run on every task;
+    None with fewer than two such strategies or two tasks."""
+    scores = task_scores(analysis, stat).dropna(axis=1)
+    strategies = [s for s in analysis.strategies if s in scores.columns]
+    if len(strategies) < 2 or len(scores) < 2:
+        return None
+    return rank_test(scores, strategies, maximize=True, method=method, alpha=alpha)
