@@ -16,7 +16,9 @@ from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
 
-from nasbench.strategies.base import Strategy
+from nasbench.strategies.base import Range, Strategy
+
+ETA = Range(low=1, low_open=True)  # eta must exceed 1, or the rungs never shrink
 
 
 def rung_fidelities(fidelities: tuple[int, ...], eta: float) -> tuple[int, ...]:

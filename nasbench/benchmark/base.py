@@ -27,6 +27,11 @@ class MetricInfo:
     kind: str
     fidelities: tuple[int, ...]
 
+    @property
+    def maximize(self) -> bool:
+        """True when larger values are better."""
+        return self.direction == "maximize"
+
 
 @dataclass(frozen=True)
 class BenchmarkInfo:
