@@ -25,7 +25,7 @@ def node_then_edge(space: SearchSpace[Any], arch: Hashable, rng: np.random.Gener
     """
     if not isinstance(space, NB201Space):
         return space.mutate(arch, rng)
-    ops = space.to_decisions(arch)
+    ops = space.to_decisions(space.validate(arch))
     node = int(rng.integers(3)) + 1
     edge = _FIRST_EDGE[node] + int(rng.integers(node))
     return space.from_decisions(_other_op(ops, edge, int(rng.integers(space.decisions()[edge] - 1))))
@@ -38,7 +38,7 @@ def per_edge(space: SearchSpace[Any], arch: Hashable, rng: np.random.Generator, 
     """
     if not isinstance(space, NB201Space):
         return space.mutate(arch, rng)
-    ops = space.to_decisions(arch)
+    ops = space.to_decisions(space.validate(arch))
     sizes = space.decisions()
     change = rng.random(len(ops)) < rate / (len(ops) - 2)
     shifts = rng.integers(np.array(sizes) - 1)
