@@ -52,15 +52,19 @@ class RegularizedEvolution(Strategy):
         self.asked += 1
         if self.asked <= self.hp["population_size"] or not self.population:
             return self.space.sample(self.rng), None
+        parent = self.select_parent()
+        if self.hp["mutation"] == "reference":
+            return node_then_edge(self.space, parent, self.rng), None
+        return self.space.mutate(parent, self.rng), None
+
+    def select_parent(self) -> Hashable:
+        """The tournament winner (the first best drawn): sample_size members drawn with replacement."""
         if self.hp["tournament_replacement"]:
             picks = self.rng.integers(len(self.population), size=self.hp["sample_size"])
         else:
             size = min(self.hp["sample_size"], len(self.population))
             picks = self.rng.choice(len(self.population), size=size, replace=False)
-        parent = max((self.population[int(i)] for i in picks), key=lambda member: (-member[2], member[1]))[0]
-        if self.hp["mutation"] == "reference":
-            return node_then_edge(self.space, parent, self.rng), None
-        return self.space.mutate(parent, self.rng), None
+        return max((self.population[int(i)] for i in picks), key=lambda member: (-member[2], member[1]))[0]
 
     def tell(self, arch: Hashable, fidelity: int | None, record: dict[str, float]) -> None:
         self.population.append((arch, self.utility(record), self.violation(record)))
