@@ -305,3 +305,50 @@ def test_bracket_sizes_are_hpbandsters() -> None:
         [5],
     ]
     assert hyperband_schedule((12, 200), 3, "hpbandster") == [[(12, 3), (200, 1)], [(200, 2)]]
+
+
+def _rows(data: np.ndarray) -> np.ndarray:
+    return data[np.lexsort(data.T[::-1])]
+
+
+class _Job:
+    """The fields of an hpbandster job that its config generator reads."""
+
+    def __init__(self, config: dict[str, str], loss: float | None, budget: float) -> None:
+        self.kwargs = {"config": config, "budget": budget}
+        self.result = None if loss is None else {"loss": loss}
+        self.exception, self.timestamps, self.id = None, {}, (0, 0, 0)
+
+
+def test_bohb_model_equals_hpbandsters_on_the_same_results(c10) -> None:
+    """Differential: hpbandster's own config generator, fed the same results (optional extra `reference`)."""
+    cs_module = pytest.importorskip("ConfigSpace", reason="install the 'reference' extra (hpbandster) to compare")
+    hpb = pytest.importorskip(
+        "hpbandster.optimizers.config_generators.bohb", reason="install the 'reference' extra (hpbandster) to compare"
+    )
+    space = cs_module.ConfigurationSpace()
+    for edge in range(6):
+        space.add(cs_module.CategoricalHyperparameter(f"e{edge}", [str(op) for op in range(5)]))
+    theirs = hpb.BOHB(space, top_n_percent=15, num_samples=64, random_fraction=1 / 3, min_bandwidth=1e-3)
+    ours = make(c10, "bohb")
+    rng = np.random.default_rng(1)
+    for step in range(60):
+        ops = rng.integers(0, 5, size=6)
+        budget = 12 if step % 3 else 200
+        loss = None if step % 17 == 5 else float(rng.random())  # None: a crashed run
+        theirs.new_result(_Job({f"e{e}": str(ops[e]) for e in range(6)}, loss, float(budget)))
+        ours.observe(c10.space.from_decisions(ops.tolist()), budget, -math.inf if loss is None else -loss)
+        assert set(ours.modelled) == {int(b) for b in theirs.kde_models}
+        for budget_key, kdes in theirs.kde_models.items():
+            good, bad = ours.split(int(budget_key))
+            assert np.array_equal(good, kdes["good"].data)
+            # crashed runs tie at +inf, and hpbandster's argsort is not stable: compare the bad rows as a set
+            assert np.array_equal(_rows(bad), _rows(kdes["bad"].data))
+            assert np.allclose(ours.bandwidths(good), kdes["good"].bw)
+            assert np.allclose(ours.bandwidths(bad), kdes["bad"].bw)
+    x = rng.integers(0, 5, size=(50, 6))
+    good, bad = ours.split(max(ours.modelled))
+    for data, kde in ((good, theirs.kde_models[200.0]["good"]), (bad, theirs.kde_models[200.0]["bad"])):
+        with np.errstate(all="ignore"):
+            expected = np.array([kde.pdf(row.astype(float)) for row in x])
+        assert np.allclose(ours.density(data, ours.bandwidths(data), x), expected, equal_nan=True)
