@@ -102,7 +102,7 @@ class LocalSearch(Strategy):
 
     def _batch_done(self) -> None:
         """Once every member of the random batch is back, climb from its best."""
-        if self.batch and all(a in self.seen for a in self.batch):
+        if len(self.batch) >= self.batch_size and all(a in self.seen for a in self.batch):
             best = max(self.batch, key=lambda a: self.seen[a])
             self.sampling = False
             self._climb_from(best)
