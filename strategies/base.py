@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -26,12 +27,78 @@ from nasbench.problem.objectives import Problem
 from nasbench.spaces.base import SearchSpace
 
 
+@dataclass(frozen=True)
+class Range:
+    """The valid values of one hyperparameter: a finite interval (optionally integers), or a set of choices."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+    integer: bool = False
+    choices: tuple[Any, ...] = ()
+    optional: bool = False  # None is valid too (it means "derived from the space")
+    noun: str = ""  # how the message names the value, e.g. "a probability"
+
+    def contains(self, value: Any) -> bool:
+        """True when `value` is valid; a non-finite number never is."""
+        if value is None:
+            return self.optional
+        if self.choices:
+            return any(type(value) is type(c) and value == c for c in self.choices)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return False
+        if self.integer and type(value) is not int:
+            return False
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        return above and below
+
+    def text(self) -> str:
+        """The range in words, e.g. 'an integer >= 2' or 'a finite number in (0, 1]'."""
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        kind = self.noun or ("an integer" if self.integer else "a finite number")
+        if math.isinf(self.high):
+            bound = f"{kind} {'>' if self.low_open else '>='} {_num(self.low)}" if math.isfinite(self.low) else kind
+        else:
+            left, right = "(" if self.low_open else "[", ")" if self.high_open else "]"
+            bound = f"{kind} in {left}{_num(self.low)}, {_num(self.high)}{right}"
+        return bound + (" or null" if self.optional else "")
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(x)
+
+
+def positive_int(low: int = 1, optional: bool = False) -> Range:
+    """An integer of at least `low`."""
+    return Range(low=low, integer=True, optional=optional)
+
+
+POSITIVE = Range(low=0, low_open=True)  # a finite number > 0
+NON_NEGATIVE = Range(low=0)
+FRACTION = Range(low=0, high=1, low_open=True)  # (0, 1]
+PROBABILITY = Range(low=0, high=1, noun="a probability")  # [0, 1]
+BOOL = Range(choices=(False, True))
+
+
+def choice(*values: Any) -> Range:
+    """One of `values`."""
+    return Range(choices=values)
+
+
 class Strategy(ABC):
-    """Base class: stores its inputs; subclasses keep their search state."""
+    """Base class: stores its inputs; subclasses keep their search state.
+
+    Every hyperparameter has a default (`defaults`) and a valid range (`ranges`); a value
+    outside its range is refused before anything runs.
+    """
 
     name: ClassVar[str]
     paper: ClassVar[str]
     defaults: ClassVar[dict[str, Any]] = {}
+    ranges: ClassVar[dict[str, Range]] = {}
     multi_fidelity: ClassVar[bool] = False
     multi_objective: ClassVar[bool] = False
 
@@ -49,13 +116,14 @@ class Strategy(ABC):
             raise NasbenchError(f"unknown hyperparameter {unknown[0]!r} for {self.name}; allowed: {allowed}")
         for key, value in hyperparameters.items():
             _check_type(self.name, key, value, self.defaults[key])
+            _check_range(self.name, key, value, self.ranges[key])
         self.problem = problem if problem is not None else Problem()
         _check_problem(self.name, self.multi_objective, self.problem)
         self.space = space
         self.info = info
         self.rng = rng
         self.hp: dict[str, Any] = {**self.defaults, **hyperparameters}
-        self.sign = 1.0 if info.metrics[info.observe].direction == "maximize" else -1.0
+        self.maximize = info.metrics[info.observe].maximize
 
     @abstractmethod
     def ask(self) -> tuple[Hashable, int | None]:
@@ -68,7 +136,9 @@ class Strategy(ABC):
     def utility(self, record: dict[str, float]) -> float:
         """The observed metric as a number to maximize; a failed run (NaN) is worst."""
         value = record[self.info.observe]
-        return -math.inf if math.isnan(value) else self.sign * value
+        if math.isnan(value):
+            return -math.inf
+        return value if self.maximize else -value
 
     def violation(self, record: dict[str, float]) -> float:
         """How far the record is from meeting the problem's constraints (0: feasible, or none)."""
@@ -93,14 +163,16 @@ def _check_problem(strategy: str, multi_objective: bool, problem: Problem) -> No
 
 
 def _check_type(strategy: str, key: str, value: Any, default: Any) -> None:
-    """A hyperparameter must have its default's type (an int may stand for a float) and sign."""
-    if default is None:
+    """A hyperparameter must have its default's type (an int may stand for a float)."""
+    if default is None or value is None:
         return
     expected = type(default)
     ok = type(value) is expected or (expected is float and type(value) is int)
     if not ok:
         raise NasbenchError(f"hyperparameter {key} of {strategy} expects {expected.__name__}, got {value!r}")
-    if expected is int and default > 0 and value < 1:
-        raise NasbenchError(f"hyperparameter {key} of {strategy} expects at least 1, got {value!r}")
-    if expected is float and default >= 0 and value < 0:
-        raise NasbenchError(f"hyperparameter {key} of {strategy} expects a non-negative number, got {value!r}")
+
+
+def _check_range(strategy: str, key: str, value: Any, valid: Range) -> None:
+    """A hyperparameter must lie in its declared range."""
+    if not valid.contains(value):
+        raise NasbenchError(f"hyperparameter {key} of {strategy} expects {valid.text()}, got {value!r}")

@@ -16,7 +16,9 @@ from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
 
-from nasbench.strategies.base import Strategy
+from nasbench.strategies.base import Range, Strategy
+
+ETA = Range(low=1, low_open=True)  # eta must exceed 1, or the rungs never shrink
 
 
 def rung_fidelities(fidelities: tuple[int, ...], eta: float) -> tuple[int, ...]:
@@ -29,18 +31,22 @@ def rung_fidelities(fidelities: tuple[int, ...], eta: float) -> tuple[int, ...]:
         rungs.append(max(lower))
 
 
-def hyperband_schedule(fidelities: tuple[int, ...], eta: float) -> list[list[tuple[int, int]]]:
+def hyperband_schedule(
+    fidelities: tuple[int, ...], eta: float, sizes: str = "hyperband"
+) -> list[list[tuple[int, int]]]:
     """Hyperband's brackets, most aggressive first: each a list of (fidelity, configurations).
 
     Rungs are spaced by eta over the benchmark's fidelities (all of them for NAS-Bench-201's
-    12 and 200 epochs; 1, 5, 16, 50 of NAS-Bench-NLP's 50 epochs).
+    12 and 200 epochs; 1, 5, 16, 50 of NAS-Bench-NLP's 50 epochs). `sizes="hyperband"`:
+    n = ceil((s_max+1)/(s+1) eta^s) (Li et al.); `"hpbandster"`: n = floor((s_max+1)/(s+1)) eta^s.
     """
     fidelities = rung_fidelities(fidelities, eta)
     s_max = len(fidelities) - 1
     brackets = []
     for s in range(s_max, -1, -1):
-        n = math.ceil((s_max + 1) / (s + 1) * eta**s)
-        brackets.append([(fidelities[s_max - s + i], max(1, math.floor(n * eta**-i))) for i in range(s + 1)])
+        hpbandster = (s_max + 1) // (s + 1) * eta**s
+        n = hpbandster if sizes == "hpbandster" else math.ceil((s_max + 1) / (s + 1) * eta**s)
+        brackets.append([(fidelities[s_max - s + i], max(1, int(n * eta**-i))) for i in range(s + 1)])
     return brackets
 
 
@@ -94,7 +100,7 @@ class BracketStrategy(Strategy):
 
     def schedule(self) -> list[list[tuple[int, int]]]:
         """The brackets to cycle through."""
-        return hyperband_schedule(self.info.fidelities, self.hp["eta"])
+        return hyperband_schedule(self.info.fidelities, self.hp["eta"], self.hp.get("bracket_sizes", "hyperband"))
 
     def sample(self, fidelity: int) -> Hashable:
         """A new configuration for a bracket's first rung at `fidelity`."""

@@ -7,7 +7,7 @@ space's `mutate` and `sample`.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,31 @@ def candidate_pool(
                 arch = space.sample(rng)
             if arch not in excluded and arch not in pool:
                 pool[arch] = None
+    return list(pool)
+
+
+def mutation_pool(
+    parents: list[Hashable],
+    per_round: int,
+    wanted: int,
+    mutate: Callable[[Hashable], Hashable],
+    exclude: Iterable[Hashable],
+) -> list[Hashable]:
+    """naszilla's `get_candidates` (White et al., AAAI 2021): `wanted` mutation attempts per parent.
+
+    Parents are taken best first, `per_round` at a time, while fewer than `wanted` new
+    candidates exist (checked only between rounds, so the pool may exceed `wanted`).
+    """
+    excluded = set(exclude)
+    pool: dict[Hashable, None] = {}
+    for start in range(0, len(parents), per_round):
+        if len(pool) >= wanted:
+            break
+        for parent in parents[start : start + per_round]:
+            for _ in range(wanted):
+                child = mutate(parent)
+                if child not in excluded and child not in pool:
+                    pool[child] = None
     return list(pool)
 
 

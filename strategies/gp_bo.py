@@ -21,7 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
-from nasbench.strategies.base import Strategy
+from nasbench.strategies.base import NON_NEGATIVE, Range, Strategy, positive_int
 from nasbench.strategies.candidates import candidate_pool, top
 
 
@@ -36,6 +36,13 @@ class GaussianProcessBO(Strategy):
         "randoms": 50,
         "parents": 10,
         "xi": 0.01,
+    }
+    ranges: ClassVar[dict[str, Range]] = {
+        "initial_samples": positive_int(1),
+        "mutations": positive_int(0),
+        "randoms": positive_int(0),
+        "parents": positive_int(1),
+        "xi": NON_NEGATIVE,
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

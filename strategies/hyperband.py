@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from nasbench.strategies.brackets import BracketStrategy
+from nasbench.strategies.base import Range
+from nasbench.strategies.brackets import ETA, BracketStrategy
 
 
 class Hyperband(BracketStrategy):
@@ -19,3 +20,4 @@ class Hyperband(BracketStrategy):
     name = "hyperband"
     paper = "Li et al., JMLR 2018"
     defaults: ClassVar[dict[str, Any]] = {"eta": 3}
+    ranges: ClassVar[dict[str, Range]] = {"eta": ETA}

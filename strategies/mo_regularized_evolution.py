@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from nasbench.strategies.base import Strategy
+from nasbench.strategies.base import Range, Strategy, positive_int
 from nasbench.strategies.selection import objective_vector, rank_and_crowding
 
 
@@ -25,6 +25,7 @@ class MORegularizedEvolution(Strategy):
     paper = "Real et al., AAAI 2019; Pareto ranks of Deb et al., IEEE TEC 2002"
     multi_objective = True
     defaults: ClassVar[dict[str, Any]] = {"population_size": 20, "sample_size": 5}
+    ranges: ClassVar[dict[str, Range]] = {"population_size": positive_int(1), "sample_size": positive_int(1)}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

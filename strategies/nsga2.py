@@ -18,8 +18,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from nasbench.errors import NasbenchError
-from nasbench.strategies.base import Strategy
+from nasbench.strategies.base import PROBABILITY, Range, Strategy, positive_int
 from nasbench.strategies.selection import better, objective_vector, rank_and_crowding, survivors
 
 RETRIES = 10
@@ -32,14 +31,14 @@ class NSGA2(Strategy):
     paper = "Deb, Pratap, Agarwal & Meyarivan, IEEE TEC 2002"
     multi_objective = True
     defaults: ClassVar[dict[str, Any]] = {"population_size": 20, "crossover_rate": 0.9, "mutation_rate": 1.0}
+    ranges: ClassVar[dict[str, Range]] = {
+        "population_size": positive_int(2),
+        "crossover_rate": PROBABILITY,
+        "mutation_rate": PROBABILITY,
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for key in ("crossover_rate", "mutation_rate"):
-            if not 0.0 <= self.hp[key] <= 1.0:
-                raise NasbenchError(
-                    f"hyperparameter {key} of nsga2 expects a probability in [0, 1], got {self.hp[key]}"
-                )
         self.population: list[tuple[Hashable, np.ndarray, float]] = []
         self.children: list[tuple[Hashable, np.ndarray, float]] = []
         self.seen: set[Hashable] = set()

@@ -1,12 +1,18 @@
 """Regularized (aging) evolution.
 
 Real, Aggarwal, Huang & Le, "Regularized Evolution for Image Classifier Architecture
-Search", AAAI 2019. Defaults are the setting benchmarked in NAS-Bench-201 (Dong & Yang,
-ICLR 2020): population 10, tournament sample 3.
+Search", AAAI 2019, Algorithm 1, as in NAS-Bench-201's R_EA.py (Dong & Yang, ICLR 2020):
+population 10, tournament of 3 drawn with replacement, the best of the tournament is
+mutated, the oldest member dies. On NAS-Bench-201 the mutation is R_EA's (a uniform node,
+then one of its incoming edges, then a different operation); elsewhere the space's own
+`mutate`.
 
-Under constraints the tournament prefers a feasible member, then the least total
-violation, then the best observation (Deb's feasibility rules, Deb 2000): an infeasible
-child stays in the population until it ages out, but rarely becomes a parent.
+Options (not the reference): `tournament_replacement=False` draws the tournament without
+replacement; `mutation="uniform"` uses the space's `mutate` on NAS-Bench-201 too (uniform edge).
+
+Declared differences from the reference: under constraints the tournament prefers a
+feasible member, then the least total violation, then the best observation (Deb's
+feasibility rules, Deb 2000), an extension the reference does not have.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from collections import deque
 from collections.abc import Hashable
 from typing import Any, ClassVar
 
-from nasbench.strategies.base import Strategy
+from nasbench.strategies.base import BOOL, Range, Strategy, choice, positive_int
+from nasbench.strategies.mutations import node_then_edge
 
 
 class RegularizedEvolution(Strategy):
@@ -23,7 +30,18 @@ class RegularizedEvolution(Strategy):
 
     name = "re"
     paper = "Real et al., AAAI 2019"
-    defaults: ClassVar[dict[str, Any]] = {"population_size": 10, "sample_size": 3}
+    defaults: ClassVar[dict[str, Any]] = {
+        "population_size": 10,
+        "sample_size": 3,
+        "tournament_replacement": True,
+        "mutation": "reference",
+    }
+    ranges: ClassVar[dict[str, Range]] = {
+        "population_size": positive_int(1),
+        "sample_size": positive_int(1),
+        "tournament_replacement": BOOL,
+        "mutation": choice("reference", "uniform"),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -34,10 +52,19 @@ class RegularizedEvolution(Strategy):
         self.asked += 1
         if self.asked <= self.hp["population_size"] or not self.population:
             return self.space.sample(self.rng), None
-        size = min(self.hp["sample_size"], len(self.population))
-        picks = self.rng.choice(len(self.population), size=size, replace=False)
-        parent = max((self.population[int(i)] for i in picks), key=lambda member: (-member[2], member[1]))[0]
+        parent = self.select_parent()
+        if self.hp["mutation"] == "reference":
+            return node_then_edge(self.space, parent, self.rng), None
         return self.space.mutate(parent, self.rng), None
+
+    def select_parent(self) -> Hashable:
+        """The tournament winner (the first best drawn): sample_size members drawn with replacement."""
+        if self.hp["tournament_replacement"]:
+            picks = self.rng.integers(len(self.population), size=self.hp["sample_size"])
+        else:
+            size = min(self.hp["sample_size"], len(self.population))
+            picks = self.rng.choice(len(self.population), size=size, replace=False)
+        return max((self.population[int(i)] for i in picks), key=lambda member: (-member[2], member[1]))[0]
 
     def tell(self, arch: Hashable, fidelity: int | None, record: dict[str, float]) -> None:
         self.population.append((arch, self.utility(record), self.violation(record)))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from nasbench.strategies.brackets import BracketStrategy, hyperband_schedule
+from nasbench.strategies.base import Range, positive_int
+from nasbench.strategies.brackets import ETA, BracketStrategy, hyperband_schedule
 
 
 class SuccessiveHalving(BracketStrategy):
@@ -20,6 +21,7 @@ class SuccessiveHalving(BracketStrategy):
     name = "sh"
     paper = "Jamieson & Talwalkar, AISTATS 2016"
     defaults: ClassVar[dict[str, Any]] = {"eta": 3, "initial": None}
+    ranges: ClassVar[dict[str, Range]] = {"eta": ETA, "initial": positive_int(1, optional=True)}
 
     def schedule(self) -> list[list[tuple[int, int]]]:
         rungs = hyperband_schedule(self.info.fidelities, self.hp["eta"])[0]

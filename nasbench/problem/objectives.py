@@ -79,6 +79,10 @@ class Constraint:
             return 0.0
         return max(abs(value - self.bound), 1e-12)
 
+    def margin(self, value: float) -> float:
+        """How far `value` lies inside the bound (negative outside; NaN for a failed evaluation)."""
+        return self.bound - value if self.op in ("<=", "<") else value - self.bound
+
 
 @dataclass(frozen=True)
 class Problem:
