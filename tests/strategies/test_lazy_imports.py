@@ -37,7 +37,7 @@ def test_asking_for_random_search_does_not_load_scikit_learn() -> None:
 
 
 def test_the_probe_sees_a_heavy_import() -> None:
-    assert "sklearn" in _heavy_after("from nasbench.strategies import get_strategy\nget_strategy('bananas')")
+    assert "sklearn" in _heavy_after("from nasbench.strategies import get_strategy\nget_strategy('gp-bo')")
 
 
 def test_every_registered_name_resolves_to_a_strategy_of_that_name() -> None:
