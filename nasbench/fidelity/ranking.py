@@ -25,7 +25,14 @@ def final_scores(bench: Benchmark, strategy: str, runs: int, budget: Budget, see
     """The incumbent's score at the end of each run."""
     scores = []
     for run in range(runs):
-        spec = RunSpec(bench.info.name, bench.info.dataset, strategy, run, budget, root_seed=seed)
+        spec = RunSpec(
+            bench_name=bench.info.name,
+            dataset=bench.info.dataset,
+            strategy=strategy,
+            run=run,
+            budget=budget,
+            root_seed=seed,
+        )
         scores.append(float(simulate(spec, bench)["incumbent_score"].iloc[-1]))
     return np.array(scores)
 
