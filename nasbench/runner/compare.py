@@ -31,6 +31,8 @@ from nasbench.runner.settings import Comparison, SettingsError
 from nasbench.runner.simulation import RunSpec, scoring_rule
 from nasbench.strategies import get_strategy
 
+MEANINGFUL = 10  # an evaluations budget beyond 10x the space's size is refused (each result repeats many times)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -167,10 +169,16 @@ def _check_fair_budget(comparison: Comparison, benchmark: Any) -> None:
 
 
 def _check_affordable(comparison: Comparison, benchmark: Any) -> None:
-    """A time budget must pay for at least one evaluation of the cheapest architecture at the lowest fidelity."""
-    if comparison.budget.unit != "s":
-        return
+    """An evaluations budget within reason for the space; a time budget that pays for one evaluation at least."""
     info = benchmark.info
+    if comparison.budget.unit == "evals":
+        if comparison.budget.amount > MEANINGFUL * info.size:
+            raise SettingsError(
+                f"expected at most {MEANINGFUL * info.size:,} evaluations per run on {info.name}/{info.dataset} "
+                f"({MEANINGFUL}x its {info.size:,} architectures; more cannot find anything new), "
+                f"got {comparison.budget}"
+            )
+        return
     fidelity = info.fidelities[0]
     found = candidates(benchmark)
     costs = benchmark.query_many(found.select, fidelity=fidelity, metrics=[info.cost])[info.cost].to_numpy()

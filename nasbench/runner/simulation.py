@@ -41,7 +41,7 @@ from nasbench.strategies import get_strategy
 
 PROGRESS = ("hypervolume", "hv_regret", "attainment", "epsilon")
 SEED_MEAN = -1  # among an architecture's observed seeds: the search observed its full-fidelity seed mean
-MAX_EVALUATIONS = 1_000_000  # per run: far beyond any tabular space's meaningful search; bounds memory
+MAX_EVALUATIONS = 200_000  # per run: beyond any tabular space's meaningful search; bounds memory (~200 MB)
 COLUMNS = (
     "eval",
     "worker",
@@ -159,7 +159,8 @@ class Simulation:
         self.strategy = get_strategy(spec.strategy)(
             bench.space, bench.info, np.random.default_rng(strategy_seq), problem=self.problem, **hyperparameters
         )
-        self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *self.problem.metrics]))
+        self.problem_metrics = self.problem.metrics  # a computed property: read once, used per evaluation
+        self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *self.problem_metrics]))
         self.tracker = FrontTracker(true_front(bench, self.problem)) if self.problem.multi_objective else None
         self.sign = 1.0 if self.info.metrics[self.info.observe].direction == "maximize" else -1.0
         self.noise = np.random.default_rng(noise_seq)
@@ -226,8 +227,8 @@ class Simulation:
     def _observation(self, job: _Job) -> dict[str, float]:
         """What the strategy is told: the observed metric (objectives instead, when several), constraints."""
         if self.problem.multi_objective:
-            return {m: job.record[m] for m in self.problem.metrics}
-        return {self.info.observe: job.observed, **{m: job.record[m] for m in self.problem.metrics}}
+            return {m: job.record[m] for m in self.problem_metrics}
+        return {self.info.observe: job.observed, **{m: job.record[m] for m in self.problem_metrics}}
 
     def _finish(self, job: _Job) -> None:
         self.strategy.tell(job.arch, job.asked, self._observation(job))
@@ -265,13 +266,13 @@ class Simulation:
 
     def _problem_columns(self, job: _Job, feasible: bool) -> tuple[Any, ...]:
         """Feasibility and constrained values; for several objectives, the front's progress too."""
-        if not self.problem.metrics:
+        if not self.problem_metrics:
             return ()
         constraints = tuple(job.record[c.metric] for c in self.problem.constraints)
         if self.tracker is None:
             return (feasible, *constraints)
         names = [o.metric for o in self.problem.objectives]
-        scored = self.bench.query(job.arch, self.info.max_fidelity, None, metrics=self.problem.metrics)
+        scored = self.bench.query(job.arch, self.info.max_fidelity, None, metrics=self.problem_metrics)
         if self.problem.feasible(scored):  # the true front is of seed means at full fidelity: so is this
             self.tracker.add(np.array([scored[m] for m in names]))
         observed = tuple(job.record[m] for m in names)
@@ -279,7 +280,7 @@ class Simulation:
         return (feasible, *constraints, *observed, *(scored[m] for m in names), *progress)
 
     def _problem_names(self) -> list[str]:
-        if not self.problem.metrics:
+        if not self.problem_metrics:
             return []
         names = ["feasible", *(f"constraint_{k}" for k in range(len(self.problem.constraints)))]
         if self.tracker is None:
@@ -303,7 +304,7 @@ class Simulation:
             "hyperparameters": json.dumps(self.strategy.hyperparameters(), sort_keys=True),
             "observe_metric": self.info.observe,
             "score_metric": self.scorer.metric,
-            **({"objectives": spec.objectives, "constraints": spec.constraints} if self.problem.metrics else {}),
+            **({"objectives": spec.objectives, "constraints": spec.constraints} if self.problem_metrics else {}),
             "code_version": __version__,
             "data_sha256": self.bench.data_sha256,
         }
@@ -312,7 +313,7 @@ class Simulation:
         """The run as one frame, built column-wise once: constants broadcast, evaluations typed."""
         names = [*COLUMNS, *(f"transfer_{name}" for name in self.transfer), *self._problem_names()]
         types = {**TYPES, **dict.fromkeys(names[len(COLUMNS) :], "float64")}
-        if self.problem.metrics:
+        if self.problem_metrics:
             types["feasible"] = "bool"
         values = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in names]
         n = len(self.rows)
