@@ -3,7 +3,11 @@
 Owns the orchestration of `nasbench compare`: validating the settings up front,
 skipping runs already finished in the results folder, executing the rest on the
 chosen backend and writing each run as it finishes. It adds no randomness of its own:
-each run's stream comes from (root seed, strategy, run index).
+each run's stream comes from (root seed, strategy, run index). What needs the benchmark
+is checked here (`resolve`): the objectives, every hyperparameter, the transfer datasets, an
+evaluations budget within reason, a time budget that pays for one evaluation, and no evaluations
+budget shared by multi- and single-fidelity strategies (it would count a 12-epoch evaluation as
+a full one: such comparisons need a time budget).
 """
 
 from __future__ import annotations

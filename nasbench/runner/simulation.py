@@ -11,7 +11,11 @@ every number of processes.
 A strategy observes only the validation metric, plus the objectives and constrained
 metrics of the run's `Problem` when it has them. Each finished evaluation is recorded
 with the incumbent (the best feasible observation at the highest fidelity reached so
-far) and the incumbent's scored metric at the benchmark's full fidelity. An evaluation
+far), its observed value, and its score at the benchmark's full fidelity on data the search
+did not observe (`Scorer`: the test metric, else the unobserved seeds; flagged where none is
+left); with `transfer`, also its score on other datasets of the table (`transfer_<dataset>`).
+With `pin_fidelity` every evaluation runs at the run's fidelity whatever a strategy asks, and
+the strategy is told the fidelity it asked (NAS-Bench-201's BOHB worker). An evaluation
 that violates a constraint is recorded as infeasible, never dropped. A multi-objective
 run also records each evaluation's objectives and the attained front's hypervolume, its
 regret against the true front (a reference front on a large surrogate space, where regret
