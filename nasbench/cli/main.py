@@ -59,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
 COMPARE_EXAMPLE = """\
 strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb (single objective);
             mo-rs, nsga2, mo-re, parego (with --objectives)
-benchmarks: `nasbench list` shows each benchmark's datasets, fidelities and metrics
+benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits
+            (`nasbench list` shows each one's datasets, fidelities and metrics)
 
 example:
   nasbench compare --bench nb201 --dataset cifar10-valid --strategies rs,re,hyperband \\

@@ -85,8 +85,14 @@ def test_cli_refusal_then_corrected_rerun(tmp_path) -> None:
 
 
 def test_compare_help_lists_strategies_benchmarks_and_an_example() -> None:
+    from nasbench.strategies import STRATEGIES
+
     text = cli("compare", "--help").stdout
-    assert "hyperband" in text and "nasbench list" in text and "example:" in text and "--stat" in text
+    assert all(f" {name}," in text or f" {name} " in text for name in STRATEGIES)  # the list kept up to date
+    from nasbench.registry import list_benchmarks
+
+    assert all(bench["name"] in text for bench in list_benchmarks())
+    assert "nasbench list" in text and "example:" in text and "--stat" in text
 
 
 def test_compare_report_accepts_stat(tmp_path) -> None:
