@@ -141,7 +141,8 @@ def _damaged(files: list[Path]) -> str | None:
 
 
 def _check_same(path: Path, old: dict[str, Any], new: dict[str, Any]) -> None:
-    for key in sorted((set(old) | set(new)) - set(OWN_KEYS)):
+    derived = ("data_sha256", "front", "scoring")  # follow from the named settings: checked after them
+    for key in sorted((set(old) | set(new)) - set(OWN_KEYS), key=lambda k: (k in derived, k)):
         before, now = old.get(key, DEFAULTS.get(key)), new.get(key, DEFAULTS.get(key))
         if before != now:
             raise ResultsError(
