@@ -66,9 +66,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+COMPARE_EXAMPLE = """\
+strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb (single objective);
+            mo-rs, nsga2, mo-re, parego (with --objectives)
+benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits
+            (`nasbench list` shows each one's datasets, fidelities and metrics)
+
+example:
+  nasbench compare --bench nb201 --dataset cifar10-valid --strategies rs,re,hyperband \\
+      --runs 20 --budget 200000s --out results/nb201-c10
+  nasbench report results/nb201-c10 --out report/nb201-c10
+"""
+
+
 def _add_compare(commands: Any) -> None:
-    compare = commands.add_parser("compare", help="compare search strategies on a benchmark (resumable)")
-    compare.add_argument("--bench", required=True, help="benchmark name, e.g. nb201")
+    compare = commands.add_parser(
+        "compare",
+        help="compare search strategies on a benchmark (resumable)",
+        epilog=COMPARE_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare.add_argument("--bench", required=True, help="benchmark name, e.g. nb201 (see `nasbench list`)")
     compare.add_argument("--dataset", help="dataset (default: the benchmark's first)")
     compare.add_argument("--estimator", default="table", help="table (default) or surrogate")
     compare.add_argument("--strategies", required=True, help="comma-separated, e.g. rs,re,reinforce,ls")
@@ -79,12 +97,27 @@ def _add_compare(commands: Any) -> None:
         "--constraint", action="append", default=[], help="e.g. 'latency:raspi4<=10' (repeatable; <=, >=, <, >)"
     )
     compare.add_argument("--runs", type=int, default=100, help="runs per strategy (default 100)")
-    compare.add_argument("--budget", required=True, help="per run: simulated seconds ('12000s') or '150evals'")
+    compare.add_argument(
+        "--budget",
+        required=True,
+        help="per run: simulated seconds ('12000s') or full-fidelity evaluations ('150evals': "
+        "an evaluation at fidelity f counts f / the largest fidelity)",
+    )
     compare.add_argument("--workers", type=int, default=1, help="simulated parallel workers (default 1)")
     compare.add_argument("--jobs", type=int, default=1, help="local processes (default 1)")
     compare.add_argument("--out", required=True, help="results folder")
-    compare.add_argument("--seed", type=int, default=0, help="root seed (default 0)")
+    compare.add_argument("--seed", type=int, default=0, help="root seed of the searches' random streams (default 0)")
     compare.add_argument("--fidelity", type=int, help="fidelity of single-fidelity strategies (default: full)")
+    compare.add_argument(
+        "--pin-fidelity",
+        action="store_true",
+        help="evaluate every proposal at --fidelity, whatever fidelity a strategy asks (NB201's BOHB worker)",
+    )
+    compare.add_argument(
+        "--transfer-to",
+        metavar="DATASETS",
+        help="also score each incumbent on these datasets of the same table (comma-separated; columns transfer_*)",
+    )
     compare.add_argument(
         "--overhead-seconds", type=float, default=0.0, help="simulated optimizer time charged per proposal (default 0)"
     )
@@ -101,6 +134,9 @@ def _add_compare(commands: Any) -> None:
     compare.add_argument("--address", help=f"Ray cluster address, e.g. auto {local}")
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
     compare.add_argument("--report", action="store_true", help="then write a report to OUT/report")
+    compare.add_argument(
+        "--stat", choices=("median", "mean"), default="median", help="the report's statistic (with --report)"
+    )
 
 
 def _hyperparameters(items: list[str]) -> dict[str, dict[str, Any]]:
@@ -118,34 +154,41 @@ def _hyperparameters(items: list[str]) -> dict[str, dict[str, Any]]:
     return result
 
 
+def _names(text: str | None) -> list[str]:
+    return [s.strip() for s in (text or "").split(",") if s.strip()]
+
+
 def run_compare(args: argparse.Namespace) -> str:
     """Run or resume a comparison; return the text to print."""
-    from nasbench.runner.compare import compare  # imports the strategies' scikit-learn models: only when needed
+    # imports the strategies' scikit-learn models: only when needed
+    from nasbench.runner.compare import run_comparison, summary
+    from nasbench.runner.settings import Comparison
 
-    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
-    folder = compare(
-        args.bench,
-        args.dataset,
-        strategies,
-        args.runs,
-        args.budget,
-        args.out,
+    comparison = Comparison(
+        bench=args.bench,
+        dataset=args.dataset,
+        strategies=tuple(_names(args.strategies)),
+        runs=args.runs,
+        budget=args.budget,
         workers=args.workers,
-        jobs=args.jobs,
-        backend=args.backend,
-        address=args.scheduler or args.address,
         root_seed=args.seed,
         fidelity=args.fidelity,
+        pin_fidelity=args.pin_fidelity,
         overhead_seconds=args.overhead_seconds,
         hyperparameters=_hyperparameters(args.set),
-        quiet=args.quiet,
         estimator=args.estimator,
         objectives=args.objectives,
-        constraints=args.constraint,
+        constraints=tuple(args.constraint),
+        transfer_to=tuple(_names(args.transfer_to)),
     )
+    address = args.scheduler or args.address
+    outcome = run_comparison(
+        comparison, out=args.out, jobs=args.jobs, backend=args.backend, address=address, quiet=args.quiet
+    )
+    text = summary(outcome)
     if args.report:
-        return f"results in {folder.path}\n{_report([str(folder.path)], str(folder.path / 'report'), 'median')}"
-    return f"results in {folder.path}"
+        return f"{text}\n{_report([str(outcome.folder.path)], str(outcome.folder.path / 'report'), args.stat)}"
+    return text
 
 
 def _report(folders: list[str], out: str, stat: str) -> str:

@@ -3,15 +3,21 @@
 Owns the orchestration of `nasbench compare`: validating the settings up front,
 skipping runs already finished in the results folder, executing the rest on the
 chosen backend and writing each run as it finishes. It adds no randomness of its own:
-each run's stream comes from (root seed, strategy, run index).
+each run's stream comes from (root seed, strategy, run index). What needs the benchmark
+is checked here (`resolve`): the objectives, every hyperparameter, the transfer datasets, an
+evaluations budget within reason, a time budget that pays for one evaluation, and no evaluations
+budget shared by multi- and single-fidelity strategies (it would count a 12-epoch evaluation as
+a full one: such comparisons need a time budget).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import shlex
 import sys
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,90 +30,188 @@ from nasbench.problem.front import candidates, check_feasible
 from nasbench.problem.objectives import Problem, parse_problem
 from nasbench.registry import opened
 from nasbench.results import ResultsFolder
-from nasbench.runner.executors import execute
-from nasbench.runner.simulation import Budget, RunSpec
+from nasbench.runner.executors import check_backend, execute
+from nasbench.runner.settings import Comparison, SettingsError
+from nasbench.runner.simulation import RunSpec, scoring_rule
 from nasbench.strategies import get_strategy
+
+MEANINGFUL = 10  # an evaluations budget beyond 10x the space's size is refused (each result repeats many times)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one `compare` call did: its folder and settings, how many runs it ran and how many it found done."""
+
+    folder: ResultsFolder
+    comparison: Comparison
+    ran: int
+    reused: int
+
+
+POSITIONAL = ("bench", "dataset", "strategies", "runs", "budget", "out")  # the order of the earlier signature
 
 
 def compare(
-    bench: str,
-    dataset: str | None,
-    strategies: Sequence[str],
-    runs: int,
-    budget: str | Budget,
-    out: str,
-    workers: int = 1,
+    comparison: Comparison | str | None = None,
+    *positional: Any,
+    out: str | None = None,
     jobs: int = 1,
     backend: str = "local",
     address: str | None = None,
-    root_seed: int = 0,
-    fidelity: int | None = None,
-    overhead_seconds: float = 0.0,
-    hyperparameters: dict[str, dict[str, Any]] | None = None,
     quiet: bool = False,
-    estimator: str = "table",
-    objectives: str | None = None,
-    constraints: Sequence[str] | None = None,
+    **settings: Any,
 ) -> ResultsFolder:
-    """Run (or resume) a comparison; returns its results folder.
+    """Run (or resume) a comparison in `out`; returns its results folder.
 
-    `objectives` ('valid_acc,latency:pixel3') makes it multi-objective; `constraints`
-    ('latency:raspi4<=10', ...) are checked against the table before anything runs.
+    Give a `Comparison`, or its fields as keywords (`bench`, `strategies`, `budget`, ...; see
+    `nasbench.runner.settings.Comparison`); the earlier positional form `compare(bench, dataset,
+    strategies, runs, budget, out, ...)` still works. Everything is validated before anything is written.
     """
-    budget = budget if isinstance(budget, Budget) else Budget.parse(budget)
-    for name, value in (("runs", runs), ("workers", workers), ("jobs", jobs)):
-        if value < 1:
-            raise NasbenchError(f"expected {name} of at least 1, got {value}")
-    benchmark = opened(bench, dataset=dataset, estimator=estimator)
-    if fidelity is not None:
-        benchmark.fidelity_index(fidelity)
-    problem = checked_problem(benchmark, objectives, constraints, fidelity)
-    overrides = hyperparameters or {}
-    full = _strategy_settings(benchmark, strategies, overrides, problem)
-    template = RunSpec(
-        bench, benchmark.info.dataset, "", 0, budget, root_seed, workers, fidelity, overhead_seconds,
-        estimator=estimator, objectives=problem.objectives_text(), constraints=problem.constraints_text(),
-    )  # fmt: skip
+    if isinstance(comparison, str):
+        values = (comparison, *positional)
+        if len(values) > len(POSITIONAL):
+            raise NasbenchError(f"expected at most {len(POSITIONAL)} positional settings, got {len(values)}")
+        given = dict(zip(POSITIONAL, values, strict=False))
+        out = given.pop("out", out)
+        settings, comparison = {**given, **settings}, None
+    elif positional:
+        raise NasbenchError("expected the settings of a Comparison as keywords")
+    if out is None:
+        raise NasbenchError("expected a results folder (out), got none")
+    outcome = run_comparison(comparison, out=out, jobs=jobs, backend=backend, address=address, quiet=quiet, **settings)
+    return outcome.folder
+
+
+def run_comparison(
+    comparison: Comparison | None = None,
+    *,
+    out: str,
+    jobs: int = 1,
+    backend: str = "local",
+    address: str | None = None,
+    quiet: bool = False,
+    **settings: Any,
+) -> Outcome:
+    """`compare`, returning what it did (runs run and reused) as well."""
+    if comparison is None:
+        comparison = Comparison(**settings)
+    elif settings:
+        raise NasbenchError(f"expected a Comparison or its settings, got both ({', '.join(sorted(settings))})")
+    check_backend(backend, jobs, address)
+    record = resolve(comparison)
     folder = ResultsFolder(out)
-    folder.prepare(
-        {
-            "benchmark": bench,
-            "dataset": benchmark.info.dataset,
-            "estimator": estimator,
-            "budget": str(budget),
-            "workers": workers,
-            "root_seed": root_seed,
-            "fidelity": fidelity,
-            "overhead_seconds": overhead_seconds,
-            "data_sha256": benchmark.data_sha256,
-            **_problem_settings(problem, benchmark),
-            "strategies": full,
-            "runs": runs,
-            "code_version": __version__,
-        }
-    )
-    specs = [
-        replace(template, strategy=name, run=run, hyperparameters=json.dumps(overrides.get(name, {}), sort_keys=True))
-        for name in strategies
-        for run in range(runs)
-        if not folder.is_done(name, run)
-    ]
+    folder.prepare(record)
+    specs = [spec for spec in run_specs(comparison, record) if not folder.is_done(spec.strategy, spec.run)]
     with tqdm(total=len(specs), desc="runs", unit="run", disable=quiet or not specs, file=sys.stderr) as bar:
         for spec, frame in execute(specs, backend, jobs, address):
             folder.write_run(spec.strategy, spec.run, frame)
             bar.update()
-    return folder
+    total = len(comparison.strategies) * comparison.runs
+    return Outcome(folder, comparison, len(specs), total - len(specs))
+
+
+def run_specs(comparison: Comparison, record: dict[str, Any]) -> list[RunSpec]:
+    """One spec per (strategy, run), in that order."""
+    return [
+        RunSpec(
+            bench_name=comparison.bench,
+            dataset=record["dataset"],
+            strategy=name,
+            run=run,
+            budget=comparison.budget,
+            root_seed=comparison.root_seed,
+            workers=comparison.workers,
+            fidelity=comparison.fidelity,
+            pin_fidelity=comparison.pin_fidelity,
+            overhead_seconds=comparison.overhead_seconds,
+            hyperparameters=json.dumps(comparison.hyperparameters.get(name, {}), sort_keys=True),
+            estimator=comparison.estimator,
+            objectives=record.get("objectives", ""),
+            constraints=record.get("constraints", ""),
+            transfer_to=comparison.transfer_to,
+        )
+        for name in comparison.strategies
+        for run in range(comparison.runs)
+    ]
+
+
+def resolve(comparison: Comparison) -> dict[str, Any]:
+    """Check what needs the benchmark; return the settings `comparison.json` holds."""
+    benchmark = opened(comparison.bench, dataset=comparison.dataset, estimator=comparison.estimator)
+    if comparison.fidelity is not None:
+        benchmark.fidelity_index(comparison.fidelity)
+    problem = checked_problem(benchmark, comparison.objectives, comparison.constraints, comparison.fidelity)
+    full = _strategy_settings(benchmark, comparison.strategies, comparison.hyperparameters, problem)
+    _check_transfer(comparison, benchmark)
+    _check_fair_budget(comparison, benchmark)
+    _check_affordable(comparison, benchmark)
+    record = comparison.record()
+    record.pop("objectives", None), record.pop("constraints", None)
+    return {
+        **record,
+        "dataset": benchmark.info.dataset,
+        "scoring": scoring_rule(benchmark.info),
+        "data_sha256": benchmark.data_sha256,
+        **_problem_settings(problem, benchmark),
+        "strategies": full,
+        "code_version": __version__,
+    }
+
+
+def _check_transfer(comparison: Comparison, benchmark: Benchmark) -> None:
+    """Every transfer dataset exists in the same table, over the same space, and is not the searched one."""
+    for name in comparison.transfer_to:
+        if name == benchmark.info.dataset:
+            raise SettingsError(f"expected transfer datasets other than the searched one, got {name!r}")
+        other = opened(comparison.bench, dataset=name, estimator=comparison.estimator)
+        if other.info.space != benchmark.info.space:
+            raise SettingsError(f"expected a transfer dataset over the space {benchmark.info.space}, got {name!r}")
+
+
+def _check_fair_budget(comparison: Comparison, benchmark: Any) -> None:
+    """Refuse an evaluations budget shared by multi- and single-fidelity strategies on a multi-fidelity table.
+
+    Under '150evals' a 12-epoch evaluation would count as a full one, so a multi-fidelity method
+    would get a fraction of the compute (issue 15 §2): such a comparison needs a time budget.
+    """
+    if comparison.budget.unit != "evals" or comparison.pin_fidelity or len(benchmark.info.fidelities) < 2:
+        return
+    multi = [name for name in comparison.strategies if get_strategy(name).multi_fidelity]
+    single = [name for name in comparison.strategies if name not in multi]
+    if multi and single:
+        raise SettingsError(
+            f"expected a time budget (e.g. '12000s') to compare multi-fidelity ({', '.join(multi)}) with "
+            f"single-fidelity strategies ({', '.join(single)}), got {comparison.budget}: an evaluations budget "
+            "counts a low-fidelity evaluation as a full one"
+        )
+
+
+def _check_affordable(comparison: Comparison, benchmark: Any) -> None:
+    """An evaluations budget within reason for the space; a time budget that pays for one evaluation at least."""
+    info = benchmark.info
+    if comparison.budget.unit == "evals":
+        if comparison.budget.amount > MEANINGFUL * info.size:
+            raise SettingsError(
+                f"expected at most {MEANINGFUL * info.size:,} evaluations per run on {info.name}/{info.dataset} "
+                f"({MEANINGFUL}x its {info.size:,} architectures; more cannot find anything new), "
+                f"got {comparison.budget}"
+            )
+        return
+    fidelity = info.fidelities[0]
+    found = candidates(benchmark)
+    costs = benchmark.query_many(found.select, fidelity=fidelity, metrics=[info.cost])[info.cost].to_numpy()
+    cheapest = float(np.nanmin(costs)) if np.isfinite(costs).any() else math.inf
+    if cheapest + comparison.overhead_seconds > comparison.budget.amount:
+        raise SettingsError(
+            f"expected a budget that affords one evaluation ({cheapest + comparison.overhead_seconds:.4g} s at "
+            f"fidelity {fidelity} on {info.name}/{info.dataset} at least), got {comparison.budget}"
+        )
 
 
 def _strategy_settings(
-    benchmark: Benchmark, strategies: Sequence[str], overrides: dict[str, dict[str, Any]], problem: Problem
+    benchmark: Benchmark, strategies: Sequence[str], overrides: Mapping[str, Mapping[str, Any]], problem: Problem
 ) -> dict[str, dict[str, Any]]:
     """Every strategy's full hyperparameters (defaults and overrides), validated before anything runs."""
-    if not strategies:
-        raise NasbenchError("expected at least one strategy")
-    unknown = sorted(set(overrides) - set(strategies))
-    if unknown:
-        raise NasbenchError(f"hyperparameters given for {unknown[0]!r}, which is not among the strategies")
     full = {}
     for name in strategies:
         rng = np.random.default_rng(0)
@@ -150,3 +254,38 @@ def _problem_settings(problem: Problem, benchmark: Benchmark) -> dict[str, str]:
         found = candidates(benchmark)
         settings["front"] = f"{found.kind}: {found.description}"
     return {key: value for key, value in settings.items() if value}
+
+
+def summary(outcome: Outcome) -> str:
+    """What a finished `compare` prints: runs run and reused, the best strategy, the command to run next."""
+    comparison, folder = outcome.comparison, outcome.folder
+    total = outcome.ran + outcome.reused
+    lines = [
+        f"{outcome.reused}/{total} runs already done"
+        if not outcome.ran
+        else f"{outcome.ran} runs done, {outcome.reused} reused"
+    ]
+    frame = folder.load(frozenset({"strategy", "run", "incumbent_score"}))
+    final = frame[frame["strategy"].isin(comparison.strategies) & (frame["run"] < comparison.runs)]
+    last = final.groupby(["strategy", "run"], sort=True).tail(1)
+    medians = last.groupby("strategy")["incumbent_score"].median().dropna()
+    settings = folder.read_settings()
+    if len(medians) and not comparison.objectives:
+        maximize = _maximize(settings, frame)
+        best = medians.idxmax() if maximize else medians.idxmin()
+        lines.append(f"best by median final score: {best} ({medians[best]:.4g}; scored on {settings['scoring']})")
+    if "incumbent_held_out" in last and not last["incumbent_held_out"].all():
+        lines.append(
+            f"note: {int((~last['incumbent_held_out']).sum())} of {len(last)} final incumbents have no held-out seed"
+        )
+    lines += [
+        f"results in {folder.path}",
+        f"next: {shlex.join(['nasbench', 'report', str(folder.path), '--out', str(folder.path / 'report')])}",
+    ]
+    return "\n".join(lines)
+
+
+def _maximize(settings: dict[str, Any], frame: Any) -> bool:
+    """Whether the scored metric is maximized (read from the benchmark's description)."""
+    info = opened(settings["benchmark"], dataset=settings["dataset"], estimator=settings.get("estimator", "table")).info
+    return info.metrics[str(frame["score_metric"].iloc[0])].direction == "maximize"

@@ -27,17 +27,15 @@ LOOPBACK = "127.0.0.1"
 
 def run_spec(spec: RunSpec) -> tuple[RunSpec, pd.DataFrame]:
     """Run one spec in whatever process this is."""
-    return spec, simulate(spec, opened(spec.bench, spec.dataset, spec.estimator))
+    transfer = {name: opened(spec.bench_name, name, spec.estimator) for name in spec.transfer_to}
+    return spec, simulate(spec, opened(spec.bench_name, spec.dataset, spec.estimator), transfer)
 
 
 def execute(
     specs: Sequence[RunSpec], backend: str = "local", jobs: int = 1, address: str | None = None
 ) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
     """Yield (spec, results) as runs finish, in completion order."""
-    if backend not in BACKENDS:
-        raise NasbenchError(f"unknown backend {backend!r}; available: {', '.join(BACKENDS)}")
-    if jobs < 1:
-        raise NasbenchError(f"expected at least 1 job, got {jobs}")
+    check_backend(backend, jobs, address)
     if backend == "dask":
         return _dask(specs, address, jobs)
     if backend == "ray":
@@ -45,6 +43,14 @@ def execute(
     if jobs == 1 or len(specs) <= 1:
         return (run_spec(spec) for spec in specs)
     return _processes(specs, jobs)
+
+
+def check_backend(backend: str, jobs: int, address: str | None) -> None:
+    """Refuse an unknown backend or a job count below 1, up front."""
+    if backend not in BACKENDS:
+        raise NasbenchError(f"unknown backend {backend!r}; available: {', '.join(BACKENDS)}")
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise NasbenchError(f"expected jobs of at least 1, got {jobs!r}")
 
 
 def _processes(specs: Sequence[RunSpec], jobs: int) -> Iterator[tuple[RunSpec, pd.DataFrame]]:

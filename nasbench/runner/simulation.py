@@ -11,7 +11,11 @@ every number of processes.
 A strategy observes only the validation metric, plus the objectives and constrained
 metrics of the run's `Problem` when it has them. Each finished evaluation is recorded
 with the incumbent (the best feasible observation at the highest fidelity reached so
-far) and the incumbent's scored metric at the benchmark's full fidelity. An evaluation
+far), its observed value, and its score at the benchmark's full fidelity on data the search
+did not observe (`Scorer`: the test metric, else the unobserved seeds; flagged where none is
+left); with `transfer`, also its score on other datasets of the table (`transfer_<dataset>`).
+With `pin_fidelity` every evaluation runs at the run's fidelity whatever a strategy asks, and
+the strategy is told the fidelity it asked (NAS-Bench-201's BOHB worker). An evaluation
 that violates a constraint is recorded as infeasible, never dropped. A multi-objective
 run also records each evaluation's objectives and the attained front's hypervolume, its
 regret against the true front (a reference front on a large surrogate space, where regret
@@ -33,13 +37,43 @@ import numpy as np
 import pandas as pd
 
 from nasbench._version import __version__
-from nasbench.benchmark.base import Benchmark
+from nasbench.benchmark.base import Benchmark, BenchmarkInfo
 from nasbench.errors import NasbenchError
 from nasbench.problem.front import FrontTracker, true_front
 from nasbench.problem.objectives import parse_problem
 from nasbench.strategies import get_strategy
 
 PROGRESS = ("hypervolume", "hv_regret", "attainment", "epsilon")
+SEED_MEAN = -1  # among an architecture's observed seeds: the search observed its full-fidelity seed mean
+MAX_EVALUATIONS = 200_000  # per run: beyond any tabular space's meaningful search; bounds memory (~200 MB)
+COLUMNS = (
+    "eval",
+    "worker",
+    "start",
+    "end",
+    "arch",
+    "fidelity",
+    "query_seed",
+    "observed",
+    "cost",
+    "incumbent",
+    "incumbent_observed",
+    "incumbent_score",
+    "incumbent_held_out",
+)
+TYPES = {
+    "eval": "int64",
+    "worker": "int64",
+    "fidelity": "int64",
+    "query_seed": "int64",
+    "start": "float64",
+    "end": "float64",
+    "observed": "float64",
+    "cost": "float64",
+    "incumbent_observed": "float64",
+    "incumbent_score": "float64",
+    "incumbent_held_out": "bool",
+}
 _BUDGET = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(s|evals)\s*$")
 
 
@@ -65,11 +99,11 @@ class Budget:
         return f"{self.amount:g}{self.unit}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunSpec:
     """Everything that determines one run, and nothing that does not (jobs, backend)."""
 
-    bench: str
+    bench_name: str  # the benchmark's registry name (`Simulation.bench` is the loaded Benchmark)
     dataset: str
     strategy: str
     run: int
@@ -77,11 +111,13 @@ class RunSpec:
     root_seed: int = 0
     workers: int = 1
     fidelity: int | None = None
+    pin_fidelity: bool = False  # evaluate at `fidelity` whatever a strategy asks; tell it what it asked
     overhead_seconds: float = 0.0
     hyperparameters: str = "{}"  # JSON, so the spec stays hashable and picklable
     estimator: str = "table"
     objectives: str = ""  # e.g. "valid_acc,latency:pixel3"; empty: the observed metric alone
     constraints: str = ""  # e.g. "latency:raspi4<=10", several joined by ';'
+    transfer_to: tuple[str, ...] = ()  # other datasets of the table the incumbent is also scored on
 
     @property
     def run_id(self) -> str:
@@ -99,17 +135,27 @@ class _Job:
     start: float = field(compare=False)
     worker: int = field(compare=False)
     arch: Any = field(compare=False)
-    fidelity: int = field(compare=False)
+    asked: int = field(compare=False)  # the fidelity the strategy asked for (and is told)
+    fidelity: int = field(compare=False)  # the fidelity evaluated (differs only when pinned)
     seed: int | None = field(compare=False)
     observed: float = field(compare=False)
     cost: float = field(compare=False)
     record: dict[str, float] = field(compare=False)
 
 
-class Simulation:
-    """One run of one strategy on one benchmark."""
+@dataclass
+class _Incumbent:
+    fidelity: int
+    utility: float
+    arch: Any
+    text: str
+    observed: float
 
-    def __init__(self, spec: RunSpec, bench: Benchmark) -> None:
+
+class Simulation:
+    """One run of one strategy on one benchmark (`transfer`: the same table's other datasets, by name)."""
+
+    def __init__(self, spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None) -> None:
         self.spec, self.bench, self.info = spec, bench, bench.info
         strategy_seq, noise_seq = spec.seed_sequence().spawn(2)
         hyperparameters = json.loads(spec.hyperparameters)
@@ -117,19 +163,22 @@ class Simulation:
         self.strategy = get_strategy(spec.strategy)(
             bench.space, bench.info, np.random.default_rng(strategy_seq), problem=self.problem, **hyperparameters
         )
-        self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *self.problem.metrics]))
+        self.problem_metrics = self.problem.metrics  # a computed property: read once, used per evaluation
+        self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *self.problem_metrics]))
         self.tracker = FrontTracker(true_front(bench, self.problem)) if self.problem.multi_objective else None
         self.sign = 1.0 if self.info.metrics[self.info.observe].maximize else -1.0
         self.noise = np.random.default_rng(noise_seq)
         self.fidelity = spec.fidelity if spec.fidelity is not None else self.info.max_fidelity
         bench.fidelity_index(self.fidelity)
-        self.score_metric = self.info.score_metric(self.info.max_fidelity)
+        self.scorer = Scorer(bench)
+        self.transfer = {name: Scorer(other) for name, other in (transfer or {}).items()}
         self.events: list[_Job] = []
         self.free = list(range(spec.workers))
         self.started = 0
+        self.time_budget = spec.budget.unit == "s"
         self.optimizer_free_at = 0.0
-        self.incumbent: tuple[int, float, Any, float] | None = None  # (fidelity, utility, arch, observed)
-        self.scores: dict[Any, float] = {}
+        self.incumbent: _Incumbent | None = None
+        self.seen: dict[Any, set[int]] = {}  # per architecture, the seeds the search has observed
         self.rows: list[tuple[Any, ...]] = []
 
     def run(self) -> pd.DataFrame:
@@ -144,29 +193,32 @@ class Simulation:
             self._fill(job.end)
         return self._frame()
 
-    def _may_start(self, at: float) -> bool:
-        if self.spec.budget.unit == "evals":
-            return self.started < self.spec.budget.amount
-        return at < self.spec.budget.amount
-
     def _fill(self, now: float) -> None:
         while self.free:
             start = max(now, self.optimizer_free_at) + self.spec.overhead_seconds
-            if not self._may_start(start):
+            if start >= self.spec.budget.amount if self.time_budget else self.started >= self.spec.budget.amount:
                 return
+            if self.started >= MAX_EVALUATIONS:
+                raise NasbenchError(
+                    f"expected a budget of at most {MAX_EVALUATIONS:,} evaluations per run, got {self.spec.budget}, "
+                    f"which affords more on {self.spec.bench_name}/{self.spec.dataset}: use a smaller budget"
+                )
+            arch, asked = self.strategy.ask()
+            asked = self.fidelity if asked is None else asked
+            fidelity = self.fidelity if self.spec.pin_fidelity else asked
             self.optimizer_free_at = start
-            arch, fidelity = self.strategy.ask()
-            fidelity = self.fidelity if fidelity is None else fidelity
             seeds = self.bench.seeds_run(arch, fidelity)
             seed = seeds[int(self.noise.integers(len(seeds)))] if seeds else None
             record = self.bench.query(arch, fidelity, seed, metrics=self.metrics)
             cost = record[self.info.cost]
+            worker = heapq.heappop(self.free)
             job = _Job(
                 start + cost,
                 self.started,
                 start,
-                heapq.heappop(self.free),
+                worker,
                 arch,
+                asked,
                 fidelity,
                 seed,
                 record[self.info.observe],
@@ -179,31 +231,34 @@ class Simulation:
     def _observation(self, job: _Job) -> dict[str, float]:
         """What the strategy is told: the observed metric (objectives instead, when several), constraints."""
         if self.problem.multi_objective:
-            return {m: job.record[m] for m in self.problem.metrics}
-        return {self.info.observe: job.observed, **{m: job.record[m] for m in self.problem.metrics}}
+            return {m: job.record[m] for m in self.problem_metrics}
+        return {self.info.observe: job.observed, **{m: job.record[m] for m in self.problem_metrics}}
 
     def _finish(self, job: _Job) -> None:
-        self.strategy.tell(job.arch, job.fidelity, self._observation(job))
+        self.strategy.tell(job.arch, job.asked, self._observation(job))
+        if job.seed is not None or job.fidelity == self.info.max_fidelity:
+            self.seen.setdefault(job.arch, set()).add(SEED_MEAN if job.seed is None else job.seed)
         utility = -math.inf if math.isnan(job.observed) else self.sign * job.observed
         feasible = self.problem.feasible(job.record)
         best = self.incumbent
-        if feasible and (best is None or job.fidelity > best[0] or (job.fidelity == best[0] and utility > best[1])):
-            self.incumbent = best = (job.fidelity, utility, job.arch, job.observed)
+        text = self.bench.space.to_str(job.arch)
+        if feasible and (
+            best is None or job.fidelity > best.fidelity or (job.fidelity == best.fidelity and utility > best.utility)
+        ):
+            self.incumbent = best = _Incumbent(job.fidelity, utility, job.arch, text, job.observed)
         if best is None:
-            incumbent = ("", math.nan, math.nan)
+            incumbent: tuple[Any, ...] = ("", math.nan, math.nan, False, *(math.nan for _ in self.transfer))
         else:
-            arch = best[2]
-            if arch not in self.scores:
-                score = self.bench.query(arch, self.info.max_fidelity, None, metrics=[self.score_metric])
-                self.scores[arch] = score[self.score_metric]
-            incumbent = (self.bench.space.to_str(arch), best[3], self.scores[arch])
+            score, held_out = self.scorer.held_out(best.arch, self.seen.get(best.arch, set()))
+            transfer = (scorer.held_out(best.arch, set())[0] for scorer in self.transfer.values())
+            incumbent = (best.text, best.observed, score, held_out, *transfer)
         self.rows.append(
             (
                 len(self.rows),
                 job.worker,
                 job.start,
                 job.end,
-                self.bench.space.to_str(job.arch),
+                text,
                 job.fidelity,
                 -1 if job.seed is None else job.seed,
                 job.observed,
@@ -215,13 +270,13 @@ class Simulation:
 
     def _problem_columns(self, job: _Job, feasible: bool) -> tuple[Any, ...]:
         """Feasibility and constrained values; for several objectives, the front's progress too."""
-        if not self.problem.metrics:
+        if not self.problem_metrics:
             return ()
         constraints = tuple(job.record[c.metric] for c in self.problem.constraints)
         if self.tracker is None:
             return (feasible, *constraints)
         names = [o.metric for o in self.problem.objectives]
-        scored = self.bench.query(job.arch, self.info.max_fidelity, None, metrics=self.problem.metrics)
+        scored = self.bench.query(job.arch, self.info.max_fidelity, None, metrics=self.problem_metrics)
         if self.problem.feasible(scored):  # the true front is of seed means at full fidelity: so is this
             self.tracker.add(np.array([scored[m] for m in names]))
         observed = tuple(job.record[m] for m in names)
@@ -229,7 +284,7 @@ class Simulation:
         return (feasible, *constraints, *observed, *(scored[m] for m in names), *progress)
 
     def _problem_names(self) -> list[str]:
-        if not self.problem.metrics:
+        if not self.problem_metrics:
             return []
         names = ["feasible", *(f"constraint_{k}" for k in range(len(self.problem.constraints)))]
         if self.tracker is None:
@@ -237,65 +292,95 @@ class Simulation:
         d = range(len(self.problem.objectives))
         return [*names, *(f"objective_{k}" for k in d), *(f"objective_{k}_scored" for k in d), *PROGRESS]
 
-    def _frame(self) -> pd.DataFrame:
-        columns = [
-            "eval",
-            "worker",
-            "start",
-            "end",
-            "arch",
-            "fidelity",
-            "query_seed",
-            "observed",
-            "cost",
-            "incumbent",
-            "incumbent_observed",
-            "incumbent_score",
-            *self._problem_names(),
-        ]
-        frame = pd.DataFrame(self.rows, columns=columns)
-        if self.problem.metrics:
-            extra = [c for c in columns[12:] if c != "feasible"]
-            frame = frame.astype({"feasible": "bool", **dict.fromkeys(extra, "float64")})
-        frame = frame.astype(
-            {
-                "eval": "int64",
-                "worker": "int64",
-                "fidelity": "int64",
-                "query_seed": "int64",
-                "start": "float64",
-                "end": "float64",
-                "observed": "float64",
-                "cost": "float64",
-                "incumbent_observed": "float64",
-                "incumbent_score": "float64",
-            }
-        )
+    def _settings(self) -> dict[str, Any]:
+        """The run's constant columns, first in the frame."""
         spec = self.spec
-        settings = {
+        return {
             "run_id": spec.run_id,
             "strategy": spec.strategy,
             "run": spec.run,
             "root_seed": spec.root_seed,
-            "benchmark": spec.bench,
+            "benchmark": spec.bench_name,
             "dataset": spec.dataset,
             "estimator": spec.estimator,
             "budget": str(spec.budget),
             "workers": spec.workers,
             "hyperparameters": json.dumps(self.strategy.hyperparameters(), sort_keys=True),
             "observe_metric": self.info.observe,
-            "score_metric": self.score_metric,
-            **({"objectives": spec.objectives, "constraints": spec.constraints} if self.problem.metrics else {}),
+            "score_metric": self.scorer.metric,
+            **({"objectives": spec.objectives, "constraints": spec.constraints} if self.problem_metrics else {}),
             "code_version": __version__,
             "data_sha256": self.bench.data_sha256,
         }
-        for offset, (name, value) in enumerate(settings.items()):
-            frame.insert(offset, name, value)
-        return frame
+
+    def _frame(self) -> pd.DataFrame:
+        """The run as one frame, built column-wise once: constants broadcast, evaluations typed."""
+        names = [*COLUMNS, *(f"transfer_{name}" for name in self.transfer), *self._problem_names()]
+        types = {**TYPES, **dict.fromkeys(names[len(COLUMNS) :], "float64")}
+        if self.problem_metrics:
+            types["feasible"] = "bool"
+        values = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in names]
+        n = len(self.rows)
+        columns: dict[str, Any] = {
+            k: np.full(n, v, dtype=object if isinstance(v, str) else None) for k, v in self._settings().items()
+        }
+        for name, column in zip(names, values, strict=True):
+            kind = types.get(name)
+            columns[name] = np.array(column, dtype=object if kind is None else kind)
+        return pd.DataFrame(columns)
 
 
-def simulate(spec: RunSpec, bench: Benchmark) -> pd.DataFrame:
+class Scorer:
+    """What an incumbent scores, independent of its selection (`data/README.md`, "Scoring").
+
+    The table's score metric at full fidelity where it is not the observed one (e.g. test accuracy),
+    as a seed mean; else the mean over the seeds the search did not observe for that architecture;
+    where it observed them all (or the table has none), the observed mean, flagged as not held out.
+    """
+
+    def __init__(self, bench: Benchmark) -> None:
+        self.bench, info = bench, bench.info
+        self.fidelity = info.max_fidelity
+        self.metric = info.score_metric(self.fidelity)
+        self.independent = self.metric != info.observe
+        self.cache: dict[tuple[Any, frozenset[int]], tuple[float, bool]] = {}
+
+    def held_out(self, arch: Any, seen: set[int]) -> tuple[float, bool]:
+        """(score, whether it is held out) of `arch` when the search observed the seeds `seen`."""
+        key = (arch, frozenset() if self.independent else frozenset(seen))
+        if key not in self.cache:
+            self.cache[key] = self._score(arch, key[1])
+        return self.cache[key]
+
+    def _score(self, arch: Any, seen: frozenset[int]) -> tuple[float, bool]:
+        if self.independent or not seen:  # the table's seed mean: nothing of it was observed
+            return self._mean(arch), True
+        if SEED_MEAN in seen:  # the search observed the seed mean itself (a table without seeds)
+            return self._mean(arch), False
+        unseen = [s for s in self.bench.seeds_run(arch, self.fidelity) if s not in seen]
+        if not unseen:
+            return self._mean(arch), False
+        values = [self.bench.query(arch, self.fidelity, s, metrics=[self.metric])[self.metric] for s in unseen]
+        finite = [v for v in values if not math.isnan(v)]
+        return (float(np.mean(finite)) if finite else math.nan), True
+
+    def _mean(self, arch: Any) -> float:
+        return self.bench.query(arch, self.fidelity, None, metrics=[self.metric])[self.metric]
+
+
+def scoring_rule(info: BenchmarkInfo) -> str:
+    """The scoring rule of `Scorer` on this benchmark, in one line (`comparison.json`'s "scoring")."""
+    at = f"{info.max_fidelity} {info.fidelity_unit}"
+    metric = info.score_metric(info.max_fidelity)
+    if metric != info.observe:
+        return f"{metric} at {at}, seed mean (held-out: the search observes {info.observe})"
+    if info.seeds:
+        return f"{metric} at {at}, mean over the seeds the search did not observe (else flagged, not held out)"
+    return f"{metric} at {at} as observed (no held-out data in this table: scores include selection bias)"
+
+
+def simulate(spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None) -> pd.DataFrame:
     """Run one search; returns its evaluations (see `Simulation`)."""
     if not math.isfinite(spec.overhead_seconds) or spec.overhead_seconds < 0:
         raise NasbenchError(f"expected a non-negative optimizer overhead, got {spec.overhead_seconds}")
-    return Simulation(spec, bench).run()
+    return Simulation(spec, bench, transfer).run()

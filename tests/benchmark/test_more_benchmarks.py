@@ -28,7 +28,8 @@ CASES = [
 def test_every_strategy_runs(bench: str, dataset: str, strategy: str) -> None:
     table = nasbench.load(bench, dataset=dataset)
     budget = "12evals" if strategy in ("bananas", "gp-bo") else "40evals"
-    frame = simulate(RunSpec(bench, dataset, strategy, 0, Budget.parse(budget), workers=2), table)
+    spec = RunSpec(bench_name=bench, dataset=dataset, strategy=strategy, run=0, budget=Budget.parse(budget), workers=2)
+    frame = simulate(spec, table)
     assert len(frame) == int(budget.removesuffix("evals"))
     for text in frame["arch"]:
         table.space.from_str(text)

@@ -95,7 +95,8 @@ class PickFailed(Strategy):
 def test_a_failed_run_is_observed_as_a_failure(monkeypatch) -> None:
     monkeypatch.setitem(strategies.STRATEGIES, "pick-failed", PickFailed)
     PickFailed.seen = []
-    frame = simulate(RunSpec("nlp", "wikitext-2", "pick-failed", 0, Budget.parse("3evals")), BENCH)
+    spec = RunSpec(bench_name="nlp", dataset="wikitext-2", strategy="pick-failed", run=0, budget=Budget.parse("3evals"))
+    frame = simulate(spec, BENCH)
     assert len(frame) == 3 and frame["observed"].isna().all()
     assert all(np.isnan(r["valid_loss"]) for r in PickFailed.seen)
     assert (frame["cost"] > 0).all()

@@ -20,7 +20,7 @@ SMALL = {
     "dataset": "cifar10-valid",
     "strategies": ["rs", "re", "hyperband"],
     "runs": 3,
-    "budget": "30evals",
+    "budget": "50000s",
     "workers": 2,
     "quiet": True,
 }

@@ -35,7 +35,8 @@ def test_the_partial_table_opens_a_tabulated_space(digits) -> None:
 
 @pytest.mark.parametrize("strategy", [s for s in STRATEGIES if not get_strategy(s).multi_objective])
 def test_every_strategy_stays_in_the_table(digits, strategy: str) -> None:
-    spec = RunSpec("nb201-digits", "digits", strategy, 0, Budget.parse("12evals"))
+    budget = Budget.parse("12evals")
+    spec = RunSpec(bench_name="nb201-digits", dataset="digits", strategy=strategy, run=0, budget=budget)
     frame = simulate(spec, digits)
     assert len(frame) == 12 and np.isfinite(frame["incumbent_score"]).all()
 

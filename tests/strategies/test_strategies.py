@@ -23,7 +23,10 @@ def objectives(name: str) -> str:
 
 def spec(name: str, run: int = 0, seed: int = 0, workers: int = 1) -> RunSpec:
     budget = Budget.parse(BUDGET.get(name, "60evals"))
-    return RunSpec("nb201", "cifar10-valid", name, run, budget, seed, workers, objectives=objectives(name))
+    return RunSpec(
+        bench_name="nb201", dataset="cifar10-valid", strategy=name, run=run, budget=budget, root_seed=seed,
+        workers=workers, objectives=objectives(name),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("name", list(STRATEGIES))
@@ -38,7 +41,8 @@ FRESH = """
 import sys, hashlib, nasbench
 from nasbench.runner.simulation import Budget, RunSpec, simulate
 name, budget, objectives = sys.argv[1], sys.argv[2], sys.argv[3]
-spec = RunSpec("nb201", "cifar10-valid", name, 0, Budget.parse(budget), objectives=objectives)
+spec = RunSpec(bench_name="nb201", dataset="cifar10-valid", strategy=name, run=0, budget=Budget.parse(budget),
+               objectives=objectives)
 frame = simulate(spec, nasbench.load("nb201"))
 print(hashlib.sha256(frame.to_csv(index=False).encode()).hexdigest())
 """
@@ -83,12 +87,15 @@ def test_every_strategy_cites_its_paper() -> None:
         assert (sys.modules[cls.__module__].__doc__ or "").strip()
 
 
+BUDGET150 = Budget.parse("150evals")
+
+
 def test_evolution_and_local_search_beat_random_search(c10) -> None:
     def final(name: str) -> float:
         scores = [
-            simulate(RunSpec("nb201", "cifar10-valid", name, run, Budget.parse("150evals")), c10)[
-                "incumbent_score"
-            ].iloc[-1]
+            simulate(
+                RunSpec(bench_name="nb201", dataset="cifar10-valid", strategy=name, run=run, budget=BUDGET150), c10
+            )["incumbent_score"].iloc[-1]
             for run in range(30)
         ]
         return float(np.mean(scores))
