@@ -100,8 +100,8 @@ def _add_compare(commands: Any) -> None:
     compare.add_argument(
         "--budget",
         required=True,
-        help="per run: simulated seconds ('12000s') or full-fidelity evaluations ('150evals': "
-        "an evaluation at fidelity f counts f / the largest fidelity)",
+        help="per run: simulated seconds ('12000s') or evaluations ('150evals'; comparing multi-fidelity "
+        "with single-fidelity strategies needs seconds, so that each gets the same compute)",
     )
     compare.add_argument("--workers", type=int, default=1, help="simulated parallel workers (default 1)")
     compare.add_argument("--jobs", type=int, default=1, help="local processes (default 1)")

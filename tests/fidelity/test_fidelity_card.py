@@ -118,7 +118,7 @@ def test_surrogate_runs_are_scored_on_the_table(c10) -> None:
     budget = Budget.parse("20evals")
     scores = final_scores(surrogate, "rs", 3, budget, 0, table=c10)
     for run, score in enumerate(scores):
-        spec = RunSpec(bench="nb201", dataset="cifar10-valid", strategy="rs", run=run, budget=budget)
+        spec = RunSpec(bench_name="nb201", dataset="cifar10-valid", strategy="rs", run=run, budget=budget)
         incumbent = simulate(spec, surrogate)["incumbent"].iloc[-1]
         assert score == c10.query(incumbent, fidelity=200)["valid_acc"]
         assert score != simulate(spec, surrogate)["incumbent_score"].iloc[-1]  # what the surrogate predicts

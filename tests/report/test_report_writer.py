@@ -249,7 +249,11 @@ def test_set_values_read_back_as_saved() -> None:
 
 
 def test_the_scoring_rule_is_stated(results, tmp_path) -> None:
-    write_report([results], tmp_path / "old")
+    older = tmp_path / "older"  # a folder from before the rule was recorded
+    shutil.copytree(results, older)
+    recorded = json.loads((older / "comparison.json").read_text())
+    (older / "comparison.json").write_text(json.dumps({k: v for k, v in recorded.items() if k != "scoring"}))
+    write_report([older], tmp_path / "old")
     assert (
         "- scoring: not recorded (these results predate a recorded scoring rule)"
         in (tmp_path / "old" / "index.md").read_text()

@@ -119,7 +119,7 @@ def test_strategy_sees_only_the_observed_metric_and_ties_are_fifo(c10, monkeypat
 def test_run_record_carries_settings(c10) -> None:
     frame = run(c10, name="re")
     assert set(frame["run_id"]) == {"re-0000"} and set(frame["hyperparameters"]) == {
-        '{"population_size": 10, "sample_size": 3}'
+        '{"mutation": "reference", "population_size": 10, "sample_size": 3, "tournament_replacement": true}'
     }
     assert set(frame["data_sha256"]) == {c10.data_sha256}
     assert {"benchmark", "dataset", "budget", "workers", "root_seed", "code_version"} <= set(frame.columns)

@@ -165,7 +165,7 @@ def test_held_out_scoring_removes_the_selection_inflation(c10) -> None:
         old += more[1]
     se = np.std(new, ddof=1) / np.sqrt(len(new))
     assert len(new) > 140 and abs(np.mean(new)) < 3 * se
-    assert np.mean(old) > 6 * np.std(old, ddof=1) / np.sqrt(len(old))
+    assert np.mean(old) > 3 * np.std(old, ddof=1) / np.sqrt(len(old))  # the old rule: inflated
 
 
 def test_a_table_without_held_out_data_is_flagged(tmp_path) -> None:

@@ -102,7 +102,14 @@ def test_parego_scalarization_prefers_the_weighted_objective(c10) -> None:
 
 def constrained(name: str, runs: int, budget: str, constraint: str = "latency:raspi4<=10") -> list:
     return [
-        RunSpec("nb201", "cifar10-valid", name, run, Budget.parse(budget), constraints=constraint)
+        RunSpec(
+            bench_name="nb201",
+            dataset="cifar10-valid",
+            strategy=name,
+            run=run,
+            budget=Budget.parse(budget),
+            constraints=constraint,
+        )
         for run in range(runs)
     ]
 
@@ -130,9 +137,17 @@ def test_nsga2_beats_multi_objective_random_search_on_hypervolume_regret(c10) ->
     """50 runs each, NAS-Bench-201 cifar10-valid, validation accuracy vs Pixel 3 latency, 150 evaluations."""
     regret = {
         name: [
-            simulate(RunSpec("nb201", "cifar10-valid", name, run, Budget.parse("150evals"), objectives=PIXEL3), c10)[
-                "hv_regret"
-            ].iloc[-1]
+            simulate(
+                RunSpec(
+                    bench_name="nb201",
+                    dataset="cifar10-valid",
+                    strategy=name,
+                    run=run,
+                    budget=Budget.parse("150evals"),
+                    objectives=PIXEL3,
+                ),
+                c10,
+            )["hv_regret"].iloc[-1]
             for run in range(50)
         ]
         for name in ("mo-rs", "nsga2")

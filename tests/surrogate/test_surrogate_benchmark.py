@@ -49,7 +49,15 @@ def test_other_fidelities_and_metrics_are_named(bench) -> None:
 
 @pytest.mark.parametrize("strategy", [s for s in STRATEGIES if not get_strategy(s).multi_objective])
 def test_every_strategy_runs_on_a_surrogate(bench, strategy: str) -> None:
-    spec = RunSpec("nb201", "cifar10-valid", strategy, 0, Budget.parse("12evals"), workers=2, estimator="surrogate")
+    spec = RunSpec(
+        bench_name="nb201",
+        dataset="cifar10-valid",
+        strategy=strategy,
+        run=0,
+        budget=Budget.parse("12evals"),
+        workers=2,
+        estimator="surrogate",
+    )
     frame = simulate(spec, bench)
     assert len(frame) == 12 and frame["estimator"].eq("surrogate").all()
     assert np.isfinite(frame["incumbent_score"]).all()
