@@ -48,13 +48,10 @@ class Outcome:
     reused: int
 
 
-POSITIONAL = ("bench", "dataset", "strategies", "runs", "budget", "out")  # the order of the earlier signature
-
-
 def compare(
-    comparison: Comparison | str | None = None,
-    *positional: Any,
-    out: str | None = None,
+    comparison: Comparison | None = None,
+    *,
+    out: str,
     jobs: int = 1,
     backend: str = "local",
     address: str | None = None,
@@ -64,20 +61,8 @@ def compare(
     """Run (or resume) a comparison in `out`; returns its results folder.
 
     Give a `Comparison`, or its fields as keywords (`bench`, `strategies`, `budget`, ...; see
-    `nasbench.runner.settings.Comparison`); the earlier positional form `compare(bench, dataset,
-    strategies, runs, budget, out, ...)` still works. Everything is validated before anything is written.
+    `nasbench.runner.settings.Comparison`). Everything is validated before anything is written.
     """
-    if isinstance(comparison, str):
-        values = (comparison, *positional)
-        if len(values) > len(POSITIONAL):
-            raise NasbenchError(f"expected at most {len(POSITIONAL)} positional settings, got {len(values)}")
-        given = dict(zip(POSITIONAL, values, strict=False))
-        out = given.pop("out", out)
-        settings, comparison = {**given, **settings}, None
-    elif positional:
-        raise NasbenchError("expected the settings of a Comparison as keywords")
-    if out is None:
-        raise NasbenchError("expected a results folder (out), got none")
     outcome = run_comparison(comparison, out=out, jobs=jobs, backend=backend, address=address, quiet=quiet, **settings)
     return outcome.folder
 

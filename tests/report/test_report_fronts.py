@@ -117,7 +117,9 @@ def test_folders_of_different_problems_on_one_dataset_are_refused(results, tmp_p
 
 def test_single_objective_results_have_no_multi_objective_rows(tmp_path) -> None:
     out = tmp_path / "so"
-    compare("nb201", "cifar10-valid", ["rs"], 2, "10evals", str(out), quiet=True)
+    compare(
+        bench="nb201", dataset="cifar10-valid", strategies=["rs"], runs=2, budget="10evals", out=str(out), quiet=True
+    )
     frame, _ = load_results([out])
     assert multi_objective_rows(frame).empty
     write_report([out], tmp_path / "report")

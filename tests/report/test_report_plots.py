@@ -16,8 +16,24 @@ from nasbench.runner.compare import compare
 @pytest.fixture(scope="module")
 def frame(tmp_path_factory) -> pd.DataFrame:
     out = tmp_path_factory.mktemp("plots")
-    compare("nb201", "cifar10-valid", ["rs", "re"], 3, "30evals", str(out / "a"), quiet=True)
-    compare("nb201", "imagenet16-120", ["rs", "re"], 3, "30evals", str(out / "b"), quiet=True)
+    compare(
+        bench="nb201",
+        dataset="cifar10-valid",
+        strategies=["rs", "re"],
+        runs=3,
+        budget="30evals",
+        out=str(out / "a"),
+        quiet=True,
+    )
+    compare(
+        bench="nb201",
+        dataset="imagenet16-120",
+        strategies=["rs", "re"],
+        runs=3,
+        budget="30evals",
+        out=str(out / "b"),
+        quiet=True,
+    )
     return load_results([out / "a", out / "b"])[0]
 
 

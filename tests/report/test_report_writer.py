@@ -24,7 +24,15 @@ from nasbench.runner.compare import compare
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("comparison")
-    compare("nb201", "cifar10-valid", ["rs", "re", "ls"], 6, "40evals", str(out), quiet=True)
+    compare(
+        bench="nb201",
+        dataset="cifar10-valid",
+        strategies=["rs", "re", "ls"],
+        runs=6,
+        budget="40evals",
+        out=str(out),
+        quiet=True,
+    )
     return out
 
 
@@ -84,7 +92,15 @@ def test_report_is_reproducible(results, report, tmp_path) -> None:
 
 
 def test_single_strategy_single_run_still_plots(tmp_path, caplog) -> None:
-    compare("nb201", "cifar100", ["re"], 1, "20evals", str(tmp_path / "one"), quiet=True)
+    compare(
+        bench="nb201",
+        dataset="cifar100",
+        strategies=["re"],
+        runs=1,
+        budget="20evals",
+        out=str(tmp_path / "one"),
+        quiet=True,
+    )
     write_report([tmp_path / "one"], tmp_path / "report")
     assert (tmp_path / "report" / "anytime_time.png").exists()
     assert not (tmp_path / "report" / "critical_difference.png").exists()
@@ -94,7 +110,15 @@ def test_single_strategy_single_run_still_plots(tmp_path, caplog) -> None:
 
 
 def test_several_comparisons_at_once(results, tmp_path) -> None:
-    compare("nb201", "cifar100", ["rs", "re"], 3, "20evals", str(tmp_path / "c100"), quiet=True)
+    compare(
+        bench="nb201",
+        dataset="cifar100",
+        strategies=["rs", "re"],
+        runs=3,
+        budget="20evals",
+        out=str(tmp_path / "c100"),
+        quiet=True,
+    )
     write_report([results, tmp_path / "c100"], tmp_path / "report")
     svg = (tmp_path / "report" / "anytime_time.svg").read_text()
     assert "cifar10-valid" in svg and "cifar100" in svg
