@@ -172,12 +172,12 @@ def test_nb201_surrogate_comparison_records_an_exact_front(data, tmp_path, monke
     monkeypatch.setenv("NASBENCH_DATA", str(data))
     out = tmp_path / "out"
     compare(
-        "nb201",
-        "cifar10-valid",
-        ["mo-rs", "nsga2"],
-        2,
-        "25evals",
-        str(out),
+        bench="nb201",
+        dataset="cifar10-valid",
+        strategies=["mo-rs", "nsga2"],
+        runs=2,
+        budget="25evals",
+        out=str(out),
         quiet=True,
         estimator="surrogate",
         objectives="valid_acc,train_seconds",

@@ -22,12 +22,12 @@ from nasbench.runner.compare import compare
 def results(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("mo")
     compare(
-        "nb201",
-        "cifar10-valid",
-        ["mo-rs", "nsga2"],
-        5,
-        "40evals",
-        str(out),
+        bench="nb201",
+        dataset="cifar10-valid",
+        strategies=["mo-rs", "nsga2"],
+        runs=5,
+        budget="40evals",
+        out=str(out),
         quiet=True,
         objectives="valid_acc,latency:pixel3",
         constraints=["latency:raspi4<=30"],
@@ -69,9 +69,15 @@ def test_epsilon_table_equals_the_runs_final_epsilon(results, report) -> None:
 def test_three_objectives_get_the_first_against_each_other(tmp_path) -> None:
     out = tmp_path / "three"
     compare(
-        "nb201", "cifar10-valid", ["mo-rs"], 2, "15evals", str(out), quiet=True,
+        bench="nb201",
+        dataset="cifar10-valid",
+        strategies=["mo-rs"],
+        runs=2,
+        budget="15evals",
+        out=str(out),
+        quiet=True,
         objectives="valid_acc,latency:pixel3,params",
-    )  # fmt: skip
+    )
     frame, _ = load_results([out])
     rows = multi_objective_rows(frame)
     figure = front_plot(rows, settings(rows))
@@ -109,8 +115,15 @@ def test_fronts_and_median_run(results) -> None:
 def test_folders_of_different_problems_on_one_dataset_are_refused(results, tmp_path) -> None:
     other = tmp_path / "other"
     compare(
-        "nb201", "cifar10-valid", ["mo-re"], 1, "5evals", str(other), quiet=True, objectives="valid_acc,params",
-    )  # fmt: skip
+        bench="nb201",
+        dataset="cifar10-valid",
+        strategies=["mo-re"],
+        runs=1,
+        budget="5evals",
+        out=str(other),
+        quiet=True,
+        objectives="valid_acc,params",
+    )
     with pytest.raises(NasbenchError, match=r"solve different problems on cifar10-valid \(valid_acc,latency:pixel3 "):
         load_results([results, other])  # once, one front silently stood for both
 

@@ -241,9 +241,16 @@ def test_single_run_note_only_when_true(results, tmp_path) -> None:
 def test_reproduce_command_reproduces_byte_for_byte(tmp_path) -> None:
     original = tmp_path / "it's a folder"
     compare(
-        "nb201", "cifar10-valid", ["rs", "ls"], 2, "15evals", str(original), quiet=True,
-        hyperparameters={"ls": {"first_improvement": True}}, overhead_seconds=0.1,
-    )  # fmt: skip
+        bench="nb201",
+        dataset="cifar10-valid",
+        strategies=["rs", "ls"],
+        runs=2,
+        budget="15evals",
+        out=str(original),
+        quiet=True,
+        hyperparameters={"ls": {"first_improvement": True}},
+        overhead_seconds=0.1,
+    )
     write_report([original], tmp_path / "report")
     index = (tmp_path / "report" / "index.md").read_text()
     command = index.split("```\n")[1]
