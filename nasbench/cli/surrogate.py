@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nasbench.cli.live import output_file
-from nasbench.errors import NasbenchError, UnknownName
+from nasbench.errors import NasbenchError
 
 
 def add_surrogate_commands(commands: Any) -> None:
@@ -56,7 +56,7 @@ def run_surrogate(args: argparse.Namespace) -> str:
 def _fit(args: argparse.Namespace) -> Any:
     from nasbench.fidelity.card import build_card
     from nasbench.registry import load_table
-    from nasbench.surrogate.model import fit_surrogate
+    from nasbench.surrogate.model import fit_plan, fit_surrogate
 
     out = Path(args.out)
     if out.exists() and not args.force:  # before the fit, not only at `save`: a fit and its card take a minute
@@ -66,7 +66,7 @@ def _fit(args: argparse.Namespace) -> Any:
     output_file(args.out)
     bench = load_table(args.bench, args.dataset)
     extra = [m.strip() for m in args.extra_metrics.split(",") if m.strip()]
-    metric, fidelity = _check_plan(bench, args.metric, args.fidelity, extra)
+    metric, fidelity, _ = fit_plan(bench, args.metric, args.fidelity, extra)  # checked before the first line
     show = _progress(args.quiet)
     show(f"fitting a surrogate of {bench.info.name}/{bench.info.dataset} ({metric} at {fidelity} "
          f"{bench.info.fidelity_unit}) on {bench.info.size:,} architectures ...")  # fmt: skip
@@ -78,23 +78,6 @@ def _fit(args: argparse.Namespace) -> Any:
     surrogate.save(out, force=args.force)
     show("done")
     return surrogate
-
-
-def _check_plan(bench: Any, metric: str | None, fidelity: int | None, extra: list[str]) -> tuple[str, int]:
-    """The metric and fidelity to fit, checked before the first progress line (so an error stays one line)."""
-    info = bench.info
-    fidelity = info.fidelities[bench.fidelity_index(fidelity)]
-    for name in [metric or info.observe, info.cost, *extra]:
-        if name not in info.metrics:
-            raise UnknownName(
-                f"unknown metric {name!r} in {info.name}/{info.dataset}; available: {', '.join(info.metrics)}"
-            )
-        if fidelity not in info.metrics[name].fidelities and info.metrics[name].fidelities:
-            where = ", ".join(map(str, info.metrics[name].fidelities))
-            raise UnknownName(
-                f"metric {name!r} of {info.name}/{info.dataset} has values at fidelity {where}, not {fidelity}"
-            )
-    return metric or info.observe, fidelity
 
 
 def _progress(quiet: bool) -> Callable[[str], None]:

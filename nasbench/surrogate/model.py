@@ -286,17 +286,10 @@ def _noise_model(
     return {"kind": "model", "scale": scale, "archs_with_seeds": int(twice.sum())}, model.get_booster()
 
 
-def fit_surrogate(
-    bench: TableBenchmark,
-    metric: str | None = None,
-    fidelity: int | None = None,
-    extra_metrics: Sequence[str] = (),
-    rows: np.ndarray | None = None,
-    ensemble: int = ENSEMBLE,
-    hyperparameters: dict[str, Any] | None = None,
-    seed: int = 0,
-) -> Surrogate:
-    """Fit one surrogate of `bench` at `fidelity` for the observed `metric`, the cost and `extra_metrics`."""
+def fit_plan(
+    bench: TableBenchmark, metric: str | None, fidelity: int | None, extra_metrics: Sequence[str]
+) -> tuple[str, int, list[str]]:
+    """The observed metric, fidelity and every metric a fit would model, checked against the table."""
     info = bench.info
     metric = metric or info.observe
     fidelity = info.max_fidelity if fidelity is None else fidelity
@@ -312,6 +305,21 @@ def fit_surrogate(
             raise UnknownName(
                 f"metric {name!r} of {info.name}/{info.dataset} has values at fidelity {where}, not {fidelity}"
             )
+    return metric, fidelity, metrics
+
+
+def fit_surrogate(
+    bench: TableBenchmark,
+    metric: str | None = None,
+    fidelity: int | None = None,
+    extra_metrics: Sequence[str] = (),
+    rows: np.ndarray | None = None,
+    ensemble: int = ENSEMBLE,
+    hyperparameters: dict[str, Any] | None = None,
+    seed: int = 0,
+) -> Surrogate:
+    """Fit one surrogate of `bench` at `fidelity` for the observed `metric`, the cost and `extra_metrics`."""
+    metric, fidelity, metrics = fit_plan(bench, metric, fidelity, extra_metrics)
     hp = {**HYPERPARAMETERS, **(hyperparameters or {})}
     data = training_data(bench, metrics, fidelity, rows)
     if len(data.archs) < 10:
