@@ -8,7 +8,7 @@ that a runner may charge.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
@@ -26,12 +26,6 @@ ROW_CACHE = 1 << 17
 _INTEGERS = (int, np.integer)  # built once: `int | np.integer` in the hot path costs a union per call
 
 
-def _record_builder(names: Sequence[str]) -> Callable[[list[float]], dict[str, float]]:
-    """`values -> {names[0]: values[0], ...}`, the default record of one row."""
-    names = tuple(names)
-    return lambda values: dict(zip(names, values, strict=True))
-
-
 class TableBenchmark:
     """Query one dataset of a tabular benchmark.
 
@@ -47,8 +41,8 @@ class TableBenchmark:
         self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
         self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
         self._row_cache: dict[Any, int] = {}  # tables keyed by string: what callers passed -> row
-        # query()'s fast path: fidelity as passed -> (record builder, default metrics as (arch, metric))
-        self._records: dict[Any, tuple[Callable[[list[float]], dict[str, float]], np.ndarray]] = {}
+        # query()'s fast path: fidelity as passed -> (default metric names, their values as (arch, metric))
+        self._records: dict[Any, tuple[tuple[str, ...], np.ndarray]] = {}
         self._space_index = space.index if self._enumerable else None  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
@@ -214,13 +208,13 @@ class TableBenchmark:
         """
         if metrics is None and seed is None:
             try:
-                record, by_row = self._records[fidelity]
+                names, by_row = self._records[fidelity]
             except (KeyError, TypeError):  # first query at this fidelity, or one to refuse below
                 pass
             else:  # the hot path: validated fidelity, mean over seeds, default metrics
                 index = self._space_index
                 row = index(arch) if index is not None and not isinstance(arch, _INTEGERS) else self.row(arch)
-                return record(by_row[row].tolist())
+                return dict(zip(names, by_row[row].tolist(), strict=True))
         f, s = self.fidelity_index(fidelity), self.seed_index(seed)
         columns, n_default, matrix = self._matrix(f, s)
         row = self.row(arch)
@@ -229,7 +223,7 @@ class TableBenchmark:
         if metrics is None:
             if s is None:
                 by_row = np.ascontiguousarray(matrix[:n_default].T)  # one row per architecture: a fast read
-                self._records[fidelity] = (_record_builder(columns[:n_default]), by_row)
+                self._records[fidelity] = (tuple(columns[:n_default]), by_row)
             return dict(zip(columns[:n_default], matrix[:n_default, row].tolist(), strict=False))
         positions = self._positions(metrics, columns, f)
         return dict(zip(metrics, matrix[positions, row].tolist(), strict=False))
