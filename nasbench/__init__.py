@@ -31,6 +31,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "adapters":  # a subpackage: ConfigSpace, objective_function, optuna, syne-tune, Ray Tune
+        return importlib.import_module("nasbench.adapters")
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'nasbench' has no attribute {name!r}")
@@ -46,6 +48,7 @@ __all__ = [
     "TableFileError",
     "UnknownName",
     "__version__",
+    "adapters",
     "compare",
     "list_benchmarks",
     "load",

@@ -12,8 +12,10 @@ bottom to top (a stage's floor is one above the highest it imports):
     4  surrogate, problem          the XGBoost model and its benchmark; objectives and fronts over any Benchmark
     5  registry, strategies        the loader and its one cache; ask/tell over a space and a public description
     6  runner, report, live        simulation and comparison; plots from results; live training
-    7  fidelity, nasbench          surrogate cards (they run the runner); the lazy package facade
-    8  cli                         thin commands
+    7  fidelity, adapters          surrogate cards (they run the runner); ConfigSpace, objective, optuna, syne-tune,
+                                   Ray Tune, external results (scored by the runner's Scorer)
+    8  nasbench                    the lazy package facade
+    9  cli                         thin commands
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ ALLOWED: dict[str, set[str]] = {
     "report": BASE | {"spaces", "results", "benchmark", "problem", "registry"},
     "live": BASE | {"spaces", "tables", "benchmark", "surrogate", "registry"},
     "fidelity": BASE | {"spaces", "tables", "results", "benchmark", "surrogate", "problem", "registry", "runner"},
+    "adapters": BASE | {"spaces", "results", "benchmark", "registry", "runner"},
 }
 ALLOWED["cli"] = set(ALLOWED) | {"nasbench"}
 ALLOWED["nasbench"] = set(ALLOWED) - {"cli"}  # the facade: anything but the commands
