@@ -6,8 +6,9 @@ Next-generation Hyperparameter Optimization Framework", KDD 2019). Every decisio
 `CategoricalDistribution` of its values (optuna has no ordinal type), an index-valued
 space one `IntDistribution`. The objective returns the minimised loss of each metric (one
 value, or a tuple for a multi-objective study: create it with `directions=["minimize"] * k`)
-and records the architecture's standard string and the training cost in the trial's user
-attributes (`arch`, `cost`), which `external.from_optuna` reads. It keeps no state of its
+and records the architecture's standard string, the training cost, the fidelity and the
+table's seed (-1: the mean) in the trial's user attributes (`arch`, `cost`, `fidelity`,
+`query_seed`), which `external.from_optuna` reads. It keeps no state of its
 own: optuna's sampler and storage do.
 """
 
@@ -53,6 +54,7 @@ def optuna_objective(
     names = [metrics] if metrics is None or isinstance(metrics, str) else list(metrics)
     objectives = [Objective(bench, name) for name in names]
     space = bench.space
+    resolved = bench.info.fidelities[bench.fidelity_index(fidelity)]  # an unknown fidelity is refused here
 
     def objective(trial: Any) -> float | tuple[float, ...]:
         config = {name: _suggest(trial, name, dist) for name, dist in distributions.items()}
@@ -60,6 +62,8 @@ def optuna_objective(
         results = [o(config, fidelity, seed) for o in objectives]
         trial.set_user_attr("arch", space.to_str(arch))
         trial.set_user_attr("cost", results[0]["cost"])
+        trial.set_user_attr("fidelity", resolved)
+        trial.set_user_attr("query_seed", -1 if seed is None else seed)
         losses = tuple(float(r["function_value"]) for r in results)
         return losses[0] if len(losses) == 1 else losses
 

@@ -312,10 +312,11 @@ def _settings_section(settings: list[dict[str, Any]], best: dict[str, tuple[floa
     lines = ["## Settings", ""]
     for setting in settings:
         scoring = setting.get("scoring") or "not recorded (these results predate a recorded scoring rule)"
+        origin = ["```", command_of(setting), "```"]
+        if setting.get("source"):  # converted by nasbench.adapters.external: no command reproduces it
+            origin = [f"- {', '.join(setting['strategies'])} in `{setting['folder']}`: {setting['source']}"]
         lines += [
-            "```",
-            command_of(setting),
-            "```",
+            *origin,
             "",
             f"- data: `{setting['benchmark']}` {setting.get('estimator', 'table')} SHA-256 `{setting['data_sha256']}`; "
             f"nasbench {setting['code_version']}",
