@@ -26,6 +26,7 @@ Sampling either space therefore never yields an architecture the benchmark canno
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ class Encoding:
         self._lookup = [{**_positions(map(str, h.values)), **_positions(h.values)} for h in hyperparameters]
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._index_of: dict[Any, int] | None = None
+        self._to_arch = self._converter()
 
     @property
     def indexed(self) -> bool:
@@ -91,21 +93,30 @@ class Encoding:
 
     def to_arch(self, config: Mapping[str, Any]) -> Any:
         """The architecture of `config`; `InvalidConfiguration` names the first thing wrong."""
-        try:
-            key = tuple(map(config.__getitem__, self.names))
-        except (KeyError, TypeError, AttributeError):
-            raise self._key_error(config) from None
-        if len(config) != len(self.names):
-            raise self._key_error(config)
-        try:
-            arch = self._cache.get(key)
-        except TypeError:  # an unhashable value: no choice is a list or a dict
-            arch = None
-        if arch is None:
-            arch = self._decode(key)
-            if len(self._cache) < CACHE:
-                self._cache[key] = arch
-        return arch
+        return self._to_arch(config)
+
+    def _converter(self) -> Callable[[Mapping[str, Any]], Any]:
+        """`to_arch` as a closure: the objective's hot path, so it reads no attribute per call."""
+        getter, size, cache, remember = operator.itemgetter(*self.names), len(self.names), self._cache, self._cache.get
+
+        def to_arch(config: Mapping[str, Any]) -> Any:
+            try:
+                key = getter(config) if size > 1 else (getter(config),)
+            except (KeyError, TypeError, AttributeError):
+                raise self._key_error(config) from None
+            if len(config) != size:
+                raise self._key_error(config)
+            try:
+                arch = remember(key)
+            except TypeError:  # an unhashable value: no choice is a list or a dict
+                arch = None
+            if arch is None:
+                arch = self._decode(key)
+                if len(cache) < CACHE:
+                    cache[key] = arch
+            return arch
+
+        return to_arch
 
     def _key_error(self, config: object) -> InvalidConfiguration:
         if not isinstance(config, Mapping):
