@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import optuna
 import pytest
@@ -58,3 +60,11 @@ def test_a_study_runs_on_other_spaces(name: str, dataset: str) -> None:
     values = bench.query_many([t.user_attrs["arch"] for t in study.trials], metrics=[observe])[observe]
     expected = 1 - values if name == "nb101" else values  # a fraction's error; a loss as it is
     assert [t.value for t in study.trials] == expected.tolist()
+
+
+def test_a_missing_optuna_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nasbench.adapters._extras import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "optuna", None)
+    with pytest.raises(MissingExtra, match=r"pip install 'nasbench\[optuna\]'"):
+        optuna_objective(opened("nb201", "cifar10-valid"))

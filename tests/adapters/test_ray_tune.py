@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,11 @@ def test_a_tuner_on_local_ray_reports_the_tables_curve(tmp_path: Path) -> None:
         assert history["epochs"].tolist() == [12, 200]  # one report per fidelity: the table's learning curve
         for fidelity, value in zip(history["epochs"], history["function_value"], strict=True):
             assert value == objective_function(bench, config, int(fidelity))["function_value"]
+
+
+def test_a_missing_ray_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nasbench.adapters._extras import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "ray.tune", None)
+    with pytest.raises(MissingExtra, match=r"pip install 'nasbench\[ray\]'"):
+        ray_search_space(opened("nb201", "cifar10-valid"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -83,3 +84,11 @@ def test_asha_runs_in_the_simulator_on_table_values(tmp_path: Path, monkeypatch:
         expected = bench.query_many([archs[i] for i in rows.index], int(fidelity), metrics=["valid_acc"])
         assert np.array_equal(rows["valid_acc"].to_numpy(), expected["valid_acc"].to_numpy())
     assert results["st_tuner_time"].max() <= 6 * 3600 + results["train_seconds"].max()
+
+
+def test_a_missing_syne_tune_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nasbench.adapters._extras import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "syne_tune.blackbox_repository.blackbox", None)
+    with pytest.raises(MissingExtra, match=r"pip install 'nasbench\[syne-tune\]'"):
+        syne_tune_blackbox(opened("nb201", "cifar10-valid"))
