@@ -40,7 +40,7 @@ import pandas as pd
 
 from nasbench._version import __version__
 from nasbench.adapters.config_space import encoding
-from nasbench.adapters.syne_tune import fidelity_name
+from nasbench.adapters.objective import fidelity_name
 from nasbench.benchmark.base import Benchmark
 from nasbench.errors import NasbenchError
 from nasbench.registry import opened

@@ -72,6 +72,11 @@ class Objective:
         return evaluate
 
 
+def fidelity_name(bench: Benchmark) -> str:
+    """The fidelity's name in syne-tune and Ray Tune results: `epochs` where the table counts them, else `fidelity`."""
+    return "epochs" if bench.info.fidelity_unit == "epochs" else "fidelity"
+
+
 def _fidelity(fidelity: object) -> int:
     """An int, or HPOBench's one-key dict such as {"epoch": 200}."""
     if isinstance(fidelity, Mapping):

@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from nasbench.adapters._extras import require
 from nasbench.adapters.config_space import encoding
-from nasbench.adapters.objective import objective
-from nasbench.adapters.syne_tune import fidelity_name
+from nasbench.adapters.objective import fidelity_name, objective
 
 if TYPE_CHECKING:
     from nasbench.benchmark.base import Benchmark

@@ -21,6 +21,7 @@ import numpy as np
 
 from nasbench.adapters._extras import require
 from nasbench.adapters.config_space import Encoding, encoding
+from nasbench.adapters.objective import fidelity_name
 
 if TYPE_CHECKING:
     from nasbench.benchmark.base import Benchmark
@@ -33,11 +34,6 @@ def objectives_of(bench: Benchmark) -> list[str]:
     info = bench.info
     every = set(info.fidelities)
     return [name for name, m in info.metrics.items() if m.kind != HARDWARE and every <= set(m.fidelities)]
-
-
-def fidelity_name(bench: Benchmark) -> str:
-    """`epochs` where the table counts epochs, else `fidelity`."""
-    return "epochs" if bench.info.fidelity_unit == "epochs" else "fidelity"
 
 
 def syne_tune_space(found: Encoding) -> dict[str, Any]:

@@ -98,7 +98,7 @@ def test_a_thousand_samples_are_all_answered_and_round_trip(name: str, dataset: 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "dataset"), [("accel", "imagenet"), ("nb101", "cifar10")])
+@pytest.mark.parametrize(("name", "dataset"), [("accel", "imagenet"), ("nb101", "cifar10"), ("nb201-digits", "digits")])
 def test_surrogate_spaces_are_answered_too(name: str, dataset: str) -> None:
     bench = opened(name, dataset, estimator="surrogate")
     cs = configspace(bench, seed=0)

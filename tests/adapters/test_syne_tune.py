@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from nasbench.adapters.config_space import INDEX, to_architecture
-from nasbench.adapters.syne_tune import fidelity_name, objectives_of, syne_tune_blackbox
+from nasbench.adapters.objective import fidelity_name
+from nasbench.adapters.syne_tune import objectives_of, syne_tune_blackbox
 from nasbench.registry import opened
 
 
