@@ -84,7 +84,7 @@ class Encoding:
         self._lookup = [{**_positions(map(str, h.values)), **_positions(h.values)} for h in hyperparameters]
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._index_of: dict[Any, int] | None = None
-        self._to_arch = self._converter()
+        self.convert = self._converter()  # `to_arch` itself, as a closure (the hot path calls it directly)
 
     @property
     def indexed(self) -> bool:
@@ -93,7 +93,7 @@ class Encoding:
 
     def to_arch(self, config: Mapping[str, Any]) -> Any:
         """The architecture of `config`; `InvalidConfiguration` names the first thing wrong."""
-        return self._to_arch(config)
+        return self.convert(config)
 
     def _converter(self) -> Callable[[Mapping[str, Any]], Any]:
         """`to_arch` as a closure: the objective's hot path, so it reads no attribute per call."""

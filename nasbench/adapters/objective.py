@@ -60,7 +60,7 @@ class Objective:
 
     def _evaluator(self) -> Callable[..., dict[str, Any]]:
         """`__call__` as a closure: `objective_function`'s hot path reads no attribute per call."""
-        query, to_arch, metrics = self.bench.query, self.encoding.to_arch, self.metrics
+        query, to_arch, metrics = self.bench.query, self.encoding.convert, self.metrics
         metric, cost, offset, sign = self.metric, self.cost, self.offset, self.sign
 
         def evaluate(config: Mapping[str, Any], fidelity: Any = None, seed: int | None = None) -> dict[str, Any]:
