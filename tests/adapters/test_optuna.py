@@ -68,3 +68,14 @@ def test_a_missing_optuna_names_its_extra(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setitem(sys.modules, "optuna", None)
     with pytest.raises(MissingExtra, match=r"pip install 'nasbench\[optuna\]'"):
         optuna_objective(opened("nb201", "cifar10-valid"))
+
+
+def test_a_generator_draws_one_table_seed_per_trial() -> None:
+    bench = opened("nb201", "cifar10-valid")
+    study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=2))
+    study.optimize(optuna_objective(bench, seed=np.random.default_rng(0)), n_trials=30)
+    seeds = [t.user_attrs["query_seed"] for t in study.trials]
+    assert set(seeds) == {0, 1, 2}
+    for trial in study.trials:
+        value = bench.query(trial.user_attrs["arch"], 200, trial.user_attrs["query_seed"])["valid_acc"]
+        assert trial.value == 100 - value
