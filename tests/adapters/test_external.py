@@ -10,6 +10,7 @@ import optuna
 import pandas as pd
 import pytest
 
+from nasbench.adapters.config_space import to_architecture
 from nasbench.adapters.external import ExternalResultsError, from_frame, from_optuna, from_syne_tune
 from nasbench.adapters.optuna import optuna_objective
 from nasbench.cli.main import main
@@ -115,3 +116,20 @@ def test_a_bad_fidelity_or_source_is_named(tmp_path: Path) -> None:
     with pytest.raises(ExternalResultsError, match="expected syne-tune results with columns trial_id, st_tuner_time"):
         from_syne_tune(frame, *NB201, out=tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_csv_of_hyperparameters_with_times_and_a_budget(tmp_path: Path) -> None:
+    from nasbench.adapters.config_space import configspace
+
+    bench = opened("fcnet", "protein_structure")
+    configs = [dict(c) for c in configspace(bench, seed=5).sample_configuration(8)]
+    frame = pd.DataFrame(configs).assign(strategy="smac", run=0, end=[100.0 * (k + 1) for k in range(8)])
+    frame.to_csv(tmp_path / "smac.csv", index=False)  # values come back from text: numbers and names
+    csv = pd.read_csv(tmp_path / "smac.csv")
+    folder = from_frame(csv, "fcnet", "protein_structure", out=tmp_path / "r", budget="550s")
+    rows = ResultsFolder(folder).load()
+    assert rows["end"].tolist() == [100.0, 200.0, 300.0, 400.0, 500.0]  # past the budget: left out
+    assert rows["arch"].tolist() == [bench.space.to_str(to_architecture(bench, c)) for c in configs[:5]]
+    assert json.loads((folder / "comparison.json").read_text())["budget"] == "550s"
+    best = rows["observed"].cummin().tolist()  # a loss: the incumbent is the lowest so far
+    assert rows["incumbent_observed"].tolist() == best
