@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.cli.test_cli import EXAMPLE, nasbench
+from tests.cli.test_main import EXAMPLE, nasbench
 
 
 @pytest.fixture(scope="module")

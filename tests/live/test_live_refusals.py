@@ -16,7 +16,7 @@ from nasbench.cli.surrogate import _progress  # noqa: E402
 from nasbench.errors import NasbenchError  # noqa: E402
 from nasbench.live.export import export_network  # noqa: E402
 from nasbench.spaces import get_space  # noqa: E402
-from tests.cli.test_cli import EXAMPLE, nasbench  # noqa: E402
+from tests.cli.test_main import EXAMPLE, nasbench  # noqa: E402
 
 TINY = ["--channels", "4", "--cells", "1"]
 
