@@ -18,3 +18,13 @@ def test_fcnet_ordinal_moves_one_step() -> None:
     assert changed == {(i,) for i in range(9)}
     assert len(FCNET.neighbors(arch)) == 1 + 1 + 1 + 1 + 2 + 1 + 1 + 1 + 1
     assert str(FCNET.neighbors(arch)[-1]) == "000010054"  # n_units_2 512 -> 256 only, not to 16
+
+
+def test_the_grid_is_the_papers_62208_configurations() -> None:
+    # Klein & Hutter 2019, Table 1: 2 x 2 activations, 4 batch sizes, 3 x 3 dropouts, 6 learning rates,
+    # 2 schedules, 6 x 6 layer widths
+    assert FCNET.size == 2 * 2 * 4 * 3 * 3 * 6 * 2 * 6 * 6 == 62208
+    first, last = FCNET.describe(FCNET.arch(0)), FCNET.describe(FCNET.arch(FCNET.size - 1))
+    assert (first["batch_size"], first["init_lr"], first["n_units_1"], first["lr_schedule"]) == (8, 5e-4, 16, "cosine")
+    assert (last["batch_size"], last["init_lr"], last["n_units_2"], last["dropout_1"]) == (64, 0.1, 512, 0.6)
+    assert str(FCNET.arch(1)) == "000000001"  # the last decision (n_units_2) varies fastest

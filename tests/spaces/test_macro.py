@@ -18,3 +18,18 @@ def test_macro_moves_and_no_merged_equivalents() -> None:
     assert MACRO.canonical(MACRO.from_str("01000000")) != MACRO.canonical(MACRO.from_str("10000000"))
     rng = np.random.default_rng(0)
     assert {MACRO.mutate(arch, rng) for _ in range(300)} == set(neighbors)
+
+
+def test_digits_name_the_layers_blocks_in_order() -> None:
+    described = MACRO.describe(MACRO.from_str("02012100"))
+    assert list(described.values()) == [
+        "identity",
+        "mbconv_k5_e6",
+        "identity",
+        "mbconv_k3_e3",
+        "mbconv_k5_e6",
+        "mbconv_k3_e3",
+        "identity",
+        "identity",
+    ]
+    assert list(described) == [f"layer_{i}" for i in range(1, 9)] and MACRO.size == 3**8 == 6561
