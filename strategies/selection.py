@@ -20,7 +20,7 @@ from nasbench.problem.pareto import crowding_distance, nondominated_ranks
 
 def objective_vector(problem: Problem, record: Mapping[str, float]) -> np.ndarray:
     """The record's objectives in minimization form; a failed (NaN) value is worst (infinity)."""
-    values = [o.sign * record[o.metric] for o in problem.objectives]
+    values = [o.loss_sign * record[o.metric] for o in problem.objectives]
     return np.array([math.inf if math.isnan(v) else v for v in values])
 
 

@@ -32,3 +32,37 @@ def test_every_module_says_what_it_owns() -> None:
     for path in (ROOT / "nasbench").rglob("*.py"):
         text = path.read_text().lstrip()
         assert text.startswith('"""'), f"{path.relative_to(ROOT)} has no module docstring"
+
+
+EXEMPT_FROM_TESTS: dict[str, str] = {}  # module path -> why it needs no test module of its own (none today)
+
+
+def expected_test_file(path: Path) -> Path:
+    """Where a module's tests live: nasbench/<stage>/<m>.py -> tests/<stage>/test_<m>.py.
+
+    strategies/<m>.py -> tests/strategies/test_<m>.py; a private `_m.py` -> test_m.py.
+    """
+    relative = path.relative_to(ROOT)
+    stage = relative.parent.parts[1:] if relative.parts[0] == "nasbench" else relative.parent.parts
+    return ROOT.joinpath("tests", *stage, f"test_{path.stem.lstrip('_')}.py")
+
+
+def test_every_module_has_its_test_module() -> None:
+    modules = [*(ROOT / "nasbench").rglob("*.py"), *(ROOT / "strategies").rglob("*.py")]
+    missing = [
+        f"{path.relative_to(ROOT)} -> {expected_test_file(path).relative_to(ROOT)}"
+        for path in sorted(modules)
+        if path.name not in ("__init__.py", "__main__.py")
+        and str(path.relative_to(ROOT)) not in EXEMPT_FROM_TESTS
+        and not expected_test_file(path).is_file()
+    ]
+    assert missing == []
+
+
+def test_the_test_module_rule_maps_stages_and_private_modules() -> None:
+    assert expected_test_file(ROOT / "nasbench/runner/simulation.py") == ROOT / "tests/runner/test_simulation.py"
+    assert expected_test_file(ROOT / "nasbench/errors.py") == ROOT / "tests/test_errors.py"
+    assert expected_test_file(ROOT / "nasbench/live/_torch.py") == ROOT / "tests/live/test_torch.py"
+    assert expected_test_file(ROOT / "nasbench/live/models/nb201.py") == ROOT / "tests/live/models/test_nb201.py"
+    assert expected_test_file(ROOT / "strategies/_mlp.py") == ROOT / "tests/strategies/test_mlp.py"
+    assert not expected_test_file(ROOT / "nasbench/report/nowhere.py").is_file()  # a new module without tests is caught

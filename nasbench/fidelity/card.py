@@ -26,6 +26,7 @@ from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from nasbench.benchmark.base import utility_sign
 from nasbench.benchmark.table import TableBenchmark
 from nasbench.surrogate.model import Surrogate, TrainingData, fit_surrogate, training_data
 
@@ -58,7 +59,7 @@ def ranking_metrics(truth: np.ndarray, predicted: np.ndarray, unit: str, maximiz
     """R², Kendall, sparse Kendall, Spearman and top-1%/5% precision of `predicted` against `truth`."""
     step = sparse_rounding(unit, truth)
     residual = np.sum((truth - predicted) ** 2)
-    sign = 1.0 if maximize else -1.0
+    sign = utility_sign(maximize)
     result = {
         "r2": float(1 - residual / np.sum((truth - truth.mean()) ** 2)),
         "kendall_tau": float(stats.kendalltau(truth, predicted).statistic),

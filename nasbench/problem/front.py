@@ -56,7 +56,7 @@ def candidates(bench: Benchmark) -> Candidates:
 class TrueFront:
     """One problem's front over the candidates: scale, feasible count and the front itself."""
 
-    sign: np.ndarray  # loss signs (+1 minimize, -1 maximize), per objective: `Objective.loss_sign`
+    loss_sign: np.ndarray  # loss signs (+1 minimize, -1 maximize), per objective: `Objective.loss_sign`
     low: np.ndarray  # best value over the candidates, minimization form
     high: np.ndarray  # worst value (the nadir), minimization form
     rows: np.ndarray  # candidates on the front (table rows, or space indices)
@@ -70,7 +70,7 @@ class TrueFront:
     def scale(self, values: np.ndarray) -> np.ndarray:
         """Raw objective values (n, d) -> minimization form in [0, 1] (the reference point is 1)."""
         span = np.where(self.high > self.low, self.high - self.low, 1.0)
-        return (np.asarray(values, dtype=float) * self.sign - self.low) / span
+        return (np.asarray(values, dtype=float) * self.loss_sign - self.low) / span
 
 
 def table_values(bench: Benchmark, metrics: list[str]) -> np.ndarray:
@@ -129,18 +129,18 @@ def compute_true_front(bench: Benchmark, problem: Problem) -> TrueFront:
     found = candidates(bench)
     values = table_values(bench, problem.metrics)
     d = len(problem.objectives)
-    sign = np.array([o.loss_sign for o in problem.objectives])
-    raw = values[:, :d] * sign
+    loss_sign = np.array([o.loss_sign for o in problem.objectives])
+    raw = values[:, :d] * loss_sign
     finite = np.isfinite(raw).all(axis=1)
     low, high = raw[finite].min(axis=0), raw[finite].max(axis=0)
     usable = np.flatnonzero(finite & feasible_mask(values, problem))
-    empty = TrueFront(sign, low, high, np.zeros(0, dtype=np.int64), np.zeros((0, d)), 0.0, len(usable))
+    empty = TrueFront(loss_sign, low, high, np.zeros(0, dtype=np.int64), np.zeros((0, d)), 0.0, len(usable))
     scaled = empty.scale(values[usable, :d])
     mask = non_dominated(scaled)
     rows, points = usable[mask], scaled[mask]
     volume = hypervolume(points, np.ones(d))
     return TrueFront(
-        sign, low, high, rows, points, volume, len(usable), values[rows, :d], found.kind, found.description
+        loss_sign, low, high, rows, points, volume, len(usable), values[rows, :d], found.kind, found.description
     )
 
 

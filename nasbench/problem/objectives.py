@@ -50,11 +50,6 @@ class Objective:
         """+1 for a metric to minimize, -1 for one to maximize: the Pareto code's minimization form."""
         return loss_sign(self.maximize)
 
-    @property
-    def sign(self) -> float:
-        """The loss sign (`loss_sign`), under its older name."""
-        return self.loss_sign
-
 
 @dataclass(frozen=True)
 class Constraint:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from nasbench.benchmark.base import utility_sign
 from nasbench.report.final import final_values
 from nasbench.report.fronts import multi_objective_rows
 from nasbench.report.ranks import PairTests, RankTest, pair_tests, rank_test
@@ -66,7 +67,7 @@ def task_scores(analysis: Analysis, stat: str) -> pd.DataFrame:
     """(tasks x strategies): each strategy's median (or mean) final value per task, signed so higher is better."""
     values = final_values(analysis.rows, "final", analysis.y).dropna(subset=["value"])
     table = values.groupby(["dataset", "strategy"], sort=True)["value"].agg(stat).unstack("strategy")
-    sign = np.array([1.0 if analysis.maximize[d] else -1.0 for d in table.index])
+    sign = np.array([utility_sign(analysis.maximize[d]) for d in table.index])
     benchmark = dict(zip(analysis.rows["dataset"], analysis.rows["benchmark"], strict=True))
     table = table.mul(sign, axis=0)
     table.index = [task_label(benchmark[d], d) for d in table.index]

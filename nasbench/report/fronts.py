@@ -81,10 +81,10 @@ def attained(run: pd.DataFrame, objectives: int) -> np.ndarray:
     return run.loc[run["feasible"], columns].dropna().to_numpy(dtype=float)
 
 
-def _front_of(points: np.ndarray, sign: np.ndarray) -> np.ndarray:
+def _front_of(points: np.ndarray, loss_sign: np.ndarray) -> np.ndarray:
     if len(points) == 0:
         return points
-    return points[non_dominated(points * sign)]
+    return points[non_dominated(points * loss_sign)]
 
 
 def median_run(group: pd.DataFrame) -> int:
@@ -119,32 +119,32 @@ def front_plot(frame: pd.DataFrame, fronts: dict[str, FrontSetting]) -> Figure:
     """
     datasets = sorted(fronts)
     strategies = ordered(frame["strategy"].unique())
-    panels = [(dataset, pair) for dataset in datasets for pair in pairs(len(fronts[dataset].truth.sign))]
+    panels = [(dataset, pair) for dataset in datasets for pair in pairs(len(fronts[dataset].truth.loss_sign))]
     fig, axes = figure(len(panels), height=2.8)
     for ax, (dataset, (i, j)) in zip(axes, panels, strict=True):
         setting, part = fronts[dataset], frame[frame["dataset"] == dataset]
-        sign = setting.truth.sign[[i, j]]
-        truth = _front_of(setting.values[:, [i, j]], sign)
-        _steps(ax, truth, sign[1], **{**TRUTH, "label": front_name(fronts)})
+        loss_sign = setting.truth.loss_sign[[i, j]]
+        truth = _front_of(setting.values[:, [i, j]], loss_sign)
+        _steps(ax, truth, loss_sign[1], **{**TRUTH, "label": front_name(fronts)})
         for strategy in strategies:
             group = part[part["strategy"] == strategy]
             if group.empty:
                 continue
             run = group[group["run"] == median_run(group)]
-            points = _front_of(attained(run, len(setting.truth.sign))[:, [i, j]], sign)
+            points = _front_of(attained(run, len(setting.truth.loss_sign))[:, [i, j]], loss_sign)
             if len(points):
                 style = look(strategy)
-                _steps(ax, points, sign[1], color=style["color"], linewidth=0.9, alpha=0.9)
+                _steps(ax, points, loss_sign[1], color=style["color"], linewidth=0.9, alpha=0.9)
                 ax.plot(
                     points[:, 1], points[:, 0], linestyle="", marker=style["marker"], markersize=3, color=style["color"]
                 )
         names = [o.metric for o in setting.problem.objectives]
-        _zoom(ax, truth, sign)
+        _zoom(ax, truth, loss_sign)
         ax.set_xlabel(f"{names[j]} ({setting.units[j]})")
         ax.set_ylabel(f"{names[i]} ({setting.units[i]})")
         ax.set_title(dataset)
         ax.grid(alpha=0.3, linewidth=0.5)
-    projected = "2-D projections of the " if any(len(s.truth.sign) > 2 for s in fronts.values()) else ""
+    projected = "2-D projections of the " if any(len(s.truth.loss_sign) > 2 for s in fronts.values()) else ""
     title = f"{projected}median run's attained front (by final regret)\nagainst the {front_name(fronts)}"
     fig.suptitle(title, fontsize=7)
     handle = axes[0].plot([], [], **{**TRUTH, "label": front_name(fronts)})[0]
@@ -152,21 +152,21 @@ def front_plot(frame: pd.DataFrame, fronts: dict[str, FrontSetting]) -> Figure:
     return fig
 
 
-def _zoom(ax: Any, front: np.ndarray, sign: np.ndarray) -> None:
+def _zoom(ax: Any, front: np.ndarray, loss_sign: np.ndarray) -> None:
     """Show the useful part of a 2-D front (columns y, x): its best 90 % on y, without a detached tail.
 
     The tail is the networks that failed to learn (10 % accuracy at a fraction of the cost):
     fewer than half the points, beyond a gap in y wider than half the range of what is left.
     x is on a log axis when the shown x values are positive and span more than a decade.
     """
-    y = front[:, 0] * sign[0]  # minimization form
+    y = front[:, 0] * loss_sign[0]  # minimization form
     shown = front[y <= np.percentile(y, 90)]
-    ordered_y = np.sort(shown[:, 0] * sign[0])
+    ordered_y = np.sort(shown[:, 0] * loss_sign[0])
     if len(ordered_y) > 2:
         gaps = np.diff(ordered_y)
         cut = int(gaps.argmax())  # the tail is ordered_y[cut + 1:]
         if gaps[cut] > 0.5 * (ordered_y[-1] - ordered_y[0]) and 2 * (cut + 1) > len(ordered_y):
-            shown = shown[shown[:, 0] * sign[0] <= ordered_y[cut]]
+            shown = shown[shown[:, 0] * loss_sign[0] <= ordered_y[cut]]
     low, high = shown[:, 0].min(), shown[:, 0].max()
     margin = 0.05 * (high - low) or 1.0
     ax.set_ylim(low - margin, high + margin)
@@ -221,8 +221,10 @@ def reference_note(fronts: dict[str, FrontSetting]) -> list[str]:
         truth, problem = setting.truth, setting.problem
         units = [f" {u}" if u else "" for u in setting.units]
         objectives = list(zip(problem.objectives, units, strict=True))
-        nadir = ", ".join(f"{o.metric} {h * o.sign:g}{u}" for (o, u), h in zip(objectives, truth.high, strict=True))
-        ideal = ", ".join(f"{o.metric} {v * o.sign:g}{u}" for (o, u), v in zip(objectives, truth.low, strict=True))
+        nadir = ", ".join(
+            f"{o.metric} {h * o.loss_sign:g}{u}" for (o, u), h in zip(objectives, truth.high, strict=True)
+        )
+        ideal = ", ".join(f"{o.metric} {v * o.loss_sign:g}{u}" for (o, u), v in zip(objectives, truth.low, strict=True))
         constraints = f" subject to {problem.constraints_text()}" if problem.constraints else ""
         what = "reference front" if truth.kind == REFERENCE else "true front"
         over = "the table's nadir" if truth.description == WHOLE_TABLE else f"the nadir of {truth.description}"

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from nasbench.benchmark.base import utility_sign
 from nasbench.errors import NasbenchError
 
 METHODS = ("nemenyi", "wilcoxon")
@@ -59,7 +60,7 @@ def beat_probability(a: np.ndarray, b: np.ndarray, maximize: bool) -> np.ndarray
     `a` and `b` are (runs, points); a NaN (no incumbent yet) counts as worst.
     """
     worst = -np.inf if maximize else np.inf
-    sign = 1.0 if maximize else -1.0  # then larger is better, and a missing incumbent is -inf
+    sign = utility_sign(maximize)  # then larger is better, and a missing incumbent is -inf
     a, b = sign * np.where(np.isnan(a), worst, a), sign * np.where(np.isnan(b), worst, b)
     worse = np.empty(a.shape[1])
     for point in range(a.shape[1]):  # sorted: O(n log n) per point, not every pair of runs

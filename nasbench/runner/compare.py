@@ -273,4 +273,4 @@ def summary(outcome: Outcome) -> str:
 def _maximize(settings: dict[str, Any], frame: Any) -> bool:
     """Whether the scored metric is maximized (read from the benchmark's description)."""
     info = opened(settings["benchmark"], dataset=settings["dataset"], estimator=settings.get("estimator", "table")).info
-    return info.metrics[str(frame["score_metric"].iloc[0])].direction == "maximize"
+    return info.metrics[str(frame["score_metric"].iloc[0])].maximize

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from nasbench._version import __version__
-from nasbench.benchmark.base import Benchmark, BenchmarkInfo
+from nasbench.benchmark.base import Benchmark, BenchmarkInfo, utility_sign
 from nasbench.errors import NasbenchError
 from nasbench.problem.front import FrontTracker, true_front
 from nasbench.problem.objectives import parse_problem
@@ -166,7 +166,7 @@ class Simulation:
         self.problem_metrics = self.problem.metrics  # a computed property: read once, used per evaluation
         self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *self.problem_metrics]))
         self.tracker = FrontTracker(true_front(bench, self.problem)) if self.problem.multi_objective else None
-        self.sign = 1.0 if self.info.metrics[self.info.observe].maximize else -1.0
+        self.utility_sign = utility_sign(self.info.metrics[self.info.observe].maximize)
         self.noise = np.random.default_rng(noise_seq)
         self.fidelity = spec.fidelity if spec.fidelity is not None else self.info.max_fidelity
         bench.fidelity_index(self.fidelity)
@@ -238,7 +238,7 @@ class Simulation:
         self.strategy.tell(job.arch, job.asked, self._observation(job))
         if job.seed is not None or job.fidelity == self.info.max_fidelity:
             self.seen.setdefault(job.arch, set()).add(SEED_MEAN if job.seed is None else job.seed)
-        utility = -math.inf if math.isnan(job.observed) else self.sign * job.observed
+        utility = -math.inf if math.isnan(job.observed) else self.utility_sign * job.observed
         feasible = self.problem.feasible(job.record)
         best = self.incumbent
         text = self.bench.space.to_str(job.arch)

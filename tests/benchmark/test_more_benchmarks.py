@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import nasbench
+from nasbench.benchmark.base import utility_sign
 from nasbench.errors import InvalidArchitecture, UnknownName
 from nasbench.runner.simulation import Budget, RunSpec, simulate
 from nasbench.strategies import STRATEGIES, get_strategy
@@ -33,7 +34,7 @@ def test_every_strategy_runs(bench: str, dataset: str, strategy: str) -> None:
     assert len(frame) == int(budget.removesuffix("evals"))
     for text in frame["arch"]:
         table.space.from_str(text)
-    sign = 1.0 if table.info.metrics[table.info.observe].direction == "maximize" else -1.0
+    sign = utility_sign(table.info.metrics[table.info.observe].maximize)
     top, best_utility, best = -1, -np.inf, np.nan  # the best observation at the highest fidelity so far
     for row in frame.itertuples():
         utility = -np.inf if np.isnan(row.observed) else sign * row.observed

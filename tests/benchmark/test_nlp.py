@@ -12,7 +12,6 @@ import pytest
 
 import nasbench
 from nasbench import strategies
-from nasbench.errors import InvalidArchitecture
 from nasbench.files import sha256_file
 from nasbench.registry import data_dir
 from nasbench.runner.simulation import Budget, RunSpec, simulate
@@ -100,20 +99,3 @@ def test_a_failed_run_is_observed_as_a_failure(monkeypatch) -> None:
     assert len(frame) == 3 and frame["observed"].isna().all()
     assert all(np.isnan(r["valid_loss"]) for r in PickFailed.seen)
     assert (frame["cost"] > 0).all()
-
-
-def test_space_moves_and_bad_recipes() -> None:
-    rng = np.random.default_rng(0)
-    arch = SPACE.sample(rng)
-    neighbors = SPACE.neighbors(arch)
-    assert len(neighbors) == 8 and arch not in neighbors and SPACE.mutate(arch, rng) in neighbors
-    assert SPACE.encode(arch).shape == (10,)
-    assert SPACE.from_decisions(SPACE.to_decisions(arch)) == arch
-    with pytest.raises(InvalidArchitecture, match="expected a NAS-Bench-NLP recipe"):
-        SPACE.from_str("02012100")
-    with pytest.raises(InvalidArchitecture, match="needs an op among linear"):
-        SPACE.from_str('{"h_new_0": {"op": "conv", "input": ["x"]}}')
-    with pytest.raises(InvalidArchitecture, match="reads 'y'"):
-        SPACE.from_str('{"h_new_0": {"op": "linear", "input": ["y"]}}')
-    with pytest.raises(InvalidArchitecture, match="not among the 291 tabulated"):
-        SPACE.from_str('{"h_new_0": {"op": "linear", "input": ["x", "h_prev_0"]}}')

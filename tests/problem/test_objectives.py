@@ -19,7 +19,7 @@ from nasbench.problem.objectives import (
 
 def test_objectives_take_their_direction_from_the_table(c10) -> None:
     objectives = parse_objectives("valid_acc, latency:pixel3", c10.info)
-    assert [(o.metric, o.direction, o.sign) for o in objectives] == [
+    assert [(o.metric, o.direction, o.loss_sign) for o in objectives] == [
         ("valid_acc", "maximize", -1.0),
         ("latency:pixel3", "minimize", 1.0),
     ]

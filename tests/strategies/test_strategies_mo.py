@@ -10,7 +10,6 @@ from nasbench.errors import NasbenchError
 from nasbench.problem.objectives import parse_problem
 from nasbench.runner.simulation import Budget, RunSpec, simulate
 from nasbench.strategies import get_strategy
-from nasbench.strategies.selection import better, objective_vector, rank_and_crowding, survivors
 
 PIXEL3 = "valid_acc,latency:pixel3"
 
@@ -20,23 +19,6 @@ def make(c10, name: str, objectives: str | None = PIXEL3, constraints=None, **hp
     return get_strategy(name)(c10.space, c10.info, np.random.default_rng(0), problem=problem, **hp)
 
 
-def test_objective_vectors_are_minimized_and_failures_are_worst(c10) -> None:
-    problem = parse_problem(PIXEL3, None, c10.info)
-    assert objective_vector(problem, {"valid_acc": 90.0, "latency:pixel3": 3.0}).tolist() == [-90.0, 3.0]
-    assert objective_vector(problem, {"valid_acc": float("nan"), "latency:pixel3": 3.0})[0] == np.inf
-
-
-def test_constrained_ranks_put_every_feasible_member_first() -> None:
-    vectors = np.array([[0.0, 0.0], [5.0, 5.0], [1.0, 2.0], [2.0, 1.0], [9.0, 9.0]])
-    violations = np.array([3.0, 0.0, 0.0, 0.0, 1.0])
-    ranks, crowding = rank_and_crowding(vectors, violations)
-    # feasible: [1, 2] and [2, 1] on front 0, [5, 5] on front 1; infeasible after, least violation first
-    assert ranks.tolist() == [3, 1, 0, 0, 2]
-    assert np.isinf(crowding[[2, 3]]).all()
-    assert survivors(vectors, violations, 3).tolist() == [1, 2, 3]
-    assert better(0, 2, ranks, crowding) == 2 and better(2, 3, ranks, crowding) == 2
-
-
 def test_multi_objective_strategies_need_objectives_and_single_ones_refuse_them(c10) -> None:
     with pytest.raises(NasbenchError, match="expected --objectives with two or three metrics for nsga2, got none"):
         make(c10, "nsga2", objectives=None)
@@ -44,60 +26,6 @@ def test_multi_objective_strategies_need_objectives_and_single_ones_refuse_them(
         make(c10, "re")
     with pytest.raises(NasbenchError, match="crossover_rate of nsga2 expects a probability in"):
         make(c10, "nsga2", crossover_rate=1.5)
-
-
-def test_nsga2_keeps_the_best_of_parents_and_children_and_breeds_from_them(c10) -> None:
-    nsga = make(c10, "nsga2", population_size=4)
-    told = {}
-    for step in range(12):
-        arch, _ = nsga.ask()
-        # a synthetic trade-off: later architectures are more accurate and slower, the 5th dominates all
-        record = {"valid_acc": 80.0 + step, "latency:pixel3": 1.0 + step}
-        if step == 4:
-            record = {"valid_acc": 99.0, "latency:pixel3": 0.5}
-        nsga.tell(arch, None, record)
-        told[arch] = record
-    assert len(nsga.population) == 4 and nsga.children == []
-    best = next(a for a, r in told.items() if r["valid_acc"] == 99.0)
-    assert best in [member[0] for member in nsga.population]
-    assert nsga.ranks[[member[0] for member in nsga.population].index(best)] == 0
-    assert len(set(told)) == 12  # no architecture proposed twice
-
-
-def test_nsga2_children_recombine_their_parents(c10) -> None:
-    nsga = make(c10, "nsga2", population_size=2, crossover_rate=1.0, mutation_rate=0.0)
-    a, b = c10.space.from_decisions([0] * 6), c10.space.from_decisions([4] * 6)
-    nsga.tell(a, None, {"valid_acc": 90.0, "latency:pixel3": 5.0})
-    nsga.tell(b, None, {"valid_acc": 80.0, "latency:pixel3": 1.0})
-    for _ in range(20):
-        child, _ = nsga.ask()
-        assert set(c10.space.to_decisions(child)) <= {0, 4}
-
-
-def test_mo_regularized_evolution_picks_the_lowest_pareto_rank(c10) -> None:
-    evolution = make(c10, "mo-re", population_size=5, sample_size=5)
-    archs = [c10.space.arch(i) for i in range(5)]
-    for i, arch in enumerate(archs):
-        evolution.ask()
-        dominated = i != 2
-        record = {"valid_acc": 80.0 if dominated else 95.0, "latency:pixel3": 9.0 if dominated else 1.0}
-        evolution.tell(arch, None, record)
-    for _ in range(10):
-        child, _ = evolution.ask()
-        assert child in c10.space.neighbors(archs[2])  # the whole population is sampled: the winner is always 2
-
-
-def test_parego_scalarization_prefers_the_weighted_objective(c10) -> None:
-    parego = make(c10, "parego")
-    fast, accurate = parego.ask()[0], parego.ask()[0]
-    parego.tell(fast, None, {"valid_acc": 80.0, "latency:pixel3": 1.0})
-    parego.tell(accurate, None, {"valid_acc": 90.0, "latency:pixel3": 9.0})
-    parego.weights = np.array([0.9, 0.1])  # mostly accuracy
-    scores = parego._scalarized()
-    assert scores[accurate] > scores[fast]
-    parego.weights = np.array([0.1, 0.9])  # mostly latency
-    scores = parego._scalarized()
-    assert scores[fast] > scores[accurate]
 
 
 def constrained(name: str, runs: int, budget: str, constraint: str = "latency:raspi4<=10") -> list:
@@ -121,15 +49,6 @@ def test_constrained_evolution_and_bananas_search_the_feasible_region_more_than_
     }
     # 13 % of NAS-Bench-201 runs within 10 ms on a Raspberry Pi 4
     assert share["re"] > share["rs"] and share["bananas"] > share["rs"], share
-
-
-def test_constrained_parego_ranks_infeasible_below_feasible(c10) -> None:
-    parego = make(c10, "parego", constraints=["latency:raspi4<=10"])
-    feasible, infeasible = parego.ask()[0], parego.ask()[0]
-    parego.tell(feasible, None, {"valid_acc": 10.0, "latency:pixel3": 30.0, "latency:raspi4": 5.0})
-    parego.tell(infeasible, None, {"valid_acc": 95.0, "latency:pixel3": 0.1, "latency:raspi4": 50.0})
-    scores = parego._scalarized()
-    assert scores[feasible] > scores[infeasible]
 
 
 @pytest.mark.slow

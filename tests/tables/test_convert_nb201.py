@@ -11,7 +11,6 @@ import pytest
 from nasbench.files import sha256_file
 from nasbench.registry import data_dir
 from nasbench.tables.format import read_header
-from nasbench.tables.raw import load_plain_pickle
 from scripts.convert_nb201 import DATASETS, convert, load_help_list
 
 FIELDS = {"val_acc": "valid_acc", "train_time": "train_seconds", "model_size": "params", "latency": "latency"}
@@ -82,11 +81,6 @@ def test_converter_is_deterministic_and_the_shipped_file_is_current(raw_nb201, t
     from nasbench.spaces.nb201 import ORDER_FILE
 
     assert sha256_file(tmp_path / "order.npy") == sha256_file(ORDER_FILE)
-
-
-def test_raw_pickles_are_read_without_classes() -> None:
-    with pytest.raises(pickle.UnpicklingError, match="refusing to load"):
-        load_plain_pickle(pickle.dumps(pd.Timestamp(0)))
 
 
 def test_missing_raw_folder_is_a_clear_error(tmp_path, capsys) -> None:

@@ -19,7 +19,7 @@ from nasbench.files import sha256_file
 from nasbench.registry import data_dir
 from nasbench.tables import integrity
 from nasbench.tables.format import read_header, read_table, write_table
-from tests.tables.test_tables import ARCHS, tiny_dataset
+from tests.tables.test_format import ARCHS, tiny_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 ROW = 9930  # the README's example: 91.5533 % mean validation accuracy on cifar10-valid

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import math
 from dataclasses import replace
 
@@ -11,9 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from nasbench.errors import UnknownName  # noqa: E402
-from nasbench.live._torch import resolve_device  # noqa: E402
 from nasbench.live.data import ImageData, load_digits  # noqa: E402
-from nasbench.live.errors import DeviceUnavailable  # noqa: E402
 from nasbench.live.models import build_model  # noqa: E402
 from nasbench.live.train import PROTOCOLS, _Run, _setup, cosine_lr, get_protocol, recalibrate_bn, train  # noqa: E402
 
@@ -106,17 +103,3 @@ def test_recalibration_sets_batch_norm_to_the_training_set_statistics(digits: Im
         features = stem_conv(digits.train[0])
     assert torch.allclose(stem_bn.running_mean, features.mean(dim=(0, 2, 3)), atol=1e-5)
     assert stem_bn.momentum == 0.1  # restored
-
-
-def test_devices(caplog: pytest.LogCaptureFixture) -> None:
-    assert resolve_device("cpu").type == "cpu"
-    with pytest.raises(DeviceUnavailable, match="auto, cpu, cuda, mps"):
-        resolve_device("tpu")
-    with pytest.raises(DeviceUnavailable):
-        resolve_device("cuda:x")
-    if not torch.cuda.is_available():
-        with pytest.raises(DeviceUnavailable, match="expected a CUDA GPU for --device cuda, got none"):
-            resolve_device("cuda")
-        with caplog.at_level(logging.WARNING):
-            assert resolve_device("auto").type == "cpu"
-        assert "trains on the CPU" in caplog.text

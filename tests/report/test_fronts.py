@@ -109,7 +109,7 @@ def test_fronts_and_median_run(results) -> None:
     assert finals.loc[median_run(group)] == finals.iloc[2]
     points = attained(group[group["run"] == 0], 2)
     assert len(points) == group[(group["run"] == 0) & group["feasible"]].shape[0]
-    assert non_dominated(points * setting.truth.sign).any()
+    assert non_dominated(points * setting.truth.loss_sign).any()
 
 
 def test_folders_of_different_problems_on_one_dataset_are_refused(results, tmp_path) -> None:

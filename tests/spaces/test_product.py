@@ -39,30 +39,6 @@ def test_a_key_with_a_digit_missing_is_named_as_such() -> None:
         MACRO.parse("0120120")
 
 
-def test_macro_moves_and_no_merged_equivalents() -> None:
-    arch = MACRO.from_str("02012100")
-    neighbors = MACRO.neighbors(arch)
-    assert len(neighbors) == 16 and len(set(neighbors)) == 16
-    assert all(sum(a != b for a, b in zip(arch.choices, n.choices, strict=True)) == 1 for n in neighbors)
-    # Identity layers in other places are other networks: NAS-Bench-Macro trained each one.
-    assert MACRO.canonical(MACRO.from_str("01000000")) != MACRO.canonical(MACRO.from_str("10000000"))
-    rng = np.random.default_rng(0)
-    assert {MACRO.mutate(arch, rng) for _ in range(300)} == set(neighbors)
-
-
-def test_fcnet_ordinal_moves_one_step() -> None:
-    arch = FCNET.from_str("000010055")
-    described = FCNET.describe(arch)
-    assert described["n_units_1"] == 512 and described["dropout_2"] == 0.3 and described["init_lr"] == 5e-4
-    changed = {
-        tuple(i for i, (a, b) in enumerate(zip(arch.choices, n.choices, strict=True)) if a != b)
-        for n in FCNET.neighbors(arch)
-    }
-    assert changed == {(i,) for i in range(9)}
-    assert len(FCNET.neighbors(arch)) == 1 + 1 + 1 + 1 + 2 + 1 + 1 + 1 + 1
-    assert str(FCNET.neighbors(arch)[-1]) == "000010054"  # n_units_2 512 -> 256 only, not to 16
-
-
 def test_encoding() -> None:
     fc = FCNET.encode(FCNET.from_str("110010155"))
     assert fc.shape == (FCNET.encoding_size,) == (12,)

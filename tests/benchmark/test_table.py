@@ -11,7 +11,7 @@ from nasbench.benchmark.table import TableBenchmark
 from nasbench.errors import InvalidArchitecture, UnknownName
 from nasbench.spaces.base import SearchSpace
 from nasbench.tables.format import read_table, write_table
-from tests.tables.test_tables import ARCHS, tiny_dataset
+from tests.tables.test_format import ARCHS, tiny_dataset
 
 EXAMPLE = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tests.cli.test_cli import EXAMPLE, nasbench
+from nasbench.cli import main
+from nasbench.cli.surrogate import _progress
+from tests.cli.test_main import EXAMPLE, nasbench
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +119,16 @@ def test_a_surrogate_of_another_benchmark_is_one_line(tmp_path) -> None:
     result = nasbench("query", "nb201", EXAMPLE, "--dataset", "cifar10-valid", "--estimator", "surrogate", env=env)
     assert result.returncode == 2 and "a surrogate of accel/imagenet, not of nb201/cifar10-valid" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_surrogate_fit_shows_progress_and_where_the_file_went(tmp_path, capsys) -> None:
+    out = tmp_path / "digits.json"
+    assert main(["surrogate", "fit", "nb201-digits", "--no-card", "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert printed.out.rstrip().endswith(f"surrogate written to {out}")
+    lines = printed.err.splitlines()
+    assert "fitting a surrogate of nb201-digits/digits (valid_acc at 12 epochs) on 197 architectures" in lines[0]
+    assert lines[-1].endswith("done") and json.loads(out.read_text())
+    _progress(quiet=True)("not shown")
+    assert capsys.readouterr().err == ""

@@ -270,15 +270,6 @@ def test_reproduce_command_reproduces_byte_for_byte(tmp_path) -> None:
     assert (original / "comparison.json").read_bytes() == (moved / "comparison.json").read_bytes()
 
 
-def test_set_values_read_back_as_saved() -> None:
-    from nasbench.cli.main import _hyperparameters
-    from nasbench.report.command import set_value
-
-    values = [False, True, 0.1, 1e-3, 20, None, "sobol", "true", "1", [1, 2], "a b"]
-    parsed = _hyperparameters([f"x.v{i}={set_value(v)}" for i, v in enumerate(values)])
-    assert [parsed["x"][f"v{i}"] for i in range(len(values))] == values
-
-
 def test_the_scoring_rule_is_stated(results, tmp_path) -> None:
     older = tmp_path / "older"  # a folder from before the rule was recorded
     shutil.copytree(results, older)

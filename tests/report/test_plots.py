@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from matplotlib import image
 
 from nasbench.report.plots import anytime_plot, cd_diagram, rank_plot
 from nasbench.report.ranks import rank_test
-from nasbench.report.style import figure, legend, look, ordered, styled
-from nasbench.report.writer import _save, load_results
+from nasbench.report.style import look
+from nasbench.report.writer import load_results
 from nasbench.runner.compare import compare
 
 
@@ -62,43 +61,6 @@ def test_rank_plot_and_cd_diagram(frame) -> None:
     cd = cd_diagram(rank_test(tasks, ["rs", "re"], True, method="wilcoxon"))
     assert "Wilcoxon" in cd._suptitle.get_text() and "over 2 tasks" in cd._suptitle.get_text()
     assert "Nemenyi" in cd_diagram(rank_test(tasks, ["rs", "re"], True))._suptitle.get_text()
-
-
-def test_colours_are_fixed_per_strategy() -> None:
-    assert look("re") == look("re") and look("re")["color"] != look("rs")["color"]
-    assert (
-        len({look(s)["color"] for s in ("rs", "re", "reinforce", "ls", "bananas", "gp-bo", "sh", "hyperband", "bohb")})
-        == 9
-    )
-
-
-def test_every_registered_strategy_has_its_own_colour_and_marker() -> None:
-    from nasbench.strategies import STRATEGIES
-
-    names = sorted(STRATEGIES)
-    assert len({(look(s)["color"], look(s)["marker"]) for s in names}) == len(names)
-    assert len({look(s)["color"] for s in names}) == len(names)  # RS and MO-RS were both black
-    assert len({look(s)["marker"] for s in names}) == len(names)
-
-
-@styled
-def _legend_figure(strategies: list[str]):
-    fig, axes = figure(1)
-    axes[0].plot([0, 1], [0, 1])
-    legend(fig, strategies, per_panel=3, n=dict.fromkeys(strategies, "n=100/100"))
-    return fig
-
-
-def test_legends_are_never_clipped(tmp_path) -> None:
-    from nasbench.strategies import STRATEGIES
-
-    fig = _legend_figure(ordered(STRATEGIES))
-    fig.canvas.draw()
-    width = fig.legends[0].get_window_extent().width / fig.dpi  # inches
-    assert width > fig.get_figwidth()  # wider than the panel: a plain save would cut it
-    _save(fig, tmp_path, "legend")
-    saved = image.imread(tmp_path / "legend.png").shape[1] / 200  # inches at the saved 200 dpi
-    assert saved >= width
 
 
 def test_single_and_multi_objective_strategies_keep_their_looks_in_one_figure(frame) -> None:

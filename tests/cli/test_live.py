@@ -1,8 +1,7 @@
-"""Live commands refuse bad output places and inputs before any work, in one line; `train` cannot oversubscribe."""
+"""The live commands (train, build-table, validate, export): refusals before any work, in one line, and threads."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -12,11 +11,8 @@ torch = pytest.importorskip("torch")
 
 from nasbench.cli import main  # noqa: E402
 from nasbench.cli.live import output_file  # noqa: E402
-from nasbench.cli.surrogate import _progress  # noqa: E402
 from nasbench.errors import NasbenchError  # noqa: E402
-from nasbench.live.export import export_network  # noqa: E402
-from nasbench.spaces import get_space  # noqa: E402
-from tests.cli.test_cli import EXAMPLE, nasbench  # noqa: E402
+from tests.cli.test_main import EXAMPLE, nasbench  # noqa: E402
 
 TINY = ["--channels", "4", "--cells", "1"]
 
@@ -38,25 +34,6 @@ def test_output_file_refuses_what_cannot_be_written_and_creates_nothing(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
 
 
-def test_export_refuses_unknown_suffixes(tmp_path) -> None:
-    out = tmp_path / "net.onnx"
-    result = nasbench("export", "nb201", EXAMPLE, "--out", str(out))
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert "expected an output file ending in .pt (TorchScript), .pt2 (a torch.export program)" in result.stderr
-    assert not out.exists()
-    for name in ("net.onnx", "net", "net.pt.tmp", "net.PT"):
-        with pytest.raises(NasbenchError, match=f"expected an output file ending in .*, got '.*{name}'"):
-            export_network("nb201", get_space("nb201").parse(EXAMPLE), tmp_path / name)
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_export_into_an_unwritable_place_is_one_line(tmp_path) -> None:
-    place = unwritable_places(tmp_path)[-1]
-    result = nasbench("export", "nb201", EXAMPLE, "--out", str(place), *TINY)
-    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
-    assert f"expected a writable place for --out, got {place}" in result.stderr
-
-
 def test_build_table_with_an_empty_archs_file_is_one_line(tmp_path) -> None:
     archs = tmp_path / "archs.txt"
     archs.write_text("# nothing yet\n\n")
@@ -76,19 +53,6 @@ def test_train_and_surrogate_fit_refuse_an_unwritable_out_before_the_work(tmp_pa
     for result in (train, fit):
         assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
         assert "expected a writable place for --out" in result.stderr and "epoch" not in result.stderr
-
-
-@pytest.mark.slow
-def test_surrogate_fit_shows_progress_and_where_the_file_went(tmp_path, capsys) -> None:
-    out = tmp_path / "digits.json"
-    assert main(["surrogate", "fit", "nb201-digits", "--no-card", "--out", str(out)]) == 0
-    printed = capsys.readouterr()
-    assert printed.out.rstrip().endswith(f"surrogate written to {out}")
-    lines = printed.err.splitlines()
-    assert "fitting a surrogate of nb201-digits/digits (valid_acc at 12 epochs) on 197 architectures" in lines[0]
-    assert lines[-1].endswith("done") and json.loads(out.read_text())
-    _progress(quiet=True)("not shown")
-    assert capsys.readouterr().err == ""
 
 
 def test_train_uses_one_thread_unless_asked(tmp_path, capsys) -> None:
