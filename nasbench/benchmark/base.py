@@ -125,7 +125,10 @@ class Benchmark(Protocol):
         seed: int | None = None,
         metrics: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """The records of many architectures as a DataFrame, one row each, vectorized (an integer array: rows)."""
+        """The records of many architectures as a DataFrame, one row each, vectorized (an integer array: rows).
+
+        The metric columns, then `arch`: each architecture's standard string.
+        """
         ...
 
     def fidelity_index(self, fidelity: int | None) -> int:

@@ -263,8 +263,8 @@ class TableBenchmark:
     ) -> pd.DataFrame:
         """Records of many architectures, one row each (indexed by table row).
 
-        Columns as in `query`. An integer array selects table rows (the space's
-        indices wherever the table follows them); a list of integers reads each as
+        Columns as in `query`, then `arch`: each architecture's standard string. An integer
+        array selects table rows (the space's indices wherever the table follows them); a list of integers reads each as
         `query` does, as the space's index. Values a seed never measured are NaN;
         `status` tells missing from failed.
         """
@@ -280,7 +280,22 @@ class TableBenchmark:
         else:
             block = matrix[np.asarray(self._positions(metrics, columns, f))[:, None], rows[None, :]]
             names = pd.Index(metrics)
-        return pd.DataFrame(block.T, columns=names, index=pd.Index(rows, name="row", copy=False), copy=False)
+        frame = pd.DataFrame(block.T, columns=names, index=pd.Index(rows, name="row", copy=False), copy=False)
+        frame["arch"] = self._arch_strings.take(rows)  # last, so positional reads of the metrics stay as they were
+        return frame
+
+    @cached_property
+    def _arch_strings(self) -> np.ndarray:
+        return np.array(self.table.archs(), dtype=object)
+
+    def to_xarray(self, metrics: Sequence[str] | None = None) -> Any:
+        """The table as an `xarray.DataArray`: architecture x seed (then "mean") x fidelity x metric.
+
+        Needs the optional xarray (`pip install 'nasbench[xarray]'`); see `nasbench.benchmark.arrays`.
+        """
+        from nasbench.benchmark.arrays import table_array
+
+        return table_array(self, metrics)
 
     def seeds_run(self, arch: Any, fidelity: int | None = None) -> tuple[int, ...]:
         """The seeds with a value of the observed metric for `arch` at `fidelity` (empty: means only)."""
