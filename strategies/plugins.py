@@ -1,5 +1,7 @@
 """Strategies from outside this package: a `module:Class` path, or a `nasbench.strategies` entry point.
 
+A path is imported from the environment or, as `python -m` does, from the current directory.
+
 Owns finding, importing and checking a plug-in strategy class, and naming its version. A
 plug-in follows the built-ins' contract (`nasbench.strategies.base.Strategy`: `name`,
 `defaults`, `ranges`, `ask`, `tell`) and is validated the same way; it is always named by
@@ -14,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import inspect
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -84,6 +87,9 @@ def import_class(path: str) -> Any:
     module_name, _, attr = path.partition(":")
     if not module_name or not attr or ":" in attr:
         raise PluginError(f"expected a strategy path like my_pkg.search:MyStrategy, got {path!r}")
+    here = os.getcwd()
+    if "" not in sys.path and here not in sys.path:  # as `python -m`: a module beside the user imports
+        sys.path.insert(0, here)  # (spawned workers inherit sys.path; a local Ray cluster gets it as PYTHONPATH)
     try:
         module = importlib.import_module(module_name)
     except Exception as err:  # a plug-in's own import may fail any way: name it in one line

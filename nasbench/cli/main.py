@@ -72,6 +72,9 @@ strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb (single o
             mo-rs, nsga2, mo-re, parego (with --objectives)
 benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits
             (`nasbench list` shows each one's datasets, fidelities and metrics)
+plug-ins:   any strategy class as module:Class (e.g. examples.my_strategy:MyStrategy), or the name of a
+            `nasbench.strategies` entry point; --set takes its name or class name
+settings:   --config FILE (YAML or JSON, the keys of comparison.json; a comparison.json replays it)
 
 example:
   nasbench compare --bench nb201 --dataset cifar10-valid --strategies rs,re,hyperband \\

@@ -34,7 +34,10 @@ class Comparison:
     """Everything that determines a comparison's results, and nothing that does not (jobs, backend, out).
 
     Validated on construction (types, ranges, finite numbers); `resolve` then checks what needs
-    the benchmark (datasets, fidelities, hyperparameters, objectives, affordability).
+    the benchmark (datasets, fidelities, hyperparameters, objectives, affordability). A plug-in
+    strategy may be given in `strategies` by its `module:Class` path or entry-point name: it is
+    imported and checked here, then named by its `name` (`strategies` holds names, `plugins`
+    name -> path); hyperparameters may be keyed by its name, class name or path.
     """
 
     bench: str

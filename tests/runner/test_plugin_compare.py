@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from nasbench.results import ResultsError
 from nasbench.runner.compare import compare, run_comparison
 from nasbench.runner.settings import Comparison
 
@@ -70,3 +71,15 @@ def test_a_local_ray_cluster_imports_the_plugin_itself(tmp_path, reference) -> N
     pytest.importorskip("ray")
     compare(out=str(tmp_path), jobs=2, backend="ray", **SMALL)  # Ray's workers start with this sys.path
     assert files(tmp_path) == reference
+
+
+def test_a_folder_of_another_plugin_version_is_not_resumed(tmp_path, reference) -> None:
+    for name, content in reference.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content)
+    settings = json.loads(reference["comparison.json"])
+    settings["plugins"]["my-strategy"]["version"] = "0.0"
+    (tmp_path / "comparison.json").write_text(json.dumps(settings))
+    with pytest.raises(ResultsError, match=r"holds my-strategy as \{'path': 'examples.my_strategy:MyStrategy', "):
+        compare(out=str(tmp_path), **SMALL)
+    assert json.loads((tmp_path / "comparison.json").read_text()) == settings  # left as it was

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -136,3 +137,11 @@ def test_a_worker_refuses_a_plugin_of_another_name_or_version() -> None:
     assert strategy_class("my-strategy", EXAMPLE, "0.1") is load(EXAMPLE).cls
     with pytest.raises(PluginError, match=r"expected examples.my_strategy:MyStrategy to be strategy 'my-strategy' "):
         strategy_class("my-strategy", EXAMPLE, "0.2")
+
+
+def test_a_module_in_the_current_directory_imports_as_with_python_m(tmp_path, monkeypatch) -> None:
+    (tmp_path / "nasbench_cwd_plugin.py").write_text("from examples.my_strategy import MyStrategy as Here\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p not in ("", str(tmp_path))])  # as the console script
+    plugin = find("nasbench_cwd_plugin:Here")
+    assert (plugin.name, plugin.path, plugin.version) == ("my-strategy", "nasbench_cwd_plugin:Here", "0.1")
