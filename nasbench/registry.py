@@ -138,7 +138,10 @@ def canonical_dataset(name: str, dataset: str | None) -> str | None:
     """
     if dataset is None or not isinstance(dataset, str) or is_path(name):
         return dataset
-    datasets = _datasets(data_dir(), name)
+    try:
+        datasets = _datasets(data_dir(), name)
+    except NasbenchError:  # no readable table (e.g. a surrogate alone): the caller names what is missing
+        return dataset
     if dataset in datasets:
         return dataset
     if (name, _key(dataset)) in DATASET_ALIASES:

@@ -1,14 +1,13 @@
 """Strategies from outside this package: a `module:Class` path, or a `nasbench.strategies` entry point.
 
-A path is imported from the environment or, as `python -m` does, from the current directory.
-
 Owns finding, importing and checking a plug-in strategy class, and naming its version. A
 plug-in follows the built-ins' contract (`nasbench.strategies.base.Strategy`: `name`,
 `defaults`, `ranges`, `ask`, `tell`) and is validated the same way; it is always named by
 its import path when it crosses a process boundary, so spawned pools, Dask and Ray workers
 import the class themselves and never depend on a registry patched in the parent. Must not
 import any plug-in before one is asked for, nor scan the entry points unless a name is
-neither built in nor a path.
+neither built in nor a path. A path is imported from the environment or, as `python -m`
+does, from the current directory.
 """
 
 from __future__ import annotations

@@ -101,3 +101,37 @@ def test_a_json_config_takes_the_same_keys(tmp_path, first, capsys) -> None:
     assert (code, err) == (0, "")
     again = json.loads((tmp_path / "o" / "comparison.json").read_text())
     assert again["strategies"] == record["strategies"] and again["plugins"] == record["plugins"]
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"strategies": ["mo-rs"], "objectives": "valid_acc,latency:raspi4", "constraints": ["params<=1.0"]},
+        {
+            "strategies": ["hyperband", "rs"],
+            "fidelity": 12,
+            "pin_fidelity": True,
+            "transfer_to": ["cifar100"],
+            "overhead_seconds": 1.5,
+            "root_seed": 3,
+        },
+    ],
+)
+def test_every_setting_replays_from_comparison_json(tmp_path, capsys, settings: dict) -> None:
+    from nasbench.runner.compare import compare
+
+    first, again = tmp_path / "first", tmp_path / "again"
+    compare(out=str(first), bench="nb201", runs=1, budget="20000s", quiet=True, **settings)
+    code, _, err = nasbench(
+        capsys, "compare", "--config", str(first / "comparison.json"), "--out", str(again), "--quiet"
+    )
+    assert (code, err) == (0, "")
+    assert files(again) == files(first)
+
+
+def test_a_mistyped_set_on_a_plugin_is_refused(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    argv = [*FLAGS, "--strategies", PLUGIN, "--set", "MyStrategy.temperature=hot", "--out", str(out)]
+    code, _, err = nasbench(capsys, "compare", *argv)
+    assert (code, err) == (2, "nasbench: error: hyperparameter temperature of my-strategy expects float, got 'hot'\n")
+    assert not out.exists()
