@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from nasbench.benchmark.base import Benchmark
+from nasbench.benchmark.base import Benchmark, metric_alias
 from nasbench.benchmark.table import TableBenchmark
 from nasbench.errors import NasbenchError, TableFileError, UnknownName
 from nasbench.spaces import get_space
@@ -43,19 +43,6 @@ DATASET_ALIASES = {
         "NAS-Bench-201's table holds CIFAR-10 as cifar10-valid (trained on the training half, valid_acc on the "
         "held-out half; no 200-epoch test accuracy of the train+valid protocol)",
     ),
-}
-# NASLib-style metric names -> the names of the tables here, first one a benchmark has
-METRIC_ALIASES = {
-    "valacc": ("valid_acc", "val_top1"),
-    "valaccuracy": ("valid_acc", "val_top1"),
-    "validaccuracy": ("valid_acc", "val_top1"),
-    "testaccuracy": ("test_acc",),
-    "trainaccuracy": ("train_acc",),
-    "valloss": ("valid_loss",),
-    "traintime": ("train_seconds",),
-    "trainingtime": ("train_seconds",),
-    "parameters": ("params",),
-    "numparams": ("params",),
 }
 
 
@@ -161,7 +148,7 @@ def canonical_metric(metrics: Collection[str], metric: str) -> str:
     train_seconds), noted; an unknown name is returned as given (the query names the available ones)."""
     if metric in metrics:
         return metric
-    target = next((m for m in METRIC_ALIASES.get(_key(metric), ()) if m in metrics), None)
+    target = metric_alias(list(metrics), metric)
     if target is None:
         return metric
     _note(f"metric {metric!r} is {target!r} here")

@@ -121,3 +121,13 @@ def test_to_xarray_of_a_table_without_seeds_and_without_xarray(monkeypatch) -> N
     monkeypatch.setitem(sys.modules, "xarray", None)  # as where the extra is not installed
     with pytest.raises(NasbenchError, match=r"needs xarray: pip install 'nasbench\[xarray\]'"):
         nb101.to_xarray()
+
+
+def test_objectives_and_constraints_take_naslib_names(c10, caplog) -> None:
+    from nasbench.problem.objectives import parse_problem
+
+    with caplog.at_level(logging.WARNING, logger="nasbench"):
+        problem = parse_problem("val_acc,num_params", ["train_time<=2000"], c10.info)
+    assert problem.objectives_text() == parse_problem("valid_acc,params", None, c10.info).objectives_text()
+    assert problem.constraints_text() == "train_seconds<=2000"
+    assert "metric 'val_acc' is 'valid_acc' here" in notes(caplog)
