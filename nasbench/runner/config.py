@@ -26,8 +26,7 @@ from typing import Any
 
 from nasbench.registry import opened
 from nasbench.results import FORMAT, FORMAT_VERSION
-from nasbench.runner.settings import Comparison, SettingsError
-from nasbench.strategies.plugins import load
+from nasbench.runner.settings import Comparison, SettingsError, plugin_path
 
 # comparison.json key -> Comparison field
 SETTINGS = {
@@ -110,7 +109,7 @@ def comparison_from(config: Mapping[str, Any], overrides: Mapping[str, Any]) -> 
     if isinstance(fields.get("constraints"), str):  # comparison.json joins them with ';'
         fields["constraints"] = tuple(c for c in fields["constraints"].split(";") if c)
     if isinstance(fields.get("plugins"), Mapping):
-        fields["plugins"] = {name: _recorded_path(name, entry) for name, entry in fields["plugins"].items()}
+        fields["plugins"] = {name: plugin_path(name, entry) for name, entry in fields["plugins"].items()}
     given = {key: value for key, value in overrides.items() if value is not None and key != "hyperparameters"}
     merged = {**fields, **given}
     if "strategies" in given and "hyperparameters" in fields:  # keep the file's values of strategies still run
@@ -125,20 +124,6 @@ def comparison_from(config: Mapping[str, Any], overrides: Mapping[str, Any]) -> 
         flag = "bench" if missing[0] == "benchmark" else missing[0]
         raise ConfigError(f"expected --{flag} or a --config file with {missing[0]!r}, got neither")
     return Comparison(**merged)
-
-
-def _recorded_path(name: str, entry: Any) -> str:
-    """A plug-in's path; a recorded version must be the one installed now (else the replay would differ)."""
-    if isinstance(entry, str):
-        return entry
-    if not isinstance(entry, Mapping) or not isinstance(entry.get("path"), str):
-        raise ConfigError(f"expected plugins.{name} as module:Class or {{path, version}}, got {entry!r}")
-    installed = load(entry["path"]).version
-    if "version" in entry and entry["version"] != installed:
-        raise ConfigError(
-            f"expected {entry['path']} version {entry['version']} (recorded for {name}), got {installed} installed"
-        )
-    return str(entry["path"])
 
 
 def check_recorded(config: Mapping[str, Any], comparison: Comparison) -> None:

@@ -143,7 +143,7 @@ class Comparison:
             constraints=tuple(c for c in constraints.split(";") if c),
             pin_fidelity=record.get("pin_fidelity", False),
             transfer_to=tuple(record.get("transfer_to", ())),
-            plugins={name: _plugin_path(name, entry) for name, entry in (record.get("plugins") or {}).items()},
+            plugins={name: plugin_path(name, entry) for name, entry in (record.get("plugins") or {}).items()},
         )
 
 
@@ -193,11 +193,21 @@ def _aliased(given: Any, plugins: Mapping[str, str]) -> Any:
     return result
 
 
-def _plugin_path(name: str, entry: Any) -> str:
-    """A plug-in's path as comparison.json records it ({"path": ..., "version": ...})."""
+def plugin_path(name: str, entry: Any) -> str:
+    """A plug-in's path as comparison.json records it ({"path": ..., "version": ...}, or the path alone).
+
+    A recorded version must be the one installed now: another would not replay the same results.
+    """
+    if isinstance(entry, str):
+        return entry
     if not isinstance(entry, Mapping) or not isinstance(entry.get("path"), str):
-        raise SettingsError(f"expected plugins.{name} as {{'path': 'module:Class', 'version': ...}}, got {entry!r}")
-    return entry["path"]
+        raise SettingsError(f"expected plugins.{name} as module:Class or {{path, version}}, got {entry!r}")
+    installed = load(entry["path"]).version
+    if "version" in entry and entry["version"] != installed:
+        raise SettingsError(
+            f"expected {entry['path']} version {entry['version']} (recorded for {name}), got {installed} installed"
+        )
+    return str(entry["path"])
 
 
 def _constraints(value: Any) -> tuple[str, ...]:
