@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from nasbench.benchmark.base import Benchmark
+from nasbench.benchmark.base import Benchmark, metric_alias
 from nasbench.benchmark.table import TableBenchmark
 from nasbench.errors import NasbenchError, TableFileError, UnknownName
 from nasbench.spaces import get_space
@@ -23,6 +24,26 @@ from nasbench.tables.format import read_header, read_table
 from nasbench.tables.integrity import shipped_dir
 
 ESTIMATORS = ("table", "surrogate")
+# Names users know from the papers and from NASLib / HPOBench, matched ignoring case, '-', '_' and spaces.
+BENCHMARK_ALIASES = {
+    "nasbench201": "nb201",
+    "nb201": "nb201",
+    "nasbench101": "nb101",
+    "nb101": "nb101",
+    "nasbenchnlp": "nlp",
+    "nbnlp": "nlp",
+    "nasbenchgraph": "graph",
+    "nasbenchmacro": "macro",
+    "accelnasbench": "accel",
+}
+# (benchmark, dataset as users write it) -> (dataset of the table, why): where the name alone would mislead
+DATASET_ALIASES = {
+    ("nb201", "cifar10"): (
+        "cifar10-valid",
+        "NAS-Bench-201's table holds CIFAR-10 as cifar10-valid (trained on the training half, valid_acc on the "
+        "held-out half; no 200-epoch test accuracy of the train+valid protocol)",
+    ),
+}
 
 
 def data_dir() -> Path:
@@ -72,8 +93,76 @@ def surrogate_path(name: str, dataset: str) -> Path:
     return path
 
 
+def _key(text: str) -> str:
+    return "".join(c for c in text.lower() if c not in "-_ ")
+
+
+@cache  # once per process: `opened` resolves the same name for every run
+def _note(message: str) -> None:
+    logging.getLogger("nasbench").warning(message)  # the CLI prints it as one `nasbench: note:` line
+
+
+@cache
+def _datasets(folder: Path, name: str) -> tuple[str, ...]:
+    del folder  # a key only, as in `_opened`
+    return tuple(read_header(table_path(name))[1])
+
+
+def canonical_benchmark(name: str) -> str:
+    """The shipped benchmark a well-known name means (`NAS-Bench-201`, `nasbench201`, `NB201` -> nb201), noted."""
+    if not isinstance(name, str) or is_path(name):
+        return name
+    target = BENCHMARK_ALIASES.get(_key(name), name)
+    if target != name:
+        _note(f"benchmark {name!r} is {target!r} here")
+    return target
+
+
+def canonical_dataset(name: str, dataset: str | None) -> str | None:
+    """The dataset of benchmark `name`'s table that `dataset` means (`ImageNet16-120` -> imagenet16-120), noted.
+
+    An unknown dataset is returned as given: reading the table names the available ones.
+    """
+    if dataset is None or not isinstance(dataset, str) or is_path(name):
+        return dataset
+    try:
+        datasets = _datasets(data_dir(), name)
+    except NasbenchError:  # no readable table (e.g. a surrogate alone): the caller names what is missing
+        return dataset
+    if dataset in datasets:
+        return dataset
+    if (name, _key(dataset)) in DATASET_ALIASES:
+        target, why = DATASET_ALIASES[(name, _key(dataset))]
+        if target in datasets:
+            _note(f"dataset {dataset!r} of {name} is {target!r}: {why}")
+            return target
+    matches = [d for d in datasets if _key(d) == _key(dataset)]
+    if len(matches) == 1:
+        _note(f"dataset {dataset!r} of {name} is {matches[0]!r}")
+        return matches[0]
+    return dataset
+
+
+def canonical_metric(metrics: Collection[str], metric: str) -> str:
+    """The metric among `metrics` a NASLib-style name means (`val_acc` -> valid_acc, `train_time` ->
+    train_seconds), noted; an unknown name is returned as given (the query names the available ones)."""
+    if metric in metrics:
+        return metric
+    target = metric_alias(list(metrics), metric)
+    if target is None:
+        return metric
+    _note(f"metric {metric!r} is {target!r} here")
+    return target
+
+
 def load(name: str, dataset: str | None = None, estimator: str = "table") -> Benchmark:
-    """Open benchmark `name` on `dataset` (default: the table's first dataset) as a table or its surrogate."""
+    """Open benchmark `name` on `dataset` (default: the table's first dataset) as a table or its surrogate.
+
+    Names users know resolve to the canonical ones with a one-line note (`canonical_benchmark`,
+    `canonical_dataset`).
+    """
+    name = canonical_benchmark(name)
+    dataset = canonical_dataset(name, dataset)
     if estimator not in ESTIMATORS:
         raise UnknownName(f"unknown estimator {estimator!r}; available: {', '.join(ESTIMATORS)}")
     if estimator == "surrogate":
@@ -95,7 +184,8 @@ def load(name: str, dataset: str | None = None, estimator: str = "table") -> Ben
 
 def opened(name: str, dataset: str | None = None, estimator: str = "table") -> Benchmark:
     """`load`, once per process, data folder and (benchmark, dataset, estimator): the one benchmark cache."""
-    return _opened(data_dir(), name, dataset or default_dataset(name), estimator)
+    name = canonical_benchmark(name)
+    return _opened(data_dir(), name, canonical_dataset(name, dataset) or default_dataset(name), estimator)
 
 
 @cache

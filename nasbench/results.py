@@ -27,7 +27,8 @@ from nasbench.files import atomic_path
 
 FORMAT = "nasbench-results"
 FORMAT_VERSION = 1
-OWN_KEYS = ("format", "format_version", "strategies", "runs", "code_version")  # may grow or change on a resume
+# may grow or change on a resume
+OWN_KEYS = ("format", "format_version", "strategies", "plugins", "runs", "code_version")
 DEFAULTS = {
     "estimator": "table",
     "objectives": "",
@@ -74,8 +75,10 @@ class ResultsFolder:
             old = self.read_settings()
             _check_same(self.path, old, settings)
             merged_strategies = {**old["strategies"], **settings["strategies"]}
+            plugins = {**old.get("plugins", {}), **settings.get("plugins", {})}
             settings = {
                 **settings,
+                **({"plugins": dict(sorted(plugins.items()))} if plugins else {}),
                 "strategies": dict(sorted(merged_strategies.items())),
                 "runs": max(old["runs"], settings["runs"]),
             }
@@ -149,6 +152,12 @@ def _check_same(path: Path, old: dict[str, Any], new: dict[str, Any]) -> None:
                 f"{path} holds another comparison ({key} is {before!r} there, {now!r} now); use another --out folder"
             )
     for name, hyperparameters in new["strategies"].items():
+        before, now = old.get("plugins", {}).get(name), new.get("plugins", {}).get(name)
+        if name in old["strategies"] and before != now:  # another plug-in class or version under the same name
+            raise ResultsError(
+                f"{path} holds {name} as {before or 'the built-in'}, got {now or 'the built-in'}; "
+                "use another --out folder"
+            )
         if name in old["strategies"] and old["strategies"][name] != hyperparameters:
             raise ResultsError(
                 f"{path} holds {name} with other hyperparameters ({old['strategies'][name]} there); "

@@ -89,10 +89,28 @@ def get_strategy(name: str) -> type[Strategy]:
     return STRATEGIES[name]
 
 
+def strategy_class(name: str, path: str = "", version: str | None = None) -> type[Strategy]:
+    """The class of strategy `name`: built in, or a plug-in imported by its `module:Class` path.
+
+    A worker process calls this with the path and version the parent recorded, so it imports the
+    plug-in itself and refuses one that has another name or version there.
+    """
+    if not path:
+        return get_strategy(name)
+    from nasbench.strategies.plugins import PluginError, load
+
+    plugin = load(path)
+    if (plugin.name, plugin.version) != (name, version):
+        raise PluginError(
+            f"expected {path} to be strategy {name!r} version {version}, got {plugin.name!r} version {plugin.version}"
+        )
+    return plugin.cls
+
+
 def __getattr__(name: str) -> Any:
     if name == "Strategy":  # the base class pulls numpy and the benchmark types: only when asked
         return importlib.import_module(f"{__name__}.base").Strategy
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["STRATEGIES", "Strategy", "StrategyRegistry", "get_strategy"]
+__all__ = ["STRATEGIES", "Strategy", "StrategyRegistry", "get_strategy", "strategy_class"]

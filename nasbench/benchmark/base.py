@@ -70,6 +70,30 @@ class BenchmarkInfo:
         return self.score_fallback
 
 
+# NASLib-style metric names -> the names of the tables here, the first one a benchmark has
+METRIC_ALIASES = {
+    "valacc": ("valid_acc", "val_top1"),
+    "valaccuracy": ("valid_acc", "val_top1"),
+    "validaccuracy": ("valid_acc", "val_top1"),
+    "testaccuracy": ("test_acc",),
+    "trainaccuracy": ("train_acc",),
+    "valloss": ("valid_loss",),
+    "traintime": ("train_seconds",),
+    "trainingtime": ("train_seconds",),
+    "parameters": ("params",),
+    "numparams": ("params",),
+}
+
+
+def metric_alias(metrics: Sequence[str] | dict[str, Any], name: str) -> str | None:
+    """The metric among `metrics` a NASLib-style `name` means (`val_acc` -> valid_acc), else None.
+
+    Matched ignoring case, '-', '_' and spaces; only where the target exists (no guessing).
+    """
+    key = "".join(c for c in name.lower() if c not in "-_ ")
+    return next((m for m in METRIC_ALIASES.get(key, ()) if m in metrics), None)
+
+
 def utility_sign(maximize: bool) -> float:
     """+1 for a metric to maximize, -1 for one to minimize: `sign * value` is larger when better."""
     return 1.0 if maximize else -1.0
@@ -125,7 +149,10 @@ class Benchmark(Protocol):
         seed: int | None = None,
         metrics: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """The records of many architectures as a DataFrame, one row each, vectorized (an integer array: rows)."""
+        """The records of many architectures as a DataFrame, one row each, vectorized (an integer array: rows).
+
+        The metric columns, then `arch`: each architecture's standard string.
+        """
         ...
 
     def fidelity_index(self, fidelity: int | None) -> int:

@@ -263,24 +263,43 @@ class TableBenchmark:
     ) -> pd.DataFrame:
         """Records of many architectures, one row each (indexed by table row).
 
-        Columns as in `query`. An integer array selects table rows (the space's
-        indices wherever the table follows them); a list of integers reads each as
-        `query` does, as the space's index. Values a seed never measured are NaN;
+        Columns as in `query`, then `arch`: each architecture's standard string (categorical over the
+        table's architectures; `.astype(str)` for plain text). An integer array selects table rows (the
+        space's indices wherever the table follows them); a list of integers reads each as `query` does,
+        as the space's index. Values a seed never measured are NaN;
         `status` tells missing from failed.
         """
         f, s = self.fidelity_index(fidelity), self.seed_index(seed)
         columns, n_default, matrix = self._matrix(f, s)
         rows = self.rows(archs)
-        # One copy into a (metrics, n) array; the DataFrame takes its transpose without another.
+        # One copy into a (metrics, n) array; each metric's row of it becomes a column without another.
         if metrics is None:
             block = matrix[:n_default].take(rows, axis=1)
             names = self._default_columns.get((f, s))
             if names is None:  # not setdefault: that would build (~50 µs) the Index on every call
-                names = self._default_columns[(f, s)] = pd.Index(columns[:n_default])
+                names = self._default_columns[(f, s)] = pd.Index([*columns[:n_default], "arch"])
         else:
             block = matrix[np.asarray(self._positions(metrics, columns, f))[:, None], rows[None, :]]
-            names = pd.Index(metrics)
-        return pd.DataFrame(block.T, columns=names, index=pd.Index(rows, name="row", copy=False), copy=False)
+            names = pd.Index([*metrics, "arch"])
+        # The strings as a categorical over the table's: built from the row numbers alone (~30 µs for
+        # 1,000 rows, where str objects cost ~0.4 ms); `arch` comes last, so positional reads stay as they were.
+        arch = pd.Categorical.from_codes(rows, dtype=self._arch_dtype, validate=False)  # rows are checked
+        frame = pd.DataFrame(dict(enumerate([*block, arch])), index=pd.Index(rows, name="row", copy=False), copy=False)
+        frame.columns = names  # keys by position: a metric named twice stays twice, as before
+        return frame
+
+    @cached_property
+    def _arch_dtype(self) -> pd.CategoricalDtype:
+        return pd.CategoricalDtype(pd.Index(self.table.archs(), dtype="string"))
+
+    def to_xarray(self, metrics: Sequence[str] | None = None) -> Any:
+        """The table as an `xarray.DataArray`: architecture x seed (then "mean") x fidelity x metric.
+
+        Needs the optional xarray (`pip install 'nasbench[xarray]'`); see `nasbench.benchmark.arrays`.
+        """
+        from nasbench.benchmark.arrays import table_array
+
+        return table_array(self, metrics)
 
     def seeds_run(self, arch: Any, fidelity: int | None = None) -> tuple[int, ...]:
         """The seeds with a value of the observed metric for `arch` at `fidelity` (empty: means only)."""

@@ -23,6 +23,7 @@ from nasbench.errors import NasbenchError
 
 if TYPE_CHECKING:
     from nasbench.benchmark.base import Benchmark
+    from nasbench.runner.settings import Comparison
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,6 +72,9 @@ strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb (single o
             mo-rs, nsga2, mo-re, parego (with --objectives)
 benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits
             (`nasbench list` shows each one's datasets, fidelities and metrics)
+plug-ins:   any strategy class as module:Class (e.g. examples.my_strategy:MyStrategy), or the name of a
+            `nasbench.strategies` entry point; --set takes its name or class name
+settings:   --config FILE (YAML or JSON, the keys of comparison.json; a comparison.json replays it)
 
 example:
   nasbench compare --bench nb201 --dataset cifar10-valid --strategies rs,re,hyperband \\
@@ -86,31 +90,37 @@ def _add_compare(commands: Any) -> None:
         epilog=COMPARE_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    compare.add_argument("--bench", required=True, help="benchmark name, e.g. nb201 (see `nasbench list`)")
+    compare.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings from a YAML or JSON file with the keys of comparison.json (a finished comparison's "
+        "comparison.json replays it); the flags below override it",
+    )
+    compare.add_argument("--bench", help="benchmark name, e.g. nb201 (see `nasbench list`)")
     compare.add_argument("--dataset", help="dataset (default: the benchmark's first)")
-    compare.add_argument("--estimator", default="table", help="table (default) or surrogate")
-    compare.add_argument("--strategies", required=True, help="comma-separated, e.g. rs,re,reinforce,ls")
+    compare.add_argument("--estimator", help="table (default) or surrogate")
+    compare.add_argument(
+        "--strategies", help="comma-separated, e.g. rs,re,reinforce,ls; a plug-in as module:Class (my_pkg.search:Mine)"
+    )
     compare.add_argument(
         "--objectives", help="two or three metrics to trade off, e.g. valid_acc,latency:pixel3 (mo-rs, nsga2, ...)"
     )
-    compare.add_argument(
-        "--constraint", action="append", default=[], help="e.g. 'latency:raspi4<=10' (repeatable; <=, >=, <, >)"
-    )
-    compare.add_argument("--runs", type=int, default=100, help="runs per strategy (default 100)")
+    compare.add_argument("--constraint", action="append", help="e.g. 'latency:raspi4<=10' (repeatable; <=, >=, <, >)")
+    compare.add_argument("--runs", type=int, help="runs per strategy (default 100)")
     compare.add_argument(
         "--budget",
-        required=True,
         help="per run: simulated seconds ('12000s') or evaluations ('150evals'; comparing multi-fidelity "
         "with single-fidelity strategies needs seconds, so that each gets the same compute)",
     )
-    compare.add_argument("--workers", type=int, default=1, help="simulated parallel workers (default 1)")
+    compare.add_argument("--workers", type=int, help="simulated parallel workers (default 1)")
     compare.add_argument("--jobs", type=int, default=1, help="local processes (default 1)")
     compare.add_argument("--out", required=True, help="results folder")
-    compare.add_argument("--seed", type=int, default=0, help="root seed of the searches' random streams (default 0)")
+    compare.add_argument("--seed", type=int, help="root seed of the searches' random streams (default 0)")
     compare.add_argument("--fidelity", type=int, help="fidelity of single-fidelity strategies (default: full)")
     compare.add_argument(
         "--pin-fidelity",
         action="store_true",
+        default=None,
         help="evaluate every proposal at --fidelity, whatever fidelity a strategy asks (NB201's BOHB worker)",
     )
     compare.add_argument(
@@ -119,7 +129,7 @@ def _add_compare(commands: Any) -> None:
         help="also score each incumbent on these datasets of the same table (comma-separated; columns transfer_*)",
     )
     compare.add_argument(
-        "--overhead-seconds", type=float, default=0.0, help="simulated optimizer time charged per proposal (default 0)"
+        "--overhead-seconds", type=float, help="simulated optimizer time charged per proposal (default 0)"
     )
     compare.add_argument(
         "--set",
@@ -143,7 +153,7 @@ def _hyperparameters(items: list[str]) -> dict[str, dict[str, Any]]:
     result: dict[str, dict[str, Any]] = {}
     for item in items:
         key, sep, text = item.partition("=")
-        strategy, dot, name = key.partition(".")
+        strategy, dot, name = key.rpartition(".")  # a plug-in's path has dots; a hyperparameter's name none
         if not sep or not dot or not strategy or not name:
             raise NasbenchError(f"expected --set STRATEGY.NAME=VALUE, got {item!r}")
         try:
@@ -158,29 +168,39 @@ def _names(text: str | None) -> list[str]:
     return [s.strip() for s in (text or "").split(",") if s.strip()]
 
 
+def _comparison(args: argparse.Namespace) -> Comparison:
+    """The comparison of --config FILE (if given) with the flags given on top of it."""
+    from nasbench.runner.config import check_recorded, comparison_from, read_config
+
+    config = read_config(args.config) if args.config else {}
+    flags = {
+        "bench": args.bench,
+        "dataset": args.dataset,
+        "strategies": tuple(_names(args.strategies)) if args.strategies is not None else None,
+        "runs": args.runs,
+        "budget": args.budget,
+        "workers": args.workers,
+        "root_seed": args.seed,
+        "fidelity": args.fidelity,
+        "pin_fidelity": args.pin_fidelity,
+        "overhead_seconds": args.overhead_seconds,
+        "hyperparameters": _hyperparameters(args.set),
+        "estimator": args.estimator,
+        "objectives": args.objectives,
+        "constraints": tuple(args.constraint) if args.constraint is not None else None,
+        "transfer_to": tuple(_names(args.transfer_to)) if args.transfer_to is not None else None,
+    }
+    comparison = comparison_from(config, flags)
+    check_recorded(config, comparison)
+    return comparison
+
+
 def run_compare(args: argparse.Namespace) -> str:
     """Run or resume a comparison; return the text to print."""
     # imports the strategies' scikit-learn models: only when needed
     from nasbench.runner.compare import run_comparison, summary
-    from nasbench.runner.settings import Comparison
 
-    comparison = Comparison(
-        bench=args.bench,
-        dataset=args.dataset,
-        strategies=tuple(_names(args.strategies)),
-        runs=args.runs,
-        budget=args.budget,
-        workers=args.workers,
-        root_seed=args.seed,
-        fidelity=args.fidelity,
-        pin_fidelity=args.pin_fidelity,
-        overhead_seconds=args.overhead_seconds,
-        hyperparameters=_hyperparameters(args.set),
-        estimator=args.estimator,
-        objectives=args.objectives,
-        constraints=tuple(args.constraint),
-        transfer_to=tuple(_names(args.transfer_to)),
-    )
+    comparison = _comparison(args)
     address = args.scheduler or args.address
     outcome = run_comparison(
         comparison, out=args.out, jobs=args.jobs, backend=args.backend, address=address, quiet=args.quiet
@@ -220,11 +240,11 @@ def run_query(args: argparse.Namespace) -> str:
             f"expected --train-seed {args.old_seed} for a training seed (`--seed` is compare's root seed), got --seed"
         )
 
-    from nasbench.registry import load  # numpy, pandas, h5py: only when needed (`--help` stays fast)
+    from nasbench.registry import canonical_metric, load  # numpy, pandas, h5py: only when needed
 
     bench = load(args.bench, dataset=args.dataset, estimator=args.estimator)
     arch = bench.space.parse(args.arch)
-    metrics = args.metrics
+    metrics = [canonical_metric(bench.info.metrics, m) for m in args.metrics] if args.metrics else args.metrics
     if metrics is None and args.all:
         f = bench.fidelity_index(args.fidelity)
         metrics = [m for m, info in bench.info.metrics.items() if bench.info.fidelities[f] in info.fidelities]
@@ -286,9 +306,10 @@ def run_list(args: argparse.Namespace) -> str:
 
 
 def _header(name: str) -> dict[str, Any]:
-    from nasbench.registry import table_path
+    from nasbench.registry import canonical_benchmark, table_path
     from nasbench.tables.format import read_header
 
+    name = canonical_benchmark(name)
     meta, datasets = read_header(table_path(name))
     return {"name": name, **meta, "datasets": datasets}
 

@@ -11,13 +11,14 @@ A device may be named alone (`pixel3` for `latency:pixel3`). A problem travels i
 
 from __future__ import annotations
 
+import logging
 import math
 import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from nasbench.benchmark.base import BenchmarkInfo, loss_sign
+from nasbench.benchmark.base import BenchmarkInfo, loss_sign, metric_alias
 from nasbench.errors import NasbenchError, UnknownName
 
 _CONSTRAINT = re.compile(r"^\s*([A-Za-z0-9_.:\-]+?)\s*(<=|>=|<|>)\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*$")
@@ -126,6 +127,10 @@ def resolve_metric(name: str, info: BenchmarkInfo, what: str = "objective") -> s
         return devices[0]
     if devices:
         raise UnknownName(f"expected one metric as {what}, got {name!r}, a device of several: {', '.join(devices)}")
+    alias = metric_alias(list(info.metrics), name)
+    if alias is not None:  # a NASLib name (val_acc, train_time): said once, then the table's name is used
+        logging.getLogger("nasbench").warning("metric %r is %r here", name, alias)
+        return alias
     raise UnknownName(
         f"expected a metric of {info.name}/{info.dataset} as {what}, got {name!r}; available: {', '.join(info.metrics)}"
     )

@@ -16,7 +16,7 @@ import json
 import math
 import shlex
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,6 @@ from nasbench.results import ResultsFolder
 from nasbench.runner.executors import check_backend, execute
 from nasbench.runner.settings import Comparison, SettingsError
 from nasbench.runner.simulation import RunSpec, scoring_rule
-from nasbench.strategies import get_strategy
 
 MEANINGFUL = 10  # an evaluations budget beyond 10x the space's size is refused (each result repeats many times)
 
@@ -114,6 +113,8 @@ def run_specs(comparison: Comparison, record: dict[str, Any]) -> list[RunSpec]:
             objectives=record.get("objectives", ""),
             constraints=record.get("constraints", ""),
             transfer_to=comparison.transfer_to,
+            strategy_path=comparison.plugins.get(name, ""),
+            strategy_version=record.get("plugins", {}).get(name, {}).get("version"),
         )
         for name in comparison.strategies
         for run in range(comparison.runs)
@@ -126,7 +127,7 @@ def resolve(comparison: Comparison) -> dict[str, Any]:
     if comparison.fidelity is not None:
         benchmark.fidelity_index(comparison.fidelity)
     problem = checked_problem(benchmark, comparison.objectives, comparison.constraints, comparison.fidelity)
-    full = _strategy_settings(benchmark, comparison.strategies, comparison.hyperparameters, problem)
+    full = _strategy_settings(benchmark, comparison, problem)
     _check_transfer(comparison, benchmark)
     _check_fair_budget(comparison, benchmark)
     _check_affordable(comparison, benchmark)
@@ -161,7 +162,7 @@ def _check_fair_budget(comparison: Comparison, benchmark: Any) -> None:
     """
     if comparison.budget.unit != "evals" or comparison.pin_fidelity or len(benchmark.info.fidelities) < 2:
         return
-    multi = [name for name in comparison.strategies if get_strategy(name).multi_fidelity]
+    multi = [name for name in comparison.strategies if comparison.strategy_class(name).multi_fidelity]
     single = [name for name in comparison.strategies if name not in multi]
     if multi and single:
         raise SettingsError(
@@ -193,14 +194,12 @@ def _check_affordable(comparison: Comparison, benchmark: Any) -> None:
         )
 
 
-def _strategy_settings(
-    benchmark: Benchmark, strategies: Sequence[str], overrides: Mapping[str, Mapping[str, Any]], problem: Problem
-) -> dict[str, dict[str, Any]]:
+def _strategy_settings(benchmark: Benchmark, comparison: Comparison, problem: Problem) -> dict[str, dict[str, Any]]:
     """Every strategy's full hyperparameters (defaults and overrides), validated before anything runs."""
     full = {}
-    for name in strategies:
-        rng = np.random.default_rng(0)
-        strategy = get_strategy(name)(benchmark.space, benchmark.info, rng, problem=problem, **overrides.get(name, {}))
+    for name in comparison.strategies:
+        rng, overrides = np.random.default_rng(0), comparison.hyperparameters.get(name, {})
+        strategy = comparison.strategy_class(name)(benchmark.space, benchmark.info, rng, problem=problem, **overrides)
         full[name] = strategy.hp
     return full
 

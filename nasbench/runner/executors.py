@@ -10,6 +10,8 @@ Ray start a local cluster of `jobs` processes on loopback and stop it when done.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
@@ -105,8 +107,15 @@ def _ray(specs: Sequence[RunSpec], address: str | None, jobs: int) -> Iterator[t
     if started_here:
         if address:
             ray.init(address=address, include_dashboard=False, log_to_driver=False)
-        else:  # a local cluster of `jobs` processes on loopback
-            ray.init(num_cpus=jobs, _node_ip_address=LOOPBACK, include_dashboard=False, log_to_driver=False)
+        else:  # a local cluster of `jobs` processes on loopback, importing what this process can (plug-ins)
+            path = {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+            ray.init(
+                num_cpus=jobs,
+                _node_ip_address=LOOPBACK,
+                include_dashboard=False,
+                log_to_driver=False,
+                runtime_env={"env_vars": path},
+            )
     try:
         remote = ray.remote(run_spec)
         pending = [remote.remote(spec) for spec in specs]

@@ -13,10 +13,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nasbench.errors import NasbenchError
+from nasbench.registry import canonical_benchmark
 from nasbench.runner.simulation import MAX_EVALUATIONS, Budget
+from nasbench.strategies import STRATEGIES, get_strategy
+from nasbench.strategies.plugins import Plugin, find, is_path, load
+
+if TYPE_CHECKING:
+    from nasbench.strategies.base import Strategy
 
 
 class SettingsError(NasbenchError):
@@ -28,7 +34,10 @@ class Comparison:
     """Everything that determines a comparison's results, and nothing that does not (jobs, backend, out).
 
     Validated on construction (types, ranges, finite numbers); `resolve` then checks what needs
-    the benchmark (datasets, fidelities, hyperparameters, objectives, affordability).
+    the benchmark (datasets, fidelities, hyperparameters, objectives, affordability). A plug-in
+    strategy may be given in `strategies` by its `module:Class` path or entry-point name: it is
+    imported and checked here, then named by its `name` (`strategies` holds names, `plugins`
+    name -> path); hyperparameters may be keyed by its name, class name or path.
     """
 
     bench: str
@@ -46,14 +55,19 @@ class Comparison:
     objectives: str | None = None
     constraints: tuple[str, ...] = ()
     transfer_to: tuple[str, ...] = ()
+    plugins: Mapping[str, str] = field(default_factory=dict)  # plug-in name -> module:Class (filled from strategies)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise the inputs once, here
         set_(self, "budget", self.budget if isinstance(self.budget, Budget) else Budget.parse(str(self.budget)))
-        set_(self, "strategies", _names("strategies", self.strategies))
+        strategies, plugins = _plugins(_names("strategies", self.strategies), self.plugins)
+        set_(self, "strategies", _names("strategies", strategies))
+        set_(self, "plugins", plugins)
+        set_(self, "hyperparameters", _aliased(self.hyperparameters or {}, plugins))
         set_(self, "constraints", _constraints(self.constraints))
         set_(self, "transfer_to", _names("transfer_to", self.transfer_to, allow_empty=True))
         _text("bench", self.bench)
+        set_(self, "bench", canonical_benchmark(self.bench))  # comparison.json holds the name of the table
         _text("estimator", self.estimator)
         for name in ("runs", "workers"):
             _integer(name, getattr(self, name), 1)
@@ -92,12 +106,21 @@ class Comparison:
             "strategies": {name: dict(self.hyperparameters.get(name, {})) for name in self.strategies},
         }
         optional = {
+            "plugins": {name: {"path": p.path, "version": p.version} for name, p in self.plugin_classes().items()},
             "objectives": self.objectives or "",
             "constraints": ";".join(self.constraints),
             "pin_fidelity": self.pin_fidelity,
             "transfer_to": list(self.transfer_to),
         }
         return {**values, **{key: value for key, value in optional.items() if value}}
+
+    def plugin_classes(self) -> dict[str, Plugin]:
+        """Each plug-in strategy, imported and checked (its name, path, version and class)."""
+        return {name: load(path) for name, path in self.plugins.items()}
+
+    def strategy_class(self, name: str) -> type[Strategy]:
+        """The class of one of the strategies: a plug-in's, else the built-in one of that name."""
+        return load(self.plugins[name]).cls if name in self.plugins else get_strategy(name)
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Comparison:
@@ -120,6 +143,7 @@ class Comparison:
             constraints=tuple(c for c in constraints.split(";") if c),
             pin_fidelity=record.get("pin_fidelity", False),
             transfer_to=tuple(record.get("transfer_to", ())),
+            plugins={name: plugin_path(name, entry) for name, entry in (record.get("plugins") or {}).items()},
         )
 
 
@@ -133,6 +157,57 @@ def _names(what: str, value: Any, allow_empty: bool = False) -> tuple[str, ...]:
     if len(set(items)) != len(items):
         raise SettingsError(f"expected distinct {what}, got {list(items)!r}")
     return items
+
+
+def _plugins(items: tuple[str, ...], given: Mapping[str, str]) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Each plug-in among `items` (a module:Class path, an entry point, or a name of `given`) by its name."""
+    if not isinstance(given, Mapping) or not all(isinstance(v, str) for v in given.values()):
+        raise SettingsError(f"expected plugins as strategy name -> module:Class, got {given!r}")
+    names, plugins = [], {}
+    for item in items:
+        if item in STRATEGIES and not is_path(item):
+            names.append(item)
+            continue
+        plugin = load(given[item]) if item in given else find(item)
+        if plugin.name != item and not is_path(item) and item in given:
+            raise SettingsError(f"expected {given[item]} to be named {item!r}, got {plugin.name!r}")
+        names.append(plugin.name)
+        plugins[plugin.name] = plugin.path
+    return tuple(names), plugins
+
+
+def _aliased(given: Any, plugins: Mapping[str, str]) -> Any:
+    """Hyperparameters keyed by a plug-in's class name or path moved under its name (e.g. --set MyStrategy.x=1)."""
+    if not isinstance(given, Mapping):
+        return given  # refused by _hyperparameters, with the expected form
+    aliases: dict[str, str] = {}
+    for name, path in plugins.items():
+        aliases[path] = aliases[path.rpartition(".")[2].rpartition(":")[2]] = name
+    result: dict[str, Any] = {}
+    for key, values in given.items():
+        target = str(aliases.get(key, key))  # a non-text key is refused by _hyperparameters after
+        if target in result and isinstance(values, Mapping):
+            result[target] = {**result[target], **values}
+        else:
+            result[target] = values
+    return result
+
+
+def plugin_path(name: str, entry: Any) -> str:
+    """A plug-in's path as comparison.json records it ({"path": ..., "version": ...}, or the path alone).
+
+    A recorded version must be the one installed now: another would not replay the same results.
+    """
+    if isinstance(entry, str):
+        return entry
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("path"), str):
+        raise SettingsError(f"expected plugins.{name} as module:Class or {{path, version}}, got {entry!r}")
+    installed = load(entry["path"]).version
+    if "version" in entry and entry["version"] != installed:
+        raise SettingsError(
+            f"expected {entry['path']} version {entry['version']} (recorded for {name}), got {installed} installed"
+        )
+    return str(entry["path"])
 
 
 def _constraints(value: Any) -> tuple[str, ...]:

@@ -41,7 +41,7 @@ from nasbench.benchmark.base import Benchmark, BenchmarkInfo, utility_sign
 from nasbench.errors import NasbenchError
 from nasbench.problem.front import FrontTracker, true_front
 from nasbench.problem.objectives import parse_problem
-from nasbench.strategies import get_strategy
+from nasbench.strategies import strategy_class
 
 PROGRESS = ("hypervolume", "hv_regret", "attainment", "epsilon")
 SEED_MEAN = -1  # among an architecture's observed seeds: the search observed its full-fidelity seed mean
@@ -118,6 +118,8 @@ class RunSpec:
     objectives: str = ""  # e.g. "valid_acc,latency:pixel3"; empty: the observed metric alone
     constraints: str = ""  # e.g. "latency:raspi4<=10", several joined by ';'
     transfer_to: tuple[str, ...] = ()  # other datasets of the table the incumbent is also scored on
+    strategy_path: str = ""  # a plug-in's module:Class, imported by each worker itself ("" for a built-in)
+    strategy_version: str | None = None  # the plug-in's version where the comparison was set up
 
     @property
     def run_id(self) -> str:
@@ -160,7 +162,8 @@ class Simulation:
         strategy_seq, noise_seq = spec.seed_sequence().spawn(2)
         hyperparameters = json.loads(spec.hyperparameters)
         self.problem = parse_problem(spec.objectives, spec.constraints, bench.info)
-        self.strategy = get_strategy(spec.strategy)(
+        cls = strategy_class(spec.strategy, spec.strategy_path, spec.strategy_version)
+        self.strategy = cls(
             bench.space, bench.info, np.random.default_rng(strategy_seq), problem=self.problem, **hyperparameters
         )
         self.problem_metrics = self.problem.metrics  # a computed property: read once, used per evaluation

@@ -167,6 +167,7 @@ class SurrogateBenchmark:
         """Records of many architectures, one row each, predicted in one batch.
 
         An integer array stands for space indices (as a table's rows), where the space is small enough to enumerate.
+        The last column, `arch`, holds each architecture's standard string.
         """
         self.fidelity_index(fidelity)
         names = self._names(metrics)
@@ -174,13 +175,17 @@ class SurrogateBenchmark:
         if isinstance(archs, np.ndarray) and archs.dtype.kind in "iu":
             rows = self._indices(archs, every is not None)
             values = {m: v[rows] for m, v in (every or {}).items()}
+            valid = [self.space.arch(int(i)) for i in rows]  # type: ignore[attr-defined]
         elif every is not None:
             valid = [self.space.validate(a) for a in archs]
             at = self.space.indices(valid) if hasattr(self.space, "indices") else [self.space.index(a) for a in valid]  # type: ignore[attr-defined]
             values = {m: v[at] for m, v in every.items()}
         else:
-            values = self._predict([self.space.validate(a) for a in archs], seed, names)
-        return pd.DataFrame({m: np.asarray(values[m], dtype=np.float64) for m in names})
+            valid = [self.space.validate(a) for a in archs]
+            values = self._predict(valid, seed, names)
+        frame = pd.DataFrame({m: np.asarray(values[m], dtype=np.float64) for m in names})
+        frame["arch"] = [self.space.to_str(a) for a in valid]  # as a table's `query_many`
+        return frame
 
     def _indices(self, rows: np.ndarray, enumerated: bool) -> np.ndarray:
         if not enumerated:

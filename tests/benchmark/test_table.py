@@ -115,12 +115,15 @@ def test_query_many_matches_query(c10: TableBenchmark) -> None:
             except UnknownName:
                 assert np.isnan(row["valid_acc"])
                 continue
-            assert row.to_dict() == expected
+            assert row.drop("arch").to_dict() == expected
+            assert row["arch"] == c10.space.to_str(arch)
 
 
 def test_query_many_all_and_by_index(c10: TableBenchmark) -> None:
     frame = c10.query_many(np.arange(15625), metrics=["valid_acc", "latency:raspi4"])
-    assert frame.shape == (15625, 2)
+    assert frame.shape == (15625, 3)
+    assert list(frame.columns) == ["valid_acc", "latency:raspi4", "arch"]
+    assert frame["arch"].tolist() == [c10.space.to_str(a) for a in c10.space.all()]
     assert frame.equals(c10.query_many(list(c10.space.all()), metrics=["valid_acc", "latency:raspi4"]))
     with pytest.raises(InvalidArchitecture, match="expected indices in 0..15624"):
         c10.query_many(np.array([0, 15625]))
@@ -185,7 +188,7 @@ def test_an_index_reads_the_same_on_a_partial_table() -> None:
     first = digits.table.archs()[0]
     index = digits.space.index(digits.space.parse(first))
     assert digits.query(index) == digits.query(first)
-    assert digits.query_many([index]).iloc[0].to_dict() == digits.query(first)
+    assert digits.query_many([index]).iloc[0].drop("arch").to_dict() == digits.query(first)
     with pytest.raises(InvalidArchitecture, match="not among the 197 this table holds"):
         digits.query(0)
 

@@ -26,9 +26,13 @@ def test_query_and_query_many_agree(bench) -> None:
     frame = bench.query_many(archs)
     for i, arch in enumerate(archs):
         record = bench.query(arch)
-        assert record == pytest.approx(frame.iloc[i].to_dict(), rel=1e-6)
+        assert record == pytest.approx(frame.iloc[i].drop("arch").to_dict(), rel=1e-6)
         assert bench.query(bench.space.to_str(arch), seed=777) == bench.query(arch, seed=777)
-    assert list(frame.columns) == ["valid_acc", "train_seconds"]
+    assert list(frame.columns) == ["valid_acc", "train_seconds", "arch"]  # the strings, as a table's query_many
+    assert frame["arch"].tolist() == [bench.space.to_str(a) for a in archs]
+    assert bench.query_many(np.array([0, 7]))["arch"].tolist() == [
+        bench.space.to_str(bench.space.arch(i)) for i in (0, 7)
+    ]
     assert bench.query(archs[0], metrics=["train_seconds"]).keys() == {"train_seconds"}
 
 
@@ -90,7 +94,7 @@ def test_records_hold_the_hardware_metrics_only_when_named() -> None:
     accel, table = nasbench.load("accel", estimator="surrogate"), nasbench.load("accel")
     arch = table.space.sample(np.random.default_rng(3))
     defaults = ["val_top1", "train_seconds", "val_top5", "params", "macs"]
-    assert list(accel.query(arch)) == defaults == list(accel.query_many([arch]).columns)
+    assert list(accel.query(arch)) == defaults == list(accel.query_many([arch]).columns)[:-1]  # then "arch"
     assert set(defaults) == set(table.query(arch))
     named = accel.query(arch, seed=1, metrics=["throughput:a100", "val_top1"])
     assert list(named) == ["throughput:a100", "val_top1"]

@@ -1,0 +1,1 @@
+"""Examples of using nasbench from outside the package (a plug-in strategy)."""
