@@ -23,6 +23,7 @@ from nasbench.tables.format import HARDWARE, MISSING, STATUS_NAMES, TableData
 from nasbench.tables.integrity import known_sha256
 
 ROW_CACHE = 1 << 17
+RECORD_CACHE = 1 << 17  # default records kept for query()'s fast path (~0.5 kB each)
 _INTEGERS = (int, np.integer)  # built once: `int | np.integer` in the hot path costs a union per call
 
 
@@ -41,8 +42,9 @@ class TableBenchmark:
         self._default_columns: dict[tuple[int, int | None], pd.Index] = {}
         self._seed_lists: dict[int, list[tuple[int, ...]]] = {}
         self._row_cache: dict[Any, int] = {}  # tables keyed by string: what callers passed -> row
-        # query()'s fast path: fidelity as passed -> (default metric names, their values as (arch, metric))
-        self._records: dict[Any, tuple[tuple[str, ...], np.ndarray]] = {}
+        # query()'s fast path: fidelity as passed -> each row's default record, built on its first query
+        self._records: dict[Any, list[dict[str, float] | None]] = {}
+        self._n_records = 0  # records kept, over every fidelity: at most RECORD_CACHE
         self._space_index = space.index if self._enumerable else None  # type: ignore[attr-defined]
 
     def __repr__(self) -> str:
@@ -208,13 +210,16 @@ class TableBenchmark:
         """
         if metrics is None and seed is None:
             try:
-                names, by_row = self._records[fidelity]
+                records = self._records[fidelity]
             except (KeyError, TypeError):  # first query at this fidelity, or one to refuse below
                 pass
             else:  # the hot path: validated fidelity, mean over seeds, default metrics
                 index = self._space_index
                 row = index(arch) if index is not None and not isinstance(arch, _INTEGERS) else self.row(arch)
-                return dict(zip(names, by_row[row].tolist(), strict=True))
+                record = records[row]
+                if record is None:
+                    return self._default_record(fidelity, row)
+                return record.copy()  # the caller's own dict: the kept one stays as read
         f, s = self.fidelity_index(fidelity), self.seed_index(seed)
         columns, n_default, matrix = self._matrix(f, s)
         row = self.row(arch)
@@ -222,11 +227,21 @@ class TableBenchmark:
             self._check_measured(row, f, s)
         if metrics is None:
             if s is None:
-                by_row = np.ascontiguousarray(matrix[:n_default].T)  # one row per architecture: a fast read
-                self._records[fidelity] = (tuple(columns[:n_default]), by_row)
+                self._records.setdefault(fidelity, [None] * self.table.n_archs)
+                return self._default_record(fidelity, row)
             return dict(zip(columns[:n_default], matrix[:n_default, row].tolist(), strict=False))
         positions = self._positions(metrics, columns, f)
         return dict(zip(metrics, matrix[positions, row].tolist(), strict=False))
+
+    def _default_record(self, fidelity: int | None, row: int) -> dict[str, float]:
+        """The default record of `row` (mean over seeds), kept for the fast path while RECORD_CACHE allows."""
+        columns, n_default, matrix = self._matrix(self.fidelity_index(fidelity), None)
+        record = dict(zip(columns[:n_default], matrix[:n_default, row].tolist(), strict=True))
+        if self._n_records < RECORD_CACHE:
+            self._records[fidelity][row] = record
+            self._n_records += 1
+            return record.copy()
+        return record
 
     def _check_measured(self, row: int, f: int, s: int) -> None:
         status = self.table.metrics[self.table.dataset["observe"]].status[row, :, f]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import nasbench
+from nasbench.benchmark.table import RECORD_CACHE
 from nasbench.errors import InvalidArchitecture, UnknownName
 
 
@@ -47,3 +48,18 @@ def test_a_warm_fast_path_still_refuses_what_the_full_path_refuses() -> None:
     bench._records.clear()
     with pytest.raises(InvalidArchitecture, match="got bool"):
         bench.query(True)
+
+
+def test_a_kept_record_is_never_handed_out_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    bench = nasbench.load("nb201", dataset="cifar10-valid")
+    first = bench.query(11)
+    expected = dict(first)
+    first.clear()  # the caller owns its record: changing it changes no later answer
+    second = bench.query(11)
+    assert second == expected
+    second["valid_acc"] = -1.0
+    assert bench.query(11) == expected
+    monkeypatch.setattr(bench, "_n_records", RECORD_CACHE)  # full: built, not kept
+    bench._records.clear()
+    assert bench.query(12) == bench.query(12) == _full_path(bench, 12, None)
+    assert bench._records[None][12] is None
