@@ -63,3 +63,35 @@ def test_a_kept_record_is_never_handed_out_itself(monkeypatch: pytest.MonkeyPatc
     bench._records.clear()
     assert bench.query(12) == bench.query(12) == _full_path(bench, 12, None)
     assert bench._records[None][12] is None
+
+
+@pytest.mark.parametrize(("name", "dataset"), [("nb201", "cifar10-valid"), ("nb101", "cifar10"), ("fcnet", None)])
+def test_warm_named_metrics_match_the_general_path(name: str, dataset: str | None) -> None:
+    bench = nasbench.load(name, dataset=dataset)
+    rng = np.random.default_rng(1)
+    metrics = [bench.info.observe, bench.info.cost]
+    for fidelity in (None, bench.info.fidelities[0]):
+        for seed in (None, *bench.info.seeds[:1]):
+            for _ in range(2):  # the first call keeps the selection, the second reads it
+                for row in rng.integers(0, bench.info.size or 1000, size=5).tolist():
+                    text = bench.table.archs()[row]
+                    arch = bench.space.arch(row) if bench._enumerable else bench.space.parse(text)
+                    if seed is not None and seed not in bench.seeds_run(arch, fidelity):
+                        continue
+                    f, s = bench.fidelity_index(fidelity), bench.seed_index(seed)
+                    columns, _, matrix = bench._matrix(f, s)
+                    expected = {m: matrix[columns.index(m), bench.row(arch)].item() for m in metrics}
+                    assert bench.query(arch, fidelity, seed, metrics=metrics) == expected
+                    assert bench.query(bench.space.to_str(arch), fidelity, seed, metrics=tuple(metrics)) == expected
+
+
+def test_a_warm_selection_still_refuses_a_seed_never_run() -> None:
+    bench = nasbench.load("nb201", dataset="cifar10-valid")
+    full, partial = 0, 347  # at 200 epochs: seeds 0, 1, 2 run for row 0; only 0 and 1 for row 347
+    assert bench.seeds_run(full) == (0, 1, 2) and bench.seeds_run(partial) == (0, 1)
+    for _ in range(2):  # cold, then warm
+        assert set(bench.query(full, seed=2, metrics=["valid_acc"])) == {"valid_acc"}
+        with pytest.raises(UnknownName, match="has no seed 2 at fidelity 200; seeds run: 0, 1"):
+            bench.query(partial, seed=2, metrics=["valid_acc"])
+    with pytest.raises(UnknownName, match="unknown metric 'v'"):
+        bench.query(full, seed=2, metrics="valid_acc")  # a string is no list of names, warm or not
