@@ -22,6 +22,11 @@ from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.tables.format import HARDWARE, MISSING, STATUS_NAMES, TableData
 from nasbench.tables.integrity import known_sha256
 
+try:  # pandas >= 3: the public low-level constructor, about 2 µs less per frame than DataFrame(...)
+    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
+except ImportError:  # pragma: no cover - pandas 2
+    _from_blocks = None
+
 ROW_CACHE = 1 << 17
 RECORD_CACHE = 1 << 17  # default records kept for query()'s fast path (~0.5 kB each)
 SELECTION_CACHE = 1 << 22  # values kept (8 bytes each) in row-major copies of named metrics, over all selections
@@ -312,7 +317,7 @@ class TableBenchmark:
         f, s = self.fidelity_index(fidelity), self.seed_index(seed)
         columns, n_default, matrix = self._matrix(f, s)
         rows = self.rows(archs)
-        # One copy into a (metrics, n) array; the DataFrame takes its transpose without another.
+        # One copy into a (metrics, n) array: the frame's one block, as it is.
         if metrics is None:
             block = matrix[:n_default].take(rows, axis=1)
             names = self._default_columns.get((f, s))
@@ -321,7 +326,7 @@ class TableBenchmark:
         else:
             block = matrix[np.asarray(self._positions(metrics, columns, f))[:, None], rows[None, :]]
             names = pd.Index(metrics)
-        return pd.DataFrame(block.T, columns=names, index=pd.Index(rows, name="row", copy=False), copy=False)
+        return _frame(block, pd.Index(rows, name="row", copy=False), names)
 
     def seeds_run(self, arch: Any, fidelity: int | None = None) -> tuple[int, ...]:
         """The seeds with a value of the observed metric for `arch` at `fidelity` (empty: means only)."""
@@ -359,6 +364,13 @@ class TableBenchmark:
     def optimum(self, metric: str, where: np.ndarray | None = None) -> float:
         """Best full-fidelity seed-mean value of `metric` over the rows (`where`: a mask over them)."""
         return best_value(self, metric, where)
+
+
+def _frame(block: np.ndarray, index: pd.Index, columns: pd.Index) -> pd.DataFrame:
+    """A float frame whose one block is `block` (metrics, n), without the constructor's per-column checks."""
+    if _from_blocks is None:
+        return pd.DataFrame(block.T, columns=columns, index=index, copy=False)
+    return _from_blocks([(block, np.arange(len(columns)))], index=index, columns=columns)
 
 
 def _is_index(arch: object) -> bool:

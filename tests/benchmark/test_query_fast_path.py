@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import nasbench
+from nasbench.benchmark import table
 from nasbench.benchmark.table import RECORD_CACHE
 from nasbench.errors import InvalidArchitecture, UnknownName
 
@@ -95,3 +97,18 @@ def test_a_warm_selection_still_refuses_a_seed_never_run() -> None:
             bench.query(partial, seed=2, metrics=["valid_acc"])
     with pytest.raises(UnknownName, match="unknown metric 'v'"):
         bench.query(full, seed=2, metrics="valid_acc")  # a string is no list of names, warm or not
+
+
+def test_query_many_builds_the_frame_the_dataframe_constructor_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    bench = nasbench.load("nb201", dataset="cifar10-valid")
+    archs = [bench.space.arch(i) for i in range(0, 15625, 31)]
+    mixed = [a if i % 3 else bench.space.to_str(a) for i, a in enumerate(archs)]  # objects and strings
+    for kwargs in ({}, {"seed": 1}, {"metrics": ["latency:pixel3", "valid_acc"]}):
+        fast = bench.query_many(archs, **kwargs)
+        assert bench.query_many(mixed, **kwargs).equals(fast)
+        monkeypatch.setattr(table, "_from_blocks", None)  # the DataFrame constructor, as on pandas 2
+        plain = bench.query_many(archs, **kwargs)
+        monkeypatch.undo()
+        pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+        assert fast.index.name == "row" and fast.index.dtype == np.int64 and fast.columns.equals(plain.columns)
+        assert fast.index.tolist() == [bench.space.index(a) for a in archs]
