@@ -153,6 +153,9 @@ class _Incumbent:
     arch: Any
     text: str
     observed: float
+    seen: set[int]  # the seeds the search observed of `arch`: the set in `Simulation.seen`, shared
+    columns: tuple[Any, ...] = ()  # its columns in a row, as scored when `seen` held `n_seen` seeds
+    n_seen: int = -1
 
 
 class Simulation:
@@ -252,13 +255,12 @@ class Simulation:
         if feasible and (
             best is None or job.fidelity > best.fidelity or (job.fidelity == best.fidelity and utility > best.utility)
         ):
-            self.incumbent = best = _Incumbent(job.fidelity, utility, job.arch, text, job.observed)
+            seen = self.seen.setdefault(job.arch, set())
+            self.incumbent = best = _Incumbent(job.fidelity, utility, job.arch, text, job.observed, seen)
         if best is None:
             incumbent: tuple[Any, ...] = ("", math.nan, math.nan, False, *(math.nan for _ in self.transfer))
         else:
-            score, held_out = self.scorer.held_out(best.arch, self.seen.get(best.arch, set()))
-            transfer = (scorer.held_out(best.arch, set())[0] for scorer in self.transfer.values())
-            incumbent = (best.text, best.observed, score, held_out, *transfer)
+            incumbent = self._incumbent_columns(best)
         self.rows.append(
             (
                 len(self.rows),
@@ -274,6 +276,14 @@ class Simulation:
                 *self._problem_columns(job, feasible),
             )
         )
+
+    def _incumbent_columns(self, best: _Incumbent) -> tuple[Any, ...]:
+        """The incumbent's columns, scored again only when it changed or the search saw more of its seeds."""
+        if best.n_seen != len(best.seen):  # a seen set only grows: its size tells whether it changed
+            score, held_out = self.scorer.held_out(best.arch, best.seen)
+            transfer = (scorer.held_out(best.arch, set())[0] for scorer in self.transfer.values())
+            best.columns, best.n_seen = (best.text, best.observed, score, held_out, *transfer), len(best.seen)
+        return best.columns
 
     def _problem_columns(self, job: _Job, feasible: bool) -> tuple[Any, ...]:
         """Feasibility and constrained values; for several objectives, the front's progress too."""
