@@ -28,8 +28,8 @@ except ImportError:  # pragma: no cover - pandas 2
     _from_blocks = None
 
 ROW_CACHE = 1 << 17
-RECORD_CACHE = 1 << 17  # default records kept for query()'s fast path (~0.5 kB each)
-SELECTION_CACHE = 1 << 22  # values kept (8 bytes each) in row-major copies of named metrics, over all selections
+RECORD_CACHE = 1 << 16  # default records kept for query()'s fast path (~0.3 kB each: at most ~20 MB)
+SELECTION_CACHE = 1 << 22  # values kept in row-major copies of named metrics, over all selections: at most 32 MB
 _INTEGERS = (int, np.integer)  # built once: `int | np.integer` in the hot path costs a union per call
 
 
