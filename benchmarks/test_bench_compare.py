@@ -1,7 +1,9 @@
-"""Speed of comparisons: the whole `nasbench compare` command, the NB201 reproduction, per-strategy overhead.
+"""Speed of comparisons: the whole `nasbench compare` command, the NB201 reproduction, one run, per-strategy overhead.
 
 Run with `tox -e bench` (or `pytest benchmarks --benchmark-enable -s`). The command-level
-benchmarks run only when timings are enabled; the overhead ones also run once as smoke tests.
+benchmarks run only when timings are enabled; the others also run once as smoke tests.
+One run (issue 14 §7): rs or re, 150 evaluations, 1 worker, its results file written, as
+`compare` does it: at most 5 ms (the minimum of the rounds, the least disturbed one).
 """
 
 from __future__ import annotations
@@ -12,10 +14,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import nasbench
 from nasbench.problem.objectives import parse_problem
+from nasbench.results import ResultsFolder
+from nasbench.runner.executors import run_spec
+from nasbench.runner.simulation import Budget, RunSpec
 from nasbench.strategies import STRATEGIES, get_strategy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +76,24 @@ def test_reproduce_nb201(benchmark, tmp_path) -> None:
         iterations=1,
     )
     assert benchmark.stats.stats.median < 120.0
+
+
+@pytest.mark.parametrize("name", ["rs", "re"])
+@pytest.mark.benchmark(group="one run of 150 evaluations, written")
+def test_one_run_written(benchmark, tmp_path, name: str) -> None:
+    folder, runs = ResultsFolder(tmp_path), iter(range(1000))
+
+    def one_run() -> None:
+        spec = RunSpec(
+            bench_name="nb201", dataset="cifar10-valid", strategy=name, run=next(runs), budget=Budget.parse("150evals")
+        )
+        done, table = run_spec(spec)
+        folder.write_run(done.strategy, done.run, table)
+
+    benchmark.pedantic(one_run, rounds=40, warmup_rounds=2)
+    assert folder.is_done(name, 0) and len(pd.read_parquet(folder.run_path(name, 0))) == 150
+    if not benchmark.disabled:
+        assert benchmark.stats.stats.min <= 0.005
 
 
 MO_PROBLEM = "valid_acc,latency:pixel3"  # multi-objective strategies: accuracy against one device's latency

@@ -95,18 +95,25 @@ class ResultsFolder:
             return False
         try:
             rows = pq.read_metadata(path).num_rows
-            table = pq.read_table(path)  # decodes every page: a damaged page with an intact footer fails here
+            table = _read(path)  # decodes every page: a damaged page with an intact footer fails here
         except (OSError, pa.ArrowException, ValueError) as err:
             raise ResultsError(f"results file {path} is damaged ({err}); delete it to redo that run") from None
         if table.num_rows != rows:
             raise ResultsError(f"results file {path} is damaged (holds {table.num_rows} of {rows} rows)")
         return True
 
-    def write_run(self, strategy: str, run: int, frame: pd.DataFrame) -> None:
-        """Write one finished run atomically."""
-        table = pa.Table.from_pandas(frame, preserve_index=False)
+    def write_run(self, strategy: str, run: int, results: pa.Table | pd.DataFrame) -> None:
+        """Write one finished run atomically (a run's Arrow table as it is; a DataFrame converted)."""
+        table = results if isinstance(results, pa.Table) else pa.Table.from_pandas(results, preserve_index=False)
+        # Snappy, and dictionaries for the text columns only (constant or few distinct values): of the
+        # options measured on a 150-evaluation run, as fast to write as no compression and about as small
+        # as zstd (half its time). Each page carries a CRC, checked on every read: damage is found even
+        # where the bytes still decode.
+        text = [f.name for f in table.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        sink = pa.BufferOutputStream()  # in memory, then one write: ~0.1 ms less than Arrow opening the file
+        pq.write_table(table, sink, compression="snappy", use_dictionary=text, write_page_checksum=True)
         with atomic_path(self.run_path(strategy, run)) as tmp:
-            pq.write_table(table, tmp, compression="zstd")
+            tmp.write_bytes(sink.getvalue())
 
     def load(self, required: frozenset[str] = frozenset()) -> pd.DataFrame:
         """Every finished run, one row per evaluation, in (strategy, run, eval) order.
@@ -127,17 +134,29 @@ class ResultsFolder:
                 raise ResultsError(f"{path} comes from an incompatible version (no column {missing[0]!r})")
         try:
             # One multi-threaded read of every file, in sorted order (measured 5x faster than file by file).
-            table = ds.dataset([str(p) for p in files], format="parquet").to_table()
+            table = ds.dataset([str(p) for p in files], format=_checked_format()).to_table()
         except (OSError, pa.ArrowException) as err:
             raise ResultsError(f"{_damaged(files) or f'results in {self.path} are'} damaged ({err})") from None
         return table.to_pandas()
+
+
+def _read(path: Path) -> pa.Table:
+    """A run file, every page decoded and its CRC checked (files written before page CRCs have none)."""
+    return pq.read_table(path, page_checksum_verification=True)
+
+
+def _checked_format() -> ds.ParquetFileFormat:
+    """Parquet as `_read` reads it: page CRCs checked."""
+    return ds.ParquetFileFormat(
+        default_fragment_scan_options=ds.ParquetFragmentScanOptions(page_checksum_verification=True)
+    )
 
 
 def _damaged(files: list[Path]) -> str | None:
     """'results file PATH is' for the first file whose pages do not read back, to name it in the error."""
     for path in files:
         try:
-            pq.read_table(path)
+            _read(path)
         except (OSError, pa.ArrowException, ValueError):
             return f"results file {path} is"
     return None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import struct
+
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from nasbench.results import ResultsError, ResultsFolder
@@ -77,6 +80,23 @@ def test_runs_round_trip_and_damage_is_reported(tmp_path) -> None:
     folder.run_path("rs", 1).write_bytes(b"PAR1 truncated")
     with pytest.raises(ResultsError, match="0001.parquet is damaged"):
         folder.is_done("rs", 1)
+
+
+def test_a_changed_value_that_still_decodes_is_found_by_the_page_checksum(tmp_path) -> None:
+    folder = ResultsFolder(tmp_path)
+    folder.prepare(SETTINGS)
+    value = 1234.5678901234  # neither the column's minimum nor its maximum: its bytes are in the data page only
+    folder.write_run("rs", 0, pd.DataFrame({"eval": [0, 1, 2], "observed": [1.0, value, 2000.0]}))
+    path = folder.run_path("rs", 0)
+    data = bytearray(path.read_bytes())
+    at = data.index(struct.pack("<d", value))  # stored as written: eight incompressible bytes
+    data[at] ^= 1  # the last bit of the mantissa: still a valid page, a different number
+    path.write_bytes(bytes(data))
+    assert pq.read_table(path)["observed"][1].as_py() != value  # without the checksum: read back, silently wrong
+    with pytest.raises(ResultsError, match="0000.parquet is damaged"):
+        folder.is_done("rs", 0)
+    with pytest.raises(ResultsError, match="0000.parquet is damaged"):
+        folder.load()
 
 
 def test_load_of_an_empty_folder(tmp_path) -> None:

@@ -87,8 +87,8 @@ def run_comparison(
     folder.prepare(record)
     specs = [spec for spec in run_specs(comparison, record) if not folder.is_done(spec.strategy, spec.run)]
     with tqdm(total=len(specs), desc="runs", unit="run", disable=quiet or not specs, file=sys.stderr) as bar:
-        for spec, frame in execute(specs, backend, jobs, address):
-            folder.write_run(spec.strategy, spec.run, frame)
+        for spec, table in execute(specs, backend, jobs, address):
+            folder.write_run(spec.strategy, spec.run, table)
             bar.update()
     total = len(comparison.strategies) * comparison.runs
     return Outcome(folder, comparison, len(specs), total - len(specs))

@@ -17,25 +17,25 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 
 from nasbench.errors import NasbenchError
 from nasbench.registry import opened
-from nasbench.runner.simulation import RunSpec, simulate
+from nasbench.runner.simulation import RunSpec, simulate_table
 
 BACKENDS = ("local", "dask", "ray")
 LOOPBACK = "127.0.0.1"
 
 
-def run_spec(spec: RunSpec) -> tuple[RunSpec, pd.DataFrame]:
-    """Run one spec in whatever process this is."""
+def run_spec(spec: RunSpec) -> tuple[RunSpec, pa.Table]:
+    """Run one spec in whatever process this is; its results as the table a run file holds."""
     transfer = {name: opened(spec.bench_name, name, spec.estimator) for name in spec.transfer_to}
-    return spec, simulate(spec, opened(spec.bench_name, spec.dataset, spec.estimator), transfer)
+    return spec, simulate_table(spec, opened(spec.bench_name, spec.dataset, spec.estimator), transfer)
 
 
 def execute(
     specs: Sequence[RunSpec], backend: str = "local", jobs: int = 1, address: str | None = None
-) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
+) -> Iterator[tuple[RunSpec, pa.Table]]:
     """Yield (spec, results) as runs finish, in completion order."""
     check_backend(backend, jobs, address)
     if backend == "dask":
@@ -55,7 +55,7 @@ def check_backend(backend: str, jobs: int, address: str | None) -> None:
         raise NasbenchError(f"expected jobs of at least 1, got {jobs!r}")
 
 
-def _processes(specs: Sequence[RunSpec], jobs: int) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
+def _processes(specs: Sequence[RunSpec], jobs: int) -> Iterator[tuple[RunSpec, pa.Table]]:
     methods = multiprocessing.get_all_start_methods()
     # XGBoost's thread pool does not survive fork (a forked worker hung in Booster.load_model after the
     # parent had predicted): surrogate runs start fresh processes; table runs fork (faster start).
@@ -71,7 +71,7 @@ def _processes(specs: Sequence[RunSpec], jobs: int) -> Iterator[tuple[RunSpec, p
                 future.cancel()
 
 
-def _dask(specs: Sequence[RunSpec], address: str | None, jobs: int) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
+def _dask(specs: Sequence[RunSpec], address: str | None, jobs: int) -> Iterator[tuple[RunSpec, pa.Table]]:
     try:
         from distributed import Client
         from distributed import as_completed as dask_completed
@@ -98,7 +98,7 @@ def _dask_cluster(address: str | None, jobs: int) -> AbstractContextManager[Any]
     return LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host=LOOPBACK, dashboard_address=None)
 
 
-def _ray(specs: Sequence[RunSpec], address: str | None, jobs: int) -> Iterator[tuple[RunSpec, pd.DataFrame]]:
+def _ray(specs: Sequence[RunSpec], address: str | None, jobs: int) -> Iterator[tuple[RunSpec, pa.Table]]:
     try:
         import ray
     except ImportError:

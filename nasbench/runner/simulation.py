@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from nasbench._version import __version__
 from nasbench.benchmark.base import Benchmark, BenchmarkInfo, utility_sign
@@ -74,6 +75,8 @@ TYPES = {
     "incumbent_score": "float64",
     "incumbent_held_out": "bool",
 }
+ARROW = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}  # TYPES as Arrow types
+STRING = pa.large_string()  # what pandas' string columns became in the files before runs were written from Arrow
 _BUDGET = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(s|evals)\s*$")
 
 
@@ -152,6 +155,9 @@ class _Incumbent:
     arch: Any
     text: str
     observed: float
+    seen: set[int]  # the seeds the search observed of `arch`: the set in `Simulation.seen`, shared
+    columns: tuple[Any, ...] = ()  # its columns in a row, as scored when `seen` held `n_seen` seeds
+    n_seen: int = -1
 
 
 class Simulation:
@@ -186,6 +192,10 @@ class Simulation:
 
     def run(self) -> pd.DataFrame:
         """Simulate until the budget is spent; one row per finished evaluation."""
+        return self.run_table().to_pandas()
+
+    def run_table(self) -> pa.Table:
+        """`run` as the Arrow table a results file holds (no pandas on the way)."""
         self._fill(0.0)
         while self.events:
             job = heapq.heappop(self.events)
@@ -194,7 +204,7 @@ class Simulation:
             self._finish(job)
             heapq.heappush(self.free, job.worker)
             self._fill(job.end)
-        return self._frame()
+        return self._table()
 
     def _fill(self, now: float) -> None:
         while self.free:
@@ -248,13 +258,12 @@ class Simulation:
         if feasible and (
             best is None or job.fidelity > best.fidelity or (job.fidelity == best.fidelity and utility > best.utility)
         ):
-            self.incumbent = best = _Incumbent(job.fidelity, utility, job.arch, text, job.observed)
+            seen = self.seen.setdefault(job.arch, set())
+            self.incumbent = best = _Incumbent(job.fidelity, utility, job.arch, text, job.observed, seen)
         if best is None:
             incumbent: tuple[Any, ...] = ("", math.nan, math.nan, False, *(math.nan for _ in self.transfer))
         else:
-            score, held_out = self.scorer.held_out(best.arch, self.seen.get(best.arch, set()))
-            transfer = (scorer.held_out(best.arch, set())[0] for scorer in self.transfer.values())
-            incumbent = (best.text, best.observed, score, held_out, *transfer)
+            incumbent = self._incumbent_columns(best)
         self.rows.append(
             (
                 len(self.rows),
@@ -270,6 +279,14 @@ class Simulation:
                 *self._problem_columns(job, feasible),
             )
         )
+
+    def _incumbent_columns(self, best: _Incumbent) -> tuple[Any, ...]:
+        """The incumbent's columns, scored again only when it changed or the search saw more of its seeds."""
+        if best.n_seen != len(best.seen):  # a seen set only grows: its size tells whether it changed
+            score, held_out = self.scorer.held_out(best.arch, best.seen)
+            transfer = (scorer.held_out(best.arch, set())[0] for scorer in self.transfer.values())
+            best.columns, best.n_seen = (best.text, best.observed, score, held_out, *transfer), len(best.seen)
+        return best.columns
 
     def _problem_columns(self, job: _Job, feasible: bool) -> tuple[Any, ...]:
         """Feasibility and constrained values; for several objectives, the front's progress too."""
@@ -316,21 +333,28 @@ class Simulation:
             "data_sha256": self.bench.data_sha256,
         }
 
-    def _frame(self) -> pd.DataFrame:
-        """The run as one frame, built column-wise once: constants broadcast, evaluations typed."""
+    def _table(self) -> pa.Table:
+        """The run as one table, built column-wise once: constants repeated, evaluations typed.
+
+        Numbers go through numpy as pandas took them, NaN stored as null as `Table.from_pandas`
+        stored it, so a file reads back as it did when runs were written from a DataFrame.
+        """
         names = [*COLUMNS, *(f"transfer_{name}" for name in self.transfer), *self._problem_names()]
         types = {**TYPES, **dict.fromkeys(names[len(COLUMNS) :], "float64")}
         if self.problem_metrics:
             types["feasible"] = "bool"
         values = list(zip(*self.rows, strict=True)) if self.rows else [() for _ in names]
         n = len(self.rows)
-        columns: dict[str, Any] = {
-            k: np.full(n, v, dtype=object if isinstance(v, str) else None) for k, v in self._settings().items()
+        columns = {
+            k: pa.repeat(pa.scalar(v, STRING if isinstance(v, str) else ARROW["int64"]), n)
+            for k, v in self._settings().items()
         }
         for name, column in zip(names, values, strict=True):
             kind = types.get(name)
-            columns[name] = np.array(column, dtype=object if kind is None else kind)
-        return pd.DataFrame(columns)
+            columns[name] = (
+                pa.array(column, STRING) if kind is None else pa.array(np.array(column, dtype=kind), from_pandas=True)
+            )
+        return pa.table(columns)
 
 
 class Scorer:
@@ -384,6 +408,11 @@ def scoring_rule(info: BenchmarkInfo) -> str:
 
 def simulate(spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None) -> pd.DataFrame:
     """Run one search; returns its evaluations (see `Simulation`)."""
+    return simulate_table(spec, bench, transfer).to_pandas()
+
+
+def simulate_table(spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None) -> pa.Table:
+    """`simulate`, as the Arrow table that the results store writes."""
     if not math.isfinite(spec.overhead_seconds) or spec.overhead_seconds < 0:
         raise NasbenchError(f"expected a non-negative optimizer overhead, got {spec.overhead_seconds}")
-    return Simulation(spec, bench, transfer).run()
+    return Simulation(spec, bench, transfer).run_table()

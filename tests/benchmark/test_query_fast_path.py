@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import nasbench
+from nasbench.benchmark import table
+from nasbench.benchmark.table import RECORD_CACHE
 from nasbench.errors import InvalidArchitecture, UnknownName
 
 
@@ -47,3 +50,65 @@ def test_a_warm_fast_path_still_refuses_what_the_full_path_refuses() -> None:
     bench._records.clear()
     with pytest.raises(InvalidArchitecture, match="got bool"):
         bench.query(True)
+
+
+def test_a_kept_record_is_never_handed_out_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    bench = nasbench.load("nb201", dataset="cifar10-valid")
+    first = bench.query(11)
+    expected = dict(first)
+    first.clear()  # the caller owns its record: changing it changes no later answer
+    second = bench.query(11)
+    assert second == expected
+    second["valid_acc"] = -1.0
+    assert bench.query(11) == expected
+    monkeypatch.setattr(bench, "_n_records", RECORD_CACHE)  # full: built, not kept
+    bench._records.clear()
+    assert bench.query(12) == bench.query(12) == _full_path(bench, 12, None)
+    assert bench._records[None][12] is None
+
+
+@pytest.mark.parametrize(("name", "dataset"), [("nb201", "cifar10-valid"), ("nb101", "cifar10"), ("fcnet", None)])
+def test_warm_named_metrics_match_the_general_path(name: str, dataset: str | None) -> None:
+    bench = nasbench.load(name, dataset=dataset)
+    rng = np.random.default_rng(1)
+    metrics = [bench.info.observe, bench.info.cost]
+    for fidelity in (None, bench.info.fidelities[0]):
+        for seed in (None, *bench.info.seeds[:1]):
+            for _ in range(2):  # the first call keeps the selection, the second reads it
+                for row in rng.integers(0, bench.info.size or 1000, size=5).tolist():
+                    text = bench.table.archs()[row]
+                    arch = bench.space.arch(row) if bench._enumerable else bench.space.parse(text)
+                    if seed is not None and seed not in bench.seeds_run(arch, fidelity):
+                        continue
+                    f, s = bench.fidelity_index(fidelity), bench.seed_index(seed)
+                    columns, _, matrix = bench._matrix(f, s)
+                    expected = {m: matrix[columns.index(m), bench.row(arch)].item() for m in metrics}
+                    assert bench.query(arch, fidelity, seed, metrics=metrics) == expected
+                    assert bench.query(bench.space.to_str(arch), fidelity, seed, metrics=tuple(metrics)) == expected
+
+
+def test_a_warm_selection_still_refuses_a_seed_never_run() -> None:
+    bench = nasbench.load("nb201", dataset="cifar10-valid")
+    full, partial = 0, 347  # at 200 epochs: seeds 0, 1, 2 run for row 0; only 0 and 1 for row 347
+    assert bench.seeds_run(full) == (0, 1, 2) and bench.seeds_run(partial) == (0, 1)
+    for _ in range(2):  # cold, then warm
+        assert set(bench.query(full, seed=2, metrics=["valid_acc"])) == {"valid_acc"}
+        with pytest.raises(UnknownName, match="has no seed 2 at fidelity 200; seeds run: 0, 1"):
+            bench.query(partial, seed=2, metrics=["valid_acc"])
+    with pytest.raises(UnknownName, match="unknown metric 'v'"):
+        bench.query(full, seed=2, metrics="valid_acc")  # a string is no list of names, warm or not
+
+
+def test_query_many_builds_the_frame_the_dataframe_constructor_builds(monkeypatch: pytest.MonkeyPatch) -> None:
+    bench = nasbench.load("nb201", dataset="cifar10-valid")
+    archs = [bench.space.arch(i) for i in range(0, 15625, 31)]
+    mixed = [a if i % 3 else bench.space.to_str(a) for i, a in enumerate(archs)]  # objects and strings
+    for kwargs in ({}, {"seed": 1}, {"metrics": ["latency:pixel3", "valid_acc"]}):
+        fast = bench.query_many(archs, **kwargs)
+        assert bench.query_many(mixed, **kwargs).equals(fast)
+        monkeypatch.setattr(table, "_from_blocks", None)  # the DataFrame constructor, as on pandas 2
+        plain = bench.query_many(archs, **kwargs)
+        monkeypatch.undo()
+        pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+        assert fast.index.name == "row" and fast.index.dtype == np.int64 and fast.columns.equals(plain.columns)
+        assert fast.index.tolist() == [bench.space.index(a) for a in archs]
