@@ -83,6 +83,8 @@ class LiveBenchmark:
         cache: the cache table (.h5); None keeps answers in memory only.
         device: where to train.
         model_options: the builder's options (e.g. NB201's `channels`, `cells`).
+        name: the benchmark's name in results.
+        observe: the metric a search observes (`valid_acc`, or `valid_loss`).
     """
 
     def __init__(
@@ -95,12 +97,13 @@ class LiveBenchmark:
         device: str = "cpu",
         model_options: dict[str, Any] | None = None,
         name: str | None = None,
+        observe: str = "valid_acc",
     ) -> None:
         self.space = get_space(space) if isinstance(space, str) else space
         self.space_name = self.space.name
         self.model_options = dict(model_options or {})
         check_options(self.space_name, self.model_options)
-        self.data, self.protocol, self.device = data, protocol, device
+        self.data, self.protocol, self.device, self.observe = data, protocol, device, observe
         self.seeds = tuple(int(s) for s in seeds)
         if not self.seeds or len(set(self.seeds)) != len(self.seeds):
             raise NasbenchError(f"expected distinct training seeds, got {list(seeds)}")
@@ -144,7 +147,7 @@ class LiveBenchmark:
             fidelity_unit="epochs",
             seeds=self.seeds,
             metrics=metrics,
-            observe="valid_acc",
+            observe=self.observe,
             score="test_acc",
             score_fallback="valid_acc",
             cost="train_seconds",
@@ -187,18 +190,25 @@ class LiveBenchmark:
             return None
         return self._record(text, [r for r in runs if r is not None], epoch, metrics)
 
+    def missing(self, arch: Any, fidelity: int | None = None, seed: int | None = None) -> list[TrainOrder]:
+        """The training a `query` of these arguments needs: one order per (architecture, seed) not cached so far."""
+        text = self.space.to_str(self.space.validate(arch))
+        epoch = self.fidelity_index(fidelity) + 1
+        orders = []
+        for s in self.seeds if seed is None else (self._check_seed(seed),):
+            run = self.runs.get(text, {}).get(s)
+            if run is None or len(run["valid_acc"]) < epoch:
+                orders.append(TrainOrder(text, s, epoch))
+        return orders
+
     def query(
         self, arch: Any, fidelity: int | None = None, seed: int | None = None, metrics: Sequence[str] | None = None
     ) -> dict[str, float]:
         """One record at `fidelity` epochs (None: all), for `seed` (None: the mean over the seeds), training
         what the cache lacks; `train_seconds` is the training time of reaching that epoch."""
-        text = self.space.to_str(self.space.validate(arch))
-        epoch = self.fidelity_index(fidelity) + 1
-        for s in self.seeds if seed is None else (self._check_seed(seed),):
-            run = self.runs.get(text, {}).get(s)
-            if run is None or len(run["valid_acc"]) < epoch:
-                self.add_run(TrainOrder(text, s, epoch), self.train(TrainOrder(text, s, epoch)))
-        record = self.cached(text, epoch, seed, metrics)
+        for order in self.missing(arch, fidelity, seed):
+            self.add_run(order, self.train(order))
+        record = self.cached(arch, fidelity, seed, metrics)
         assert record is not None
         return record
 
@@ -234,6 +244,10 @@ class LiveBenchmark:
             # the mean as a table stores it (float32), so a cached answer equals the table's
             record[name] = values[0] if len(values) == 1 else float(np.float32(np.nanmean(values)))
         return record
+
+    def worker_init(self) -> None:
+        """Set up a worker process that trains for this benchmark: one thread (processes share the cores)."""
+        torch.set_num_threads(1)
 
     # -- training (may run in a worker process) and the cache (written by the owner only) ----------------
     def train(self, order: TrainOrder) -> tuple[Run, tuple[float, float]]:
