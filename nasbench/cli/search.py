@@ -94,14 +94,19 @@ def add_search_commands(commands: Any) -> None:
     search.add_argument("--channels", type=int, help="NAS-Bench-201: channels C of the first stage (default 16)")
     search.add_argument("--cells", type=int, help="NAS-Bench-201: cells N per stage (default 5)")
     search.add_argument("--device", default="cpu", help="cpu (default), cuda, cuda:N or mps")
+    search.add_argument("--threads", type=int, default=1, help="CPU threads of in-process training (default 1)")
     search.add_argument("--out", required=True, help="output folder (rerunning the command resumes from its cache)")
     search.add_argument("--quiet", action="store_true", help="no progress")
 
 
 def run_search(args: argparse.Namespace) -> str:
     """Search, retrain the winner, score it on the test split; return the text to print."""
-    require_torch()
+    torch = require_torch()
     from nasbench.live.search import SearchSettings, search
+
+    if args.threads < 1:
+        raise NasbenchError(f"expected --threads >= 1, got {args.threads}")
+    torch.set_num_threads(args.threads)  # worker processes (--workers > 1) use one each
 
     options = {k: v for k, v in (("channels", args.channels), ("cells", args.cells)) if v is not None}
     settings = SearchSettings(
