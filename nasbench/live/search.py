@@ -94,6 +94,7 @@ class SearchOutcome:
     evaluations: int
     seconds: float
     history: Any = None
+    plan: Plan | None = None
 
     def summary(self) -> str:
         """The lines `nasbench search` prints."""
@@ -123,15 +124,18 @@ def _space(settings: SearchSettings, data: UserData) -> str:
     return space
 
 
-def plan(settings: SearchSettings, out: str | Path) -> Plan:
-    """Check everything a search needs, in order, before anything is written or trained (one-line errors)."""
+def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None) -> Plan:
+    """Check everything a search needs, in order, before anything is written or trained (one-line errors).
+
+    `data`: arrays already read (the estimators'); else `settings.data` names them.
+    """
     if settings.metric not in METRICS:
         raise UnknownName(f"expected --metric among {', '.join(METRICS)}, got {settings.metric!r}")
     if settings.cv is not None:
         raise NasbenchError(f"expected no --cv (k-fold search is not offered yet; the hold-out is), got {settings.cv}")
     get_strategy(settings.strategy)
     budget = Budget.parse(settings.budget)
-    data = load_user_data(settings.data, settings.target)
+    data = data if data is not None else load_user_data(settings.data, settings.target)
     space = _space(settings, data)
     options = dict(settings.model_options) | ({"features": data.x.shape[1]} if space == "mlp" else {})
     protocol = _protocol(data, settings.epochs)
@@ -194,10 +198,12 @@ def _progress(plan: Plan, quiet: bool) -> Any:
     return show
 
 
-def search(settings: SearchSettings, out: str | Path, quiet: bool = False) -> SearchOutcome:
+def search(
+    settings: SearchSettings, out: str | Path, quiet: bool = False, data: UserData | None = None
+) -> SearchOutcome:
     """Plan, search (or resume), retrain the winner, test it, write every output (see the module docstring)."""
     out = Path(out)
-    checked = plan(settings, out)
+    checked = plan(settings, out, data)
     start = time.perf_counter()
     outcome = run_realtime_comparison(
         checked.comparison,
@@ -223,7 +229,7 @@ def search(settings: SearchSettings, out: str | Path, quiet: bool = False) -> Se
 
     write_report(out, checked.bench, history, record)
     seconds = float(history["end"].iloc[-1]) if len(history) else time.perf_counter() - start
-    return SearchOutcome(out, best, metric, score, len(history), seconds, history)
+    return SearchOutcome(out, best, metric, score, len(history), seconds, history, checked)
 
 
 def _final(checked: Plan, best: str) -> tuple[float, torch.nn.Module, ImageData]:

@@ -51,13 +51,7 @@ def check_arrays(x: np.ndarray, y: np.ndarray, name: str) -> UserData:
         raise DataError(f"expected labels as one column, got an array of shape {y.shape}")
     if len(x) != len(y):
         raise DataError(f"expected as many labels as inputs, got {len(x)} inputs and {len(y)} labels")
-    if x.ndim not in (2, 3, 4):
-        raise DataError(f"expected inputs of shape (N, features) or images (N, H, W[, C]), got shape {x.shape}")
-    if not np.issubdtype(x.dtype, np.number):
-        raise DataError(f"expected numeric inputs, got {x.dtype}")
-    x = x.astype(np.float32) / (np.iinfo(x.dtype).max if np.issubdtype(x.dtype, np.integer) and x.ndim > 2 else 1)
-    if not np.isfinite(x).all():
-        raise DataError(f"expected finite inputs, got {int((~np.isfinite(x)).sum())} NaN or infinite values")
+    x = inputs(x)
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise DataError(f"expected labels without NaN, got {int(np.isnan(y).sum())}")
     classes, labels = np.unique(y, return_inverse=True)
@@ -68,10 +62,21 @@ def check_arrays(x: np.ndarray, y: np.ndarray, name: str) -> UserData:
         raise DataError(
             f"expected at least 5 examples of every class, got {counts.min()} of {classes[counts.argmin()]!r}"
         )
-    kind = "tabular" if x.ndim == 2 else "image"
-    if kind == "image":
-        x = _channels_first(x)
-    return UserData(name, x, labels.astype(np.int64), classes, kind)
+    return UserData(name, x, labels.astype(np.int64), classes, "tabular" if x.ndim == 2 else "image")
+
+
+def inputs(x: np.ndarray) -> np.ndarray:
+    """Inputs as float32 (N, F) features or (N, 3, H, W) images scaled by the module's rule; checked finite."""
+    x = np.asarray(x)
+    if x.ndim not in (2, 3, 4):
+        raise DataError(f"expected inputs of shape (N, features) or images (N, H, W[, C]), got shape {x.shape}")
+    if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+        raise DataError(f"expected numeric inputs, got {x.dtype}")
+    scale = np.iinfo(x.dtype).max if np.issubdtype(x.dtype, np.integer) and x.ndim > 2 else 1
+    x = x.astype(np.float32) / scale
+    if not np.isfinite(x).all():
+        raise DataError(f"expected finite inputs, got {int((~np.isfinite(x)).sum())} NaN or infinite values")
+    return x if x.ndim == 2 else _channels_first(x)
 
 
 def _channels_first(x: np.ndarray) -> np.ndarray:
@@ -172,13 +177,17 @@ def search_splits(data: UserData, rows: np.ndarray, cv: int | None, seed: int) -
     return [(rows[a], rows[b]) for a, b in folds]
 
 
+def standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, std) of training inputs, per feature column or per image channel (std 1 where constant)."""
+    axes = (0,) if x.ndim == 2 else (0, 2, 3)
+    mean, std = x.mean(axis=axes, keepdims=True), x.std(axis=axes, keepdims=True)
+    return mean, np.where(std > 0, std, 1.0)
+
+
 def image_data(data: UserData, train: np.ndarray, valid: np.ndarray, test: np.ndarray, name: str) -> ImageData:
     """The splits as tensors, standardised by the training split (per channel, or per feature column)."""
     x = data.x
-    axes = (0,) if data.kind == "tabular" else (0, 2, 3)
-    mean = x[train].mean(axis=axes, keepdims=True)
-    std = x[train].std(axis=axes, keepdims=True)
-    std = np.where(std > 0, std, 1.0)
+    mean, std = standardiser(x[train])
     scaled = ((x - mean) / std).astype(np.float32)
     pick = lambda r: (torch.from_numpy(scaled[r]), torch.from_numpy(data.y[r]))  # noqa: E731
     split = f"{len(train)}/{len(valid)}/{len(test)} stratified"
