@@ -26,7 +26,8 @@ ICML 2019 (intermediate-epoch values as fidelities of one schedule).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -114,13 +115,20 @@ class LiveBenchmark:
         self.counts: dict[str, tuple[float, float]] = {}  # architecture string -> (params M, MFLOPs)
         self.checkpoints: dict[tuple[str, int], Checkpoint] = {}
         self.trained: list[tuple[str, int, int]] = []  # (architecture, seed, epochs) trained by this object
+        self._behind: WriteBehind | None = None
+        self._lock = threading.Lock()
         if self.cache is not None and self.cache.exists():
             self._load()
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["checkpoints"] = {}  # a worker reads them from disk
+        state["_behind"], state["_lock"] = None, None  # a worker never writes the cache
         return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     # -- the public description -------------------------------------------------------------------
     @cached_property
@@ -277,16 +285,34 @@ class LiveBenchmark:
         run |= {name: [float(result.test[name])] for name in FINAL if name in result.test}
         return run, (result.params / 1e6, result.flops / 1e6)
 
-    def add_run(self, order: TrainOrder, outcome: tuple[Run, tuple[float, float]]) -> None:
-        """Keep a trained run (from `train`, here or in a worker) and rewrite the cache table atomically."""
+    def add_run(self, order: TrainOrder, outcome: tuple[Run, tuple[float, float]], wait: bool = True) -> None:
+        """Keep a trained run (from `train`, here or in a worker) and rewrite the cache table atomically.
+
+        `wait=False` writes behind, in a thread (the real-time runner's loop does not wait for the file;
+        `flush` does): a rewrite pending when a newer one is asked is replaced by it.
+        """
         run, counts = outcome
         stored = {k: [float(np.float32(v)) for v in values] for k, values in run.items()}  # as the table stores
         old = self.runs.get(order.arch, {}).get(order.seed)
         if old is None or len(old["valid_acc"]) < len(stored["valid_acc"]):
-            self.runs.setdefault(order.arch, {})[order.seed] = stored
+            with self._lock:
+                self.runs.setdefault(order.arch, {})[order.seed] = stored
         self.counts.setdefault(order.arch, (float(np.float32(counts[0])), float(np.float32(counts[1]))))
-        if self.cache is not None:
+        if self.cache is not None and wait:
+            self.flush()
             self.write()
+        elif self.cache is not None:
+            self._writer().request()
+
+    def flush(self) -> None:
+        """Wait until the cache file holds every run kept (after `add_run(..., wait=False)`)."""
+        if self._behind is not None:
+            self._behind.flush()
+
+    def _writer(self) -> WriteBehind:
+        if self._behind is None:
+            self._behind = WriteBehind(self.write)
+        return self._behind
 
     def _checkpoint_path(self, key: tuple[str, int]) -> Path | None:
         if self.cache is None:
@@ -324,9 +350,52 @@ class LiveBenchmark:
         assert self.cache is not None
         from nasbench.live.cache import write_cache
 
-        write_cache(self)
+        with self._lock:
+            runs = {arch: dict(seeds) for arch, seeds in self.runs.items()}  # a snapshot: runs may grow meanwhile
+        write_cache(self, runs)
 
     def _load(self) -> None:
         from nasbench.live.cache import read_cache
 
         read_cache(self)
+
+
+class WriteBehind:
+    """Runs `write` in a thread whenever asked, at most one at a time; asks made meanwhile merge into one."""
+
+    def __init__(self, write: Callable[[], None]) -> None:
+        self.write = write
+        self.condition = threading.Condition()
+        self.pending = False
+        self.busy = False
+        self.error: BaseException | None = None
+        threading.Thread(target=self._loop, name="nasbench-cache-writer", daemon=True).start()
+
+    def request(self) -> None:
+        with self.condition:
+            self._raise()
+            self.pending = True
+            self.condition.notify_all()
+
+    def flush(self) -> None:
+        with self.condition:
+            self.condition.wait_for(lambda: not self.pending and not self.busy)
+            self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _loop(self) -> None:
+        while True:
+            with self.condition:
+                self.condition.wait_for(lambda: self.pending)
+                self.pending, self.busy = False, True
+            try:
+                self.write()
+            except BaseException as err:  # handed to the next request or flush
+                self.error = err
+            with self.condition:
+                self.busy = False
+                self.condition.notify_all()

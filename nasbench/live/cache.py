@@ -76,14 +76,16 @@ def read_cache(bench: LiveBenchmark) -> None:
             bench.counts[text] = (float(np.ravel(values[0])[0]), float(np.ravel(values[1])[0]))
 
 
-def _arrays(bench: LiveBenchmark, archs: list[str], name: str) -> tuple[np.ndarray, np.ndarray]:
+def _arrays(
+    bench: LiveBenchmark, runs: dict[str, dict[int, Any]], archs: list[str], name: str
+) -> tuple[np.ndarray, np.ndarray]:
     """(values, status) of one metric over (arch, seed, epoch): measured where reached, missing beyond."""
     epochs = bench.protocol.epochs
     values = np.full((len(archs), len(bench.seeds), epochs), np.nan)
     reached = np.zeros(values.shape, dtype=bool)
     for row, text in enumerate(archs):
         for position, seed in enumerate(bench.seeds):
-            run = bench.runs[text].get(seed)
+            run = runs[text].get(seed)
             if run is None or name not in run:
                 continue
             if name in FINAL:
@@ -97,23 +99,23 @@ def _arrays(bench: LiveBenchmark, archs: list[str], name: str) -> tuple[np.ndarr
     return values, status
 
 
-def _order(bench: LiveBenchmark) -> list[str]:
+def _order(bench: LiveBenchmark, runs: dict[str, dict[int, Any]]) -> list[str]:
     """The cached architectures in the space's index order (where it has one), else in training order."""
-    archs = list(bench.runs)
+    archs = list(runs)
     space = get_space(bench.space_name)
     if isinstance(space, EnumerableSpace):
         return sorted(archs, key=lambda a: space.index(space.parse(a)))
     return archs
 
 
-def write_cache(bench: LiveBenchmark) -> None:
-    """Rewrite the whole cache table atomically (a temporary file, then a rename)."""
+def write_cache(bench: LiveBenchmark, runs: dict[str, dict[int, Any]]) -> None:
+    """Rewrite the whole cache table atomically (a temporary file, then a rename) from `runs` (a snapshot)."""
     assert bench.cache is not None
-    archs = _order(bench)
+    archs = _order(bench, runs)
     specs = _metric_specs(bench.protocol)
     metrics = []
     for name in (*CURVES, *FINAL):
-        values, status = _arrays(bench, archs, name)
+        values, status = _arrays(bench, runs, archs, name)
         unit, direction, kind, text = specs[name]
         mean, mean_status = seed_mean(values, status)
         mean = mean.astype(np.float32).astype(np.float64)
@@ -127,7 +129,7 @@ def write_cache(bench: LiveBenchmark) -> None:
     shape = "x".join(map(str, bench.data.input_shape))
     text = f"multiply-accumulates of convolutions and linear layers, millions, one {shape} input"
     metrics.append(Metric("flops", "MFLOPs", "minimize", text, ("arch",), counts[:, 1], kind="cost"))
-    write_hdf5(bench.cache, _meta(bench, archs), archs, [_dataset(bench, metrics)])
+    write_hdf5(bench.cache, _meta(bench, runs, archs), archs, [_dataset(bench, metrics)])
 
 
 def _dataset(bench: LiveBenchmark, metrics: list[Metric]) -> Dataset:
@@ -151,12 +153,12 @@ def _dataset(bench: LiveBenchmark, metrics: list[Metric]) -> Dataset:
     )
 
 
-def _meta(bench: LiveBenchmark, archs: list[str]) -> dict[str, Any]:
+def _meta(bench: LiveBenchmark, runs: dict[str, dict[int, Any]], archs: list[str]) -> dict[str, Any]:
     import sklearn
     import torch
 
     title, reference = SPACE_REFERENCES.get(bench.space_name, (bench.space_name, "this suite"))
-    complete = [a for a in archs if all(len(r.get("test_acc", [])) for r in bench.runs[a].values())]
+    complete = [a for a in archs if all(len(r.get("test_acc", [])) for r in runs[a].values())]
     space = get_space(bench.space_name)
     size = space.size if isinstance(space, EnumerableSpace) else len(archs)
     assert bench.cache is not None
@@ -186,8 +188,6 @@ def _meta(bench: LiveBenchmark, archs: list[str]) -> dict[str, Any]:
             "data_sha256": bench.data_sha256,
             "split": bench.data.split,
             "threads_per_run": 1,
-            "wall_seconds": round(
-                sum(r["train_seconds"][-1] for runs in bench.runs.values() for r in runs.values()), 1
-            ),
+            "wall_seconds": round(sum(r["train_seconds"][-1] for seeds in runs.values() for r in seeds.values()), 1),
         },
     }

@@ -76,7 +76,7 @@ class NASClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def fit(self, X: Any, y: Any) -> NASClassifier:
         """Search, score the winner on a held-out test split, then retrain it on all of (X, y)."""
-        X, y = validate_data(self, X, y, allow_nd=True, dtype=None)  # scikit-learn's own messages first
+        X, y = validate_data(self, X, y, allow_nd=True, dtype="numeric")  # scikit-learn's own messages first
         check_classification_targets(y)
         data = check_arrays(X, y, "estimator")
         settings = SearchSettings(
@@ -110,7 +110,7 @@ class NASClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def _logits(self, X: Any) -> torch.Tensor:
         check_is_fitted(self, "model_")
-        x = (inputs(validate_data(self, X, reset=False, allow_nd=True, dtype=None)) - self.mean_) / self.std_
+        x = (inputs(validate_data(self, X, reset=False, allow_nd=True, dtype="numeric")) - self.mean_) / self.std_
         with torch.no_grad():
             return self.model_.eval()(torch.from_numpy(x.astype(np.float32)))
 

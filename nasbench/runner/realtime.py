@@ -56,7 +56,9 @@ class Trainable(Benchmark, Protocol):
 
     def train(self, order: Any) -> Any: ...
 
-    def add_run(self, order: Any, outcome: Any) -> None: ...
+    def add_run(self, order: Any, outcome: Any, wait: bool = True) -> None: ...
+
+    def flush(self) -> None: ...
 
     def worker_init(self) -> None: ...
 
@@ -138,6 +140,7 @@ class RealTimeRun(Simulation):
                 self._start_jobs()
             if self.pool is not None:
                 self.pool.terminate()
+        self.live.flush()
         return self._frame()
 
     def _pool(self) -> AbstractContextManager[Any]:
@@ -191,7 +194,7 @@ class RealTimeRun(Simulation):
         """Keep what trained, record the evaluation; False once it ends past the budget (not recorded)."""
         if outcome is not None:
             for order, result in outcome:
-                self.live.add_run(order, result)
+                self.live.add_run(order, result, wait=False)  # the cache file is written behind: see flush
             job.record = self.live.cached(job.arch, job.fidelity, job.seed, metrics=self.metrics) or {}
             job.cost = self.now() - job.start
         job.end = job.start + job.cost
