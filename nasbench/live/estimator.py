@@ -9,7 +9,7 @@ macro), scaled as `nasbench.live.userdata` documents. Files (history, cache, rep
 or to a fresh temporary folder.
 
 Not offered: a `NASRegressor` (the trainer minimises cross-entropy only; regression needs an MSE
-protocol) and k-fold search (`cv`); both are refused with a one-line error.
+protocol).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class NASClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         space: nb201 or macro for images, mlp for tabular data (None: nb201 / mlp).
         strategy: a search strategy of `nasbench.strategies` (default re).
         budget: real time ('10m', '600s') or evaluations ('20evals').
-        cv: must be None (k-fold search is not offered yet).
+        cv: K-fold cross-validation during the search (None: one stratified hold-out split).
         metric: accuracy or log_loss: what the search observes on the validation split.
         epochs: training epochs per evaluation (default 12).
         workers: training processes during the search.

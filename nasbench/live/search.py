@@ -34,6 +34,7 @@ from nasbench.errors import NasbenchError, UnknownName
 from nasbench.files import atomic_path
 from nasbench.live._torch import resolve_device
 from nasbench.live.benchmark import LiveBenchmark
+from nasbench.live.crossval import CrossValidated
 from nasbench.live.data import ImageData
 from nasbench.live.export import save_torchscript
 from nasbench.live.models import build_model
@@ -77,7 +78,7 @@ class Plan:
     data: UserData
     rest: np.ndarray
     test: np.ndarray
-    bench: LiveBenchmark
+    bench: LiveBenchmark | CrossValidated
     comparison: Comparison
     protocol: Protocol
     options: dict[str, Any]
@@ -131,8 +132,10 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
     """
     if settings.metric not in METRICS:
         raise UnknownName(f"expected --metric among {', '.join(METRICS)}, got {settings.metric!r}")
-    if settings.cv is not None:
-        raise NasbenchError(f"expected no --cv (k-fold search is not offered yet; the hold-out is), got {settings.cv}")
+    if settings.cv is not None and (
+        isinstance(settings.cv, bool) or not isinstance(settings.cv, int) or settings.cv < 2
+    ):
+        raise NasbenchError(f"expected --cv K with K >= 2 folds, got {settings.cv!r}")
     get_strategy(settings.strategy)
     budget = Budget.parse(settings.budget)
     data = data if data is not None else load_user_data(settings.data, settings.target)
@@ -140,15 +143,19 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
     options = dict(settings.model_options) | ({"features": data.x.shape[1]} if space == "mlp" else {})
     protocol = _protocol(data, settings.epochs)
     rest, test = test_split(data, settings.seed)
-    (train, valid), *_ = search_splits(data, rest, None, settings.seed)
-    split = image_data(data, train, valid, valid, f"{data.name}-holdout")  # "test" slot: validation (see above)
+    splits = search_splits(data, rest, settings.cv, settings.seed)
     observe = METRICS[settings.metric][0]
-    cache = Path(out) / "cache.h5"
     device = str(resolve_device(settings.device))
-    bench = LiveBenchmark(space, split, protocol, (0,), cache, device, options, f"live-{space}", observe)
+    folds = []
+    for i, (train, valid) in enumerate(splits):
+        name = f"{data.name}-holdout" if settings.cv is None else f"{data.name}-fold{i + 1}of{settings.cv}"
+        split = image_data(data, train, valid, valid, name)  # "test" slot: validation (see above)
+        cache = Path(out) / ("cache.h5" if settings.cv is None else f"cache-fold{i + 1}.h5")
+        folds.append(LiveBenchmark(space, split, protocol, (0,), cache, device, options, f"live-{space}", observe))
+    bench: LiveBenchmark | CrossValidated = folds[0] if settings.cv is None else CrossValidated(folds)
     comparison = Comparison(
         bench=space,
-        dataset=split.name,
+        dataset=folds[0].data.name if settings.cv is None else f"{data.name}-cv{settings.cv}",
         strategies=(settings.strategy,),
         budget=budget,
         runs=1,
@@ -161,8 +168,10 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
     return Plan(settings, data, rest, test, bench, comparison, protocol, options)
 
 
-def _check_budget(bench: LiveBenchmark, seconds: float, multi_fidelity: bool) -> None:
+def _check_budget(bench: LiveBenchmark | CrossValidated, seconds: float, multi_fidelity: bool) -> None:
     """Refuse a budget below one evaluation, estimated from one timed training step (nothing is kept)."""
+    folds = len(bench.folds) if isinstance(bench, CrossValidated) else 1
+    bench = bench.folds[0] if isinstance(bench, CrossValidated) else bench
     space = get_space(bench.space_name)
     arch = space.arch(PROBE_ARCH[bench.space_name])  # type: ignore[attr-defined]
     model = build_model(bench.space_name, arch, bench.data.num_classes, **bench.model_options)
@@ -176,11 +185,11 @@ def _check_budget(bench: LiveBenchmark, seconds: float, multi_fidelity: bool) ->
     step = (time.perf_counter() - start) / 2
     steps = math.ceil(len(bench.data.train[1]) / bench.protocol.batch_size)
     epochs = 1 if multi_fidelity else bench.protocol.epochs
-    estimate = step * steps * epochs
+    estimate = step * steps * epochs * folds
     if seconds < estimate:
         raise NasbenchError(
             f"expected a budget that affords one evaluation (about {estimate:.3g} s: {epochs} epoch(s) of "
-            f"{steps} steps on this machine), got {seconds:g} s"
+            f"{steps} steps{f' on each of {folds} folds' if folds > 1 else ''} on this machine), got {seconds:g} s"
         )
 
 
@@ -205,11 +214,12 @@ def search(
     out = Path(out)
     checked = plan(settings, out, data)
     start = time.perf_counter()
+    where = "cache.h5" if settings.cv is None else "cache-fold1.h5"  # a CV search: one table per fold
     outcome = run_realtime_comparison(
         checked.comparison,
         checked.bench,
         str(out / "history"),
-        str(out / "cache.h5"),
+        str(out / where),
         quiet=True,
         on_evaluation=_progress(checked, quiet),
     )
@@ -248,6 +258,20 @@ def _final(checked: Plan, best: str) -> tuple[float, torch.nn.Module, ImageData]
     return float(score), model.cpu(), final
 
 
+def _validation(checked: Plan, best: str) -> dict[str, Any]:
+    """The winner's validation score as the search saw it: mean and spread over folds where it used CV."""
+    observe = checked.bench.info.observe
+    record = checked.bench.cached(best, None, None) or {}
+    return {"metric": observe, "mean": record.get(observe), "std_over_folds": record.get(f"{observe}_std")}
+
+
+def _split_text(checked: Plan) -> str:
+    bench = checked.bench
+    if isinstance(bench, CrossValidated):
+        return f"{len(bench.folds)}-fold stratified cross-validation of the search rows; test held out"
+    return bench.data.split + " (train/validation/validation) of the search rows; test held out"
+
+
 def _record(checked: Plan, best: str, metric: str, score: float, history: Any) -> dict[str, Any]:
     settings = checked.settings
     return {
@@ -257,9 +281,10 @@ def _record(checked: Plan, best: str, metric: str, score: float, history: Any) -
         "test_score": score,
         "evaluations": len(history),
         "search_seconds": float(history["end"].iloc[-1]),
+        "validation": _validation(checked, best),
         "data": settings.data,
         "rows": {"search": len(checked.rest), "test": len(checked.test)},
-        "split": checked.bench.data.split + " (train/validation/validation) of the search rows; test held out",
+        "split": _split_text(checked),
         "classes": [str(c) for c in checked.data.classes],
         "protocol": asdict(checked.protocol),
         "settings": {**asdict(settings)},

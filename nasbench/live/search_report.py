@@ -13,6 +13,7 @@ import pandas as pd
 
 from nasbench.files import atomic_path
 from nasbench.live.benchmark import LiveBenchmark
+from nasbench.live.crossval import CrossValidated
 
 TOP = 5
 
@@ -36,14 +37,17 @@ def _curve(out: Path, history: pd.DataFrame, observe: str) -> str:
     return "anytime.png"
 
 
-def top_designs(bench: LiveBenchmark, k: int = TOP) -> pd.DataFrame:
-    """The `k` best architectures trained to full fidelity, by the observed metric (from the cache)."""
+def top_designs(bench: LiveBenchmark | CrossValidated, k: int = TOP) -> pd.DataFrame:
+    """The `k` best architectures trained to full fidelity, by the observed metric (from the cache; with
+    cross-validation, the mean over folds and its spread)."""
     rows = []
+    observe = bench.info.observe
+    columns = ["architecture", observe, *([f"{observe}_std"] if isinstance(bench, CrossValidated) else [])]
     for arch in bench.runs:
-        record = bench.cached(arch, None, None, metrics=[bench.info.observe, "params", "train_seconds"])
+        record = bench.cached(arch, None, None, metrics=[observe, "params", "train_seconds"])
         if record is not None:
             rows.append({"architecture": arch, **record})
-    frame = pd.DataFrame(rows, columns=["architecture", bench.info.observe, "params", "train_seconds"])
+    frame = pd.DataFrame(rows, columns=[*columns, "params", "train_seconds"])
     ascending = not bench.info.metrics[bench.info.observe].maximize
     return frame.sort_values(bench.info.observe, ascending=ascending, kind="stable").head(k)
 
@@ -59,10 +63,13 @@ def _markdown(frame: pd.DataFrame) -> list[str]:
     ]
 
 
-def write_report(out: Path, bench: LiveBenchmark, history: pd.DataFrame, record: dict[str, Any]) -> Path:
+def write_report(
+    out: Path, bench: LiveBenchmark | CrossValidated, history: pd.DataFrame, record: dict[str, Any]
+) -> Path:
     """Write OUT/report.md (and its figure); return its path."""
     observe = bench.info.observe
     figure = _curve(out, history, observe)
+    folds = "; mean and spread over folds" if isinstance(bench, CrossValidated) else ""
     top = top_designs(bench)
     lines = [
         f"# nasbench search on {record['data']}",
@@ -84,7 +91,7 @@ def write_report(out: Path, bench: LiveBenchmark, history: pd.DataFrame, record:
         "",
         f"![incumbent over real time]({figure})",
         "",
-        f"## Top {TOP} designs (validation, full fidelity)",
+        f"## Top {TOP} designs (validation, full fidelity{folds})",
         "",
         *(_markdown(top) if len(top) else ["(none trained to full fidelity)"]),
         "",

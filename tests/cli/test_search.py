@@ -64,6 +64,18 @@ def test_a_csv_gets_the_mlp_space_and_an_npz_of_images_works(tmp_path: Path) -> 
     assert _search(tmp_path / "img", "--data", str(images), "--budget", "1evals", *TINY) == 0
 
 
+def test_cross_validation_records_the_mean_and_spread_over_folds(tmp_path: Path) -> None:
+    out = tmp_path / "cv"
+    assert _search(out, "--data", "digits", "--budget", "1evals", "--cv", "2", *TINY) == 0
+    final = json.loads((out / "final.json").read_text())
+    assert final["validation"]["std_over_folds"] >= 0 and "2-fold" in final["split"]
+    folds = [nasbench.load(str(out / f"cache-fold{i}.h5")) for i in (1, 2)]
+    arch = final["best_architecture"]
+    mean = np.mean([f.query(arch)["valid_acc"] for f in folds])
+    assert final["validation"]["mean"] == pytest.approx(mean)
+    assert "mean and spread over folds" in (out / "report.md").read_text()
+
+
 def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     rng = np.random.default_rng(0)
     one = tmp_path / "one.npz"

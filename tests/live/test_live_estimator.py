@@ -72,5 +72,5 @@ def test_bad_data_is_refused_before_any_training() -> None:
     clf = nasbench.NASClassifier(budget="1evals")
     with pytest.raises(nasbench.NasbenchError, match="expected at least 2 classes"):
         clf.fit(np.zeros((20, 3)), np.zeros(20))
-    with pytest.raises(nasbench.NasbenchError, match="expected no --cv"):
-        nasbench.NASClassifier(cv=3).fit(*load_iris(return_X_y=True))
+    with pytest.raises(nasbench.NasbenchError, match="expected --cv K with K >= 2 folds, got 1"):
+        nasbench.NASClassifier(cv=1).fit(*load_iris(return_X_y=True))
