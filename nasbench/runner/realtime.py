@@ -29,6 +29,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from typing import Any, Protocol
 
 from tqdm import tqdm
@@ -254,7 +255,11 @@ def run_realtime_comparison(
     record = realtime_record(comparison, bench, where)
     folder = ResultsFolder(out)
     folder.prepare(record)
-    specs = [spec for spec in run_specs(comparison, record) if not folder.is_done(spec.strategy, spec.run)]
+    specs = [  # results name the cache table as their benchmark: a report opens it like any table
+        replace(spec, bench_name=where)
+        for spec in run_specs(comparison, record)
+        if not folder.is_done(spec.strategy, spec.run)
+    ]
     for spec in tqdm(specs, desc="runs", unit="run", disable=quiet or not specs, file=sys.stderr):
         folder.write_run(spec.strategy, spec.run, run_realtime(spec, bench, on_evaluation))
     total = len(comparison.strategies) * comparison.runs

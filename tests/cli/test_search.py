@@ -43,6 +43,7 @@ def test_a_search_writes_every_output_and_resumes(tmp_path: Path, capsys) -> Non
     assert model(torch.zeros(5, 3, 8, 8)).shape == (5, 10)
     history = ResultsFolder(out / "history").load()
     assert len(history) == 3 and (history["mode"] == "real-time").all()
+    assert (history["benchmark"] == str(out / "cache.h5")).all()  # what `nasbench report` opens
     assert nasbench.load(str(out / "cache.h5")).info.size == len(set(history["arch"]))
     assert "test accuracy" in (out / "report.md").read_text() and (out / "anytime.png").exists()
     assert _search(out, "--data", "digits", "--budget", "3evals", *TINY) == 0  # resumes: the same winner
