@@ -16,6 +16,7 @@ from nasbench.errors import InvalidArchitecture, NasbenchError, TableFileError, 
 if TYPE_CHECKING:
     from nasbench.benchmark.base import Benchmark, BenchmarkInfo, MetricInfo
     from nasbench.benchmark.table import TableBenchmark
+    from nasbench.live.estimator import NASClassifier
     from nasbench.registry import list_benchmarks, load
     from nasbench.runner.compare import compare
 
@@ -27,6 +28,7 @@ _LAZY = {
     "list_benchmarks": "nasbench.registry",
     "load": "nasbench.registry",
     "compare": "nasbench.runner.compare",
+    "NASClassifier": "nasbench.live.estimator",  # torch, scikit-learn: only when asked for
 }
 
 
@@ -43,6 +45,7 @@ __all__ = [
     "BenchmarkInfo",
     "InvalidArchitecture",
     "MetricInfo",
+    "NASClassifier",
     "NasbenchError",
     "TableBenchmark",
     "TableFileError",

@@ -11,9 +11,9 @@ bottom to top (a stage's floor is one above the highest it imports):
     3  benchmark                   the Benchmark protocol, the table benchmark
     4  surrogate, problem          the XGBoost model and its benchmark; objectives and fronts over any Benchmark
     5  registry, strategies        the loader and its one cache; ask/tell over a space and a public description
-    6  runner, report, live        simulation and comparison; plots from results; live training
-    7  fidelity, adapters          surrogate cards (they run the runner); ConfigSpace, objective, optuna, syne-tune,
-                                   Ray Tune, external results (scored by the runner's Scorer)
+    6  runner, report              simulation and comparison (simulated or real time); plots from results
+    7  fidelity, live, adapters    surrogate cards (they run the runner); live training and search; ConfigSpace,
+                                   objective, optuna, syne-tune, Ray Tune, external results (the runner's Scorer)
     8  nasbench                    the lazy package facade
     9  cli                         thin commands
 """
@@ -42,7 +42,8 @@ ALLOWED: dict[str, set[str]] = {
     "strategies": BASE | {"spaces", "benchmark", "problem"},
     "runner": BASE | {"spaces", "results", "benchmark", "problem", "registry", "strategies"},
     "report": BASE | {"spaces", "results", "benchmark", "problem", "registry"},
-    "live": BASE | {"spaces", "tables", "benchmark", "surrogate", "registry"},
+    "live": BASE
+    | {"spaces", "tables", "results", "benchmark", "surrogate", "problem", "registry", "strategies", "runner"},
     "fidelity": BASE | {"spaces", "tables", "results", "benchmark", "surrogate", "problem", "registry", "runner"},
     "adapters": BASE | {"spaces", "results", "benchmark", "registry", "runner"},
 }

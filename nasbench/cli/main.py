@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
+from nasbench.cli.search import SEARCH_COMMANDS, add_live_compare_options, add_search_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
 
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_compare(commands)
     add_surrogate_commands(commands)
     add_live_commands(commands)
+    add_search_commands(commands)
     report = commands.add_parser("report", help="figures and tables from results folders")
     report.add_argument("folders", nargs="+", help="results folders of `nasbench compare`")
     report.add_argument("--out", required=True, help="report folder")
@@ -98,7 +100,7 @@ def _add_compare(commands: Any) -> None:
     )
     compare.add_argument("--bench", help="benchmark name, e.g. nb201 (see `nasbench list`)")
     compare.add_argument("--dataset", help="dataset (default: the benchmark's first)")
-    compare.add_argument("--estimator", help="table (default) or surrogate")
+    compare.add_argument("--estimator", help="table (default), surrogate or live (trains)")
     compare.add_argument(
         "--strategies", help="comma-separated, e.g. rs,re,reinforce,ls; a plug-in as module:Class (my_pkg.search:Mine)"
     )
@@ -147,6 +149,7 @@ def _add_compare(commands: Any) -> None:
     compare.add_argument(
         "--stat", choices=("median", "mean"), default="median", help="the report's statistic (with --report)"
     )
+    add_live_compare_options(compare)
 
 
 def _hyperparameters(items: list[str]) -> dict[str, dict[str, Any]]:
@@ -200,6 +203,10 @@ def run_compare(args: argparse.Namespace) -> str:
     # imports the strategies' scikit-learn models: only when needed
     from nasbench.runner.compare import run_comparison, summary
 
+    if args.estimator == "live":
+        from nasbench.cli.search import run_live_compare
+
+        return run_live_compare(args)
     comparison = _comparison(args)
     address = args.scheduler or args.address
     outcome = run_comparison(
@@ -360,6 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "report": run_report,
             "surrogate": run_surrogate,
             **LIVE_COMMANDS,
+            **SEARCH_COMMANDS,
         }
         output = commands[args.command](args)
         print(output)

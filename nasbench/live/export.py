@@ -63,6 +63,13 @@ def export_network(
         with atomic_path(out) as tmp, open(tmp, "wb") as handle:  # a handle: torch.export wants paths to end in .pt2
             torch.export.save(program, handle)
         return out
+    return save_torchscript(model, example, out)
+
+
+def save_torchscript(model: nn.Module, example: torch.Tensor, out: str | os.PathLike[str]) -> Path:
+    """Trace `model` (e.g. a trained network, in evaluation mode) on `example` and write TorchScript atomically."""
+    out = Path(out)
+    model = model.eval()
     with torch.no_grad(), warnings.catch_warnings():
         # torch.jit warns that it is deprecated, yet TorchScript is still the one format that both Python and
         # C++ load without this package; the warning is not the user's to act on (`.pt2` takes torch.export).

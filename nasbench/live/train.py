@@ -10,6 +10,7 @@ gradient scaler) and channels-last tensors.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -252,3 +253,70 @@ def train(
             on_epoch(epoch, record)
     result.test["test_loss"], result.test["test_acc"] = evaluate(run, data.test)
     return result
+
+
+@dataclass
+class Checkpoint:
+    """A run stopped after `epoch` epochs of its protocol's schedule: everything needed to continue it exactly.
+
+    The schedule is the protocol's full one (cosine over `protocol.epochs`), so epoch `e` of a continued
+    run is epoch `e` of a run trained straight through: same weights, optimiser state, generator state
+    and step count. (A protocol whose schedule length depended on the fidelity asked could not continue.)
+    """
+
+    epoch: int
+    model: dict[str, torch.Tensor]
+    optimizer: dict[str, Any]
+    generator: torch.Tensor
+    step: int
+    curves: dict[str, list[float]]
+
+
+def _snapshot(run: _Run, generator: torch.Generator, epoch: int, curves: dict[str, list[float]]) -> Checkpoint:
+    model = {k: v.detach().to("cpu", copy=True) for k, v in run.model.state_dict().items()}
+    optimizer = copy.deepcopy(run.optimizer.state_dict())
+    return Checkpoint(epoch, model, optimizer, generator.get_state(), run.step, {k: list(v) for k, v in curves.items()})
+
+
+def train_until(
+    space: str,
+    arch: Any,
+    data: ImageData,
+    protocol: Protocol,
+    seed: int,
+    epochs: int,
+    device: torch.device | None = None,
+    checkpoint: Checkpoint | None = None,
+    **model_options: Any,
+) -> tuple[TrainResult, Checkpoint]:
+    """Train `arch` for the first `epochs` epochs of `protocol`'s schedule, continuing from `checkpoint`.
+
+    The result's curves hold epochs 1..`epochs`; its test metrics only once the schedule is complete.
+    Bit-for-bit the values `train` records for those epochs (CPU, fixed thread count); the returned
+    checkpoint continues it further.
+    """
+    if not 1 <= epochs <= protocol.epochs:
+        raise UnknownName(f"expected epochs in 1..{protocol.epochs}, got {epochs}")
+    device = device or torch.device("cpu")
+    generator = torch.Generator().manual_seed(seed)
+    model = build_model(space, arch, num_classes=data.num_classes, generator=generator, **model_options)
+    text = get_space(space).to_str(get_space(space).validate(arch))
+    params, flops = count_params(model), count_flops(model, data.input_shape)
+    result = TrainResult(space, text, data.name, protocol, seed, device.type, params, flops)
+    steps = protocol.epochs * math.ceil(len(data.train[1]) / protocol.batch_size)
+    run = _setup(model, protocol, device, False, False, steps)
+    start = 0
+    if checkpoint is not None and checkpoint.epoch <= epochs:
+        run.model.load_state_dict(checkpoint.model)
+        run.optimizer.load_state_dict(checkpoint.optimizer)
+        generator.set_state(checkpoint.generator)
+        run.step, start = checkpoint.step, checkpoint.epoch
+        result.curves = {k: list(v) for k, v in checkpoint.curves.items()}
+    data = data.to(device)
+    for _ in range(start, epochs):
+        record = _epoch(run, data, generator, result.curves.get("train_seconds", [0.0])[-1])
+        for name, value in record.items():
+            result.curves.setdefault(name, []).append(value)
+    if epochs == protocol.epochs:
+        result.test["test_loss"], result.test["test_acc"] = evaluate(run, data.test)
+    return result, _snapshot(run, generator, epochs, result.curves)

@@ -321,6 +321,7 @@ def _settings_section(settings: list[dict[str, Any]], best: dict[str, tuple[floa
             f"- data: `{setting['benchmark']}` {setting.get('estimator', 'table')} SHA-256 `{setting['data_sha256']}`; "
             f"nasbench {setting['code_version']}",
             f"- scoring: {scoring}",
+            f"- mode: {setting.get('mode', 'simulated')}" + (" (cost: measured seconds)" if "mode" in setting else ""),
             "",
         ]
     constrained = {s["dataset"]: s["constraints"] for s in settings if s.get("constraints")}

@@ -271,5 +271,7 @@ def summary(outcome: Outcome) -> str:
 
 def _maximize(settings: dict[str, Any], frame: Any) -> bool:
     """Whether the scored metric is maximized (read from the benchmark's description)."""
-    info = opened(settings["benchmark"], dataset=settings["dataset"], estimator=settings.get("estimator", "table")).info
+    estimator = settings.get("estimator", "table")
+    estimator = "table" if estimator == "live" else estimator  # a live comparison's benchmark is its cache table
+    info = opened(settings["benchmark"], dataset=settings["dataset"], estimator=estimator).info
     return info.metrics[str(frame["score_metric"].iloc[0])].maximize

@@ -77,7 +77,8 @@ TYPES = {
 }
 ARROW = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}  # TYPES as Arrow types
 STRING = pa.large_string()  # what pandas' string columns became in the files before runs were written from Arrow
-_BUDGET = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(s|evals)\s*$")
+_BUDGET = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*(s|m|h|evals)\s*$")
+_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0}  # '20m' is 1200 s: minutes and hours are read as seconds
 
 
 @dataclass(frozen=True)
@@ -89,13 +90,15 @@ class Budget:
 
     @classmethod
     def parse(cls, text: str) -> Budget:
-        """Read '12000s' (simulated seconds) or '150evals' (evaluations)."""
+        """Read '12000s' (seconds; '20m' and '2h' too) or '150evals' (evaluations)."""
         match = _BUDGET.match(str(text))
         if not match:
             raise NasbenchError(f"expected a budget like '12000s' or '150evals', got {text!r}")
         amount, unit = float(match.group(1)), match.group(2)
         if amount <= 0 or (unit == "evals" and not amount.is_integer()):
             raise NasbenchError(f"expected a positive budget (whole evaluations), got {text!r}")
+        if unit in _SECONDS:
+            amount, unit = amount * _SECONDS[unit], "s"
         return cls(amount, unit)
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from nasbench.spaces.base import EnumerableSpace, SearchSpace
 from nasbench.spaces.fcnet import fcnet_space
 from nasbench.spaces.graph import GraphArch, GraphSpace
 from nasbench.spaces.macro import macro_space
+from nasbench.spaces.mlp import mlp_space
 from nasbench.spaces.nb101 import NB101Arch, NB101Space
 from nasbench.spaces.nb201 import NB201Arch, NB201Space
 from nasbench.spaces.nlp import NLPArch, NLPSpace
@@ -24,6 +25,7 @@ SPACES: dict[str, Callable[..., SearchSpace[Any]]] = {
     "nlp": NLPSpace,
     "nb101": NB101Space,
     "accel": AccelSpace,
+    "mlp": mlp_space,
 }
 
 

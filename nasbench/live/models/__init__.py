@@ -15,13 +15,14 @@ from torch import nn
 
 from nasbench.errors import NasbenchError, UnknownName
 from nasbench.live.models.macro import MacroNetwork
+from nasbench.live.models.mlp import MLPNetwork
 from nasbench.live.models.nb201 import NB201Network
 from nasbench.spaces import get_space
 
-BUILDERS: dict[str, Callable[..., nn.Module]] = {"nb201": NB201Network, "macro": MacroNetwork}
-OPTIONS = {"nb201": ("channels", "cells"), "macro": ()}  # the keyword options each builder takes
-INPUT_SIZE = {"nb201": 32, "macro": 32}  # the published image size (CIFAR)
-MIN_INPUT_SIZE = {"nb201": 4, "macro": 1}  # NAS-Bench-201's two 2x2 average-pooling shortcuts need 4 pixels
+BUILDERS: dict[str, Callable[..., nn.Module]] = {"nb201": NB201Network, "macro": MacroNetwork, "mlp": MLPNetwork}
+OPTIONS = {"nb201": ("channels", "cells"), "macro": (), "mlp": ("features",)}  # each builder's keyword options
+INPUT_SIZE = {"nb201": 32, "macro": 32, "mlp": 0}  # the published image size (CIFAR)
+MIN_INPUT_SIZE = {"nb201": 4, "macro": 1, "mlp": 0}  # NAS-Bench-201's two 2x2 average-pooling shortcuts need 4 pixels
 
 
 def build_model(

@@ -1,0 +1,194 @@
+"""A user's data for a live search: read, checked and split, before any training.
+
+Owns reading `digits`, an `.npz` (arrays `X` and `y`), a `.csv` with a target column and an image
+folder (one subfolder per class), checking them (one-line errors: one class, NaNs, mismatched
+lengths, mixed image sizes, a missing target column) and the splits: a stratified test split the
+search never sees, then a stratified hold-out or K folds of the rest.
+
+The rule for images: no resizing (images of mixed sizes are refused); pixel values scaled to
+[0, 1] (integers by their type's maximum, e.g. 255), grey repeated to 3 channels, alpha dropped,
+then every channel standardised by the training split's mean and standard deviation. Tabular
+features are standardised per column by the training split; labels of any type are mapped to
+0..K-1 in sorted order (`classes`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from nasbench.errors import NasbenchError
+from nasbench.live.data import ImageData
+
+TEST_SHARE = 0.2  # of all data: the final test split
+VALID_SHARE = 0.25  # of the rest: the hold-out validation split
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
+
+
+class DataError(NasbenchError):
+    """Data that cannot be searched on: unreadable, inconsistent or too small."""
+
+
+@dataclass
+class UserData:
+    """Inputs (N, 3, H, W) images or (N, F) features, float32; labels 0..K-1; what they are."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    classes: np.ndarray
+    kind: str  # "image" or "tabular"
+
+
+def check_arrays(x: np.ndarray, y: np.ndarray, name: str) -> UserData:
+    """Checked inputs and labels (labels mapped to 0..K-1)."""
+    x, y = np.asarray(x), np.asarray(y)
+    if y.ndim != 1:
+        raise DataError(f"expected labels as one column, got an array of shape {y.shape}")
+    if len(x) != len(y):
+        raise DataError(f"expected as many labels as inputs, got {len(x)} inputs and {len(y)} labels")
+    x = inputs(x)
+    if y.dtype.kind == "f" and np.isnan(y).any():
+        raise DataError(f"expected labels without NaN, got {int(np.isnan(y).sum())}")
+    classes, labels = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise DataError(f"expected at least 2 classes, got {len(classes)} ({classes[:1].tolist()})")
+    counts = np.bincount(labels)
+    if counts.min() < 5:
+        raise DataError(
+            f"expected at least 5 examples of every class, got {counts.min()} of {classes[counts.argmin()]!r}"
+        )
+    return UserData(name, x, labels.astype(np.int64), classes, "tabular" if x.ndim == 2 else "image")
+
+
+def inputs(x: np.ndarray) -> np.ndarray:
+    """Inputs as float32 (N, F) features or (N, 3, H, W) images scaled by the module's rule; checked finite."""
+    x = np.asarray(x)
+    if x.ndim not in (2, 3, 4):
+        raise DataError(f"expected inputs of shape (N, features) or images (N, H, W[, C]), got shape {x.shape}")
+    if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
+        raise DataError(f"expected numeric inputs, got {x.dtype}")
+    scale = np.iinfo(x.dtype).max if np.issubdtype(x.dtype, np.integer) and x.ndim > 2 else 1
+    x = x.astype(np.float32) / scale
+    if not np.isfinite(x).all():
+        raise DataError(f"expected finite inputs, got {int((~np.isfinite(x)).sum())} NaN or infinite values")
+    return x if x.ndim == 2 else _channels_first(x)
+
+
+def _channels_first(x: np.ndarray) -> np.ndarray:
+    """(N, H, W) -> (N, 3, H, W); (N, H, W, C) or (N, C, H, W) with C in 1..4 -> 3 channels first."""
+    if x.ndim == 3:
+        return np.repeat(x[:, None], 3, axis=1)
+    if x.shape[1] in (1, 3, 4) and x.shape[-1] not in (1, 3, 4):
+        x = np.moveaxis(x, 1, -1)
+    if x.shape[-1] not in (1, 3, 4):
+        raise DataError(f"expected images with 1, 3 or 4 channels, got shape {x.shape}")
+    x = np.repeat(x, 3, axis=-1) if x.shape[-1] == 1 else x[..., :3]
+    return np.ascontiguousarray(np.moveaxis(x, -1, 1))
+
+
+def load_user_data(source: str, target: str | None = None) -> UserData:
+    """`digits`, an .npz, a .csv (with `target`) or an image folder, checked."""
+    path = Path(source).expanduser()
+    if source == "digits":
+        from sklearn.datasets import load_digits
+
+        bunch = load_digits()
+        return check_arrays((bunch.images / 16.0).astype(np.float32), bunch.target, "digits")
+    if path.suffix == ".npz":
+        return _npz(path)
+    if path.suffix == ".csv":
+        return _csv(path, target)
+    if path.is_dir():
+        return _folder(path)
+    raise DataError(f"expected --data digits, an .npz, a .csv or an image folder, got {source!r}")
+
+
+def _npz(path: Path) -> UserData:
+    if not path.is_file():
+        raise DataError(f"expected an .npz file at {path}, got nothing there")
+    with np.load(path, allow_pickle=False) as arrays:
+        keys = {k.lower(): k for k in arrays.files}
+        if "x" not in keys or "y" not in keys:
+            raise DataError(f"expected arrays X and y in {path}, got {', '.join(arrays.files) or 'none'}")
+        return check_arrays(arrays[keys["x"]], arrays[keys["y"]], path.stem)
+
+
+def _csv(path: Path, target: str | None) -> UserData:
+    import pandas as pd
+
+    if not path.is_file():
+        raise DataError(f"expected a CSV file at {path}, got nothing there")
+    frame = pd.read_csv(path)
+    if target is None or target not in frame.columns:
+        raise DataError(
+            f"expected --target naming a column of {path.name} ({', '.join(map(str, frame.columns))}), got {target!r}"
+        )
+    features = frame.drop(columns=[target])
+    text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    if text:
+        features = pd.get_dummies(features, columns=text, dtype=np.float32)  # categories: one column each
+    return check_arrays(features.to_numpy(dtype=np.float64), frame[target].to_numpy(), path.stem)
+
+
+def _folder(path: Path) -> UserData:
+    from PIL import Image
+
+    classes = sorted(p for p in path.iterdir() if p.is_dir())
+    images, labels, sizes = [], [], set()
+    for folder in classes:
+        for file in sorted(f for f in folder.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES):
+            with Image.open(file) as image:
+                array = np.asarray(image.convert("RGB"))
+            sizes.add(array.shape[:2])
+            if len(sizes) > 1:
+                raise DataError(
+                    f"expected images of one size, got {' and '.join('x'.join(map(str, s)) for s in sorted(sizes))}"
+                )
+            images.append(array)
+            labels.append(folder.name)
+    if not images:
+        raise DataError(f"expected one subfolder of images per class in {path}, got no images")
+    return check_arrays(np.stack(images), np.array(labels), path.name)
+
+
+def test_split(data: UserData, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows to search on, rows of the final test split): stratified, fixed by `seed`."""
+    rows = np.arange(len(data.y))
+    rest, test = train_test_split(rows, test_size=TEST_SHARE, stratify=data.y, random_state=seed)
+    return np.sort(rest), np.sort(test)
+
+
+def search_splits(data: UserData, rows: np.ndarray, cv: int | None, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(train rows, validation rows) pairs: one stratified hold-out, or `cv` stratified folds."""
+    labels = data.y[rows]
+    if cv is None:
+        train, valid = train_test_split(rows, test_size=VALID_SHARE, stratify=labels, random_state=seed)
+        return [(np.sort(train), np.sort(valid))]
+    if np.bincount(labels).min() < cv:
+        raise DataError(
+            f"expected at least {cv} examples of every class for --cv {cv}, got {np.bincount(labels).min()}"
+        )
+    folds = StratifiedKFold(cv, shuffle=True, random_state=seed).split(rows, labels)
+    return [(rows[a], rows[b]) for a, b in folds]
+
+
+def standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, std) of training inputs, per feature column or per image channel (std 1 where constant)."""
+    axes = (0,) if x.ndim == 2 else (0, 2, 3)
+    mean, std = x.mean(axis=axes, keepdims=True), x.std(axis=axes, keepdims=True)
+    return mean, np.where(std > 0, std, 1.0)
+
+
+def image_data(data: UserData, train: np.ndarray, valid: np.ndarray, test: np.ndarray, name: str) -> ImageData:
+    """The splits as tensors, standardised by the training split (per channel, or per feature column)."""
+    x = data.x
+    mean, std = standardiser(x[train])
+    scaled = ((x - mean) / std).astype(np.float32)
+    pick = lambda r: (torch.from_numpy(scaled[r]), torch.from_numpy(data.y[r]))  # noqa: E731
+    split = f"{len(train)}/{len(valid)}/{len(test)} stratified"
+    return ImageData(name, len(data.classes), pick(train), pick(valid), pick(test), augment=False, split=split)

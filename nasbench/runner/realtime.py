@@ -1,0 +1,266 @@
+"""The real-time runner mode: the same strategies and results, with evaluations that really train.
+
+Owns the wall clock of a live search: the same ask/tell loop, incumbent and results schema as
+`nasbench.runner.simulation` (a `RealTimeRun` is a `Simulation` whose clock is the host's), with
+cost = the measured wall seconds of each evaluation and a budget in real seconds ('20m' is 1200 s).
+`workers` > 1 trains in that many processes (spawned; each sets one thread), the strategy and the
+cache stay in this process, which alone writes the cache. With one worker, training runs in this
+process, and the run ends at the first evaluation finishing past the budget (cached, not recorded).
+
+A cached answer (an (architecture, seed) trained to that fidelity before, e.g. by an interrupted
+run of the same command, or a pre-filled table) costs the training seconds recorded for it: the
+clock moves on by them, so a resumed search spends its budget as the interrupted one did and
+repeats its proposals while they come from the cache. Real time is not reproducible bit-for-bit:
+what a strategy has been told when it asks depends on which worker finished first.
+
+The benchmark must answer from its cache alone (`cached`), list what it lacks as picklable training
+orders (`missing`), train one order anywhere (`train`, in a worker) and keep its outcome (`add_run`,
+here): `nasbench.live.benchmark.LiveBenchmark` does. The incumbent is scored from the cache only
+(its test metric at full fidelity; NaN until it is trained that far): scoring never trains.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import multiprocessing
+import queue
+import sys
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
+from typing import Any, Protocol
+
+from tqdm import tqdm
+
+from nasbench._version import __version__
+from nasbench.benchmark.base import Benchmark
+from nasbench.errors import NasbenchError
+from nasbench.problem.objectives import parse_problem
+from nasbench.results import ResultsFolder
+from nasbench.runner.compare import Outcome, _check_fair_budget, _strategy_settings, run_specs
+from nasbench.runner.settings import Comparison
+from nasbench.runner.simulation import RunSpec, Simulation, _Job
+
+MODE = "real-time"
+
+
+class Trainable(Benchmark, Protocol):
+    """A Benchmark that trains on demand (see the module docstring)."""
+
+    def cached(
+        self, arch: Any, fidelity: int | None = None, seed: int | None = None, metrics: Sequence[str] | None = None
+    ) -> dict[str, float] | None: ...
+
+    def missing(self, arch: Any, fidelity: int | None, seed: int | None) -> list[Any]: ...
+
+    def train(self, order: Any) -> Any: ...
+
+    def add_run(self, order: Any, outcome: Any, wait: bool = True) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def worker_init(self) -> None: ...
+
+
+_WORKER: Any = None  # the benchmark of this worker process
+
+
+def _init_worker(bench: Trainable) -> None:
+    global _WORKER
+    _WORKER = bench
+    bench.worker_init()
+
+
+def _ready(_: int) -> None:
+    time.sleep(0.05)  # long enough for every worker to take one: each has finished starting
+
+
+def _train_orders(orders: list[Any]) -> list[tuple[Any, Any]]:
+    return [(order, _WORKER.train(order)) for order in orders]
+
+
+class CachedScorer:
+    """The incumbent's score from the cache alone: its score metric at full fidelity (NaN until trained so far)."""
+
+    def __init__(self, bench: Trainable) -> None:
+        self.bench, info = bench, bench.info
+        self.fidelity = info.max_fidelity
+        self.metric = info.score_metric(self.fidelity)
+        self.independent = self.metric != info.observe
+
+    def held_out(self, arch: Any, seen: set[int]) -> tuple[float, bool]:
+        record = self.bench.cached(arch, self.fidelity, None, metrics=[self.metric])
+        return (math.nan if record is None else record[self.metric]), self.independent
+
+
+class RealTimeRun(Simulation):
+    """One search run against a trainable benchmark, on the host's clock (see the module docstring)."""
+
+    def __init__(
+        self, spec: RunSpec, bench: Trainable, on_evaluation: Callable[[RealTimeRun], None] | None = None
+    ) -> None:
+        if spec.objectives or spec.constraints:
+            raise NasbenchError(
+                f"expected a single-objective real-time search, got objectives {spec.objectives!r} "
+                f"and constraints {spec.constraints!r}"
+            )
+        super().__init__(spec, bench)
+        self.live: Trainable = bench
+        self.scorer = CachedScorer(bench)  # type: ignore[assignment]
+        self.done: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
+        self.running: dict[int, _Job] = {}
+        self.origin = 0.0
+        self.credit = 0.0  # the recorded seconds of cached answers: the clock moves on by them
+        self.pool: Any = None
+        self.on_evaluation = on_evaluation  # e.g. a progress line after each recorded evaluation
+
+    def now(self) -> float:
+        """Seconds on this run's clock: wall time since it started, plus the cached answers' recorded cost."""
+        return time.perf_counter() - self.origin + self.credit
+
+    def run_table(self) -> Any:
+        """Search until the budget is spent; one row per finished evaluation, as `Simulation.run_table`."""
+        with self._pool() as self.pool:
+            if self.pool is not None:  # the clock starts once the workers are up (imports take seconds)
+                self.pool.map(_ready, range(self.spec.workers), chunksize=1)
+            self.origin = time.perf_counter()
+            self._start_jobs()
+            while self.running:
+                try:
+                    key, outcome = self.done.get(timeout=self._remaining())
+                except queue.Empty:  # the budget ran out with evaluations in training: they are abandoned
+                    break
+                job = self.running.pop(key)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                if not self._complete(job, outcome):
+                    break
+                heapq.heappush(self.free, job.worker)
+                self._start_jobs()
+            if self.pool is not None:
+                self.pool.terminate()
+        self.live.flush()
+        return self._table()
+
+    def _pool(self) -> AbstractContextManager[Any]:
+        if self.spec.workers == 1:
+            return nullcontext()
+        context = multiprocessing.get_context("spawn")  # fork after OpenMP has started can hang
+        return context.Pool(self.spec.workers, initializer=_init_worker, initargs=(self.live,))
+
+    def _remaining(self) -> float | None:
+        return max(self.spec.budget.amount - self.now(), 0.0) if self.time_budget else None
+
+    def _spent(self) -> bool:
+        if self.time_budget:
+            return self.now() >= self.spec.budget.amount
+        return self.started >= self.spec.budget.amount
+
+    def _start_jobs(self) -> None:
+        """Ask for a proposal per free worker; answer it from the cache or send it to train."""
+        while self.free and not self._spent():
+            arch, asked = self.strategy.ask()
+            asked = self.fidelity if asked is None else asked
+            fidelity = self.fidelity if self.spec.pin_fidelity else asked
+            seeds = self.bench.seeds_run(arch, fidelity)
+            seed = seeds[int(self.noise.integers(len(seeds)))] if seeds else None
+            worker = heapq.heappop(self.free)
+            start = self.now()
+            job = _Job(start, self.started, start, worker, arch, asked, fidelity, seed, math.nan, 0.0, {})
+            record = self.live.cached(arch, fidelity, seed, metrics=self.metrics)
+            if record is not None:
+                job.cost, job.record = record[self.info.cost], record
+                self.credit += job.cost
+                self.done.put((job.counter, None))
+            else:
+                self._send(job, self.live.missing(arch, fidelity, seed))
+            self.running[job.counter] = job
+            self.started += 1
+
+    def _send(self, job: _Job, orders: list[Any]) -> None:
+        key = job.counter
+        if self.pool is None:  # one worker: train here
+            self.done.put((key, [(order, self.live.train(order)) for order in orders]))
+            return
+        self.pool.apply_async(
+            _train_orders,
+            (orders,),
+            callback=lambda out: self.done.put((key, out)),
+            error_callback=lambda err: self.done.put((key, err)),
+        )
+
+    def _complete(self, job: _Job, outcome: list[tuple[Any, Any]] | None) -> bool:
+        """Keep what trained, record the evaluation; False once it ends past the budget (not recorded)."""
+        if outcome is not None:
+            for order, result in outcome:
+                self.live.add_run(order, result, wait=False)  # the cache file is written behind: see flush
+            job.record = self.live.cached(job.arch, job.fidelity, job.seed, metrics=self.metrics) or {}
+            job.cost = self.now() - job.start
+        job.end = job.start + job.cost
+        if self.time_budget and job.end > self.spec.budget.amount:
+            return False
+        job.observed = job.record[self.info.observe]
+        self._finish(job)
+        if self.on_evaluation is not None:
+            self.on_evaluation(self)
+        return True
+
+    def _settings(self) -> dict[str, Any]:
+        return {**super()._settings(), "mode": MODE}
+
+
+def run_realtime(spec: RunSpec, bench: Trainable, on_evaluation: Callable[[RealTimeRun], None] | None = None) -> Any:
+    """One real-time search run (see `RealTimeRun`); `on_evaluation(run)` after each recorded evaluation."""
+    return RealTimeRun(spec, bench, on_evaluation).run()
+
+
+def realtime_record(comparison: Comparison, bench: Trainable, where: str) -> dict[str, Any]:
+    """The settings `comparison.json` holds for a real-time comparison (`where`: the cache table's path)."""
+    if comparison.objectives or comparison.constraints:
+        raise NasbenchError(f"expected a single-objective real-time comparison, got {comparison.objectives!r}")
+    if comparison.fidelity is not None:
+        bench.fidelity_index(comparison.fidelity)
+    problem = parse_problem(None, [], bench.info)
+    full = _strategy_settings(bench, comparison, problem)
+    _check_fair_budget(comparison, bench)
+    metric = bench.info.score_metric(bench.info.max_fidelity)
+    return {
+        **comparison.record(),
+        "benchmark": where,
+        "dataset": bench.info.dataset,
+        "mode": MODE,
+        "scoring": f"{metric} at {bench.info.max_fidelity} {bench.info.fidelity_unit} on the held-out test split, "
+        f"from the cache (the search observes {bench.info.observe}); cost: measured wall seconds on this machine",
+        "data_sha256": bench.data_sha256,
+        "strategies": full,
+        "code_version": __version__,
+    }
+
+
+def run_realtime_comparison(
+    comparison: Comparison,
+    bench: Trainable,
+    out: str,
+    where: str,
+    quiet: bool = False,
+    on_evaluation: Callable[[RealTimeRun], None] | None = None,
+) -> Outcome:
+    """Run (or resume) a comparison in real time on `bench`: every (strategy, run) one after another.
+
+    Finished runs in `out` are kept; an interrupted one reruns from the start, its evaluations answered
+    by the cache where they were trained before (see the module docstring).
+    """
+    record = realtime_record(comparison, bench, where)
+    folder = ResultsFolder(out)
+    folder.prepare(record)
+    specs = [  # results name the cache table as their benchmark: a report opens it like any table
+        replace(spec, bench_name=where)
+        for spec in run_specs(comparison, record)
+        if not folder.is_done(spec.strategy, spec.run)
+    ]
+    for spec in tqdm(specs, desc="runs", unit="run", disable=quiet or not specs, file=sys.stderr):
+        folder.write_run(spec.strategy, spec.run, run_realtime(spec, bench, on_evaluation))
+    total = len(comparison.strategies) * comparison.runs
+    return Outcome(folder, comparison, len(specs), total - len(specs))

@@ -1,0 +1,130 @@
+"""`nasbench search`: the outputs of a tiny search on digits, an .npz of images, a CSV (the MLP space),
+resuming from the cache, and every bad input refused in one line before anything is written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import nasbench  # noqa: E402
+from nasbench.cli.main import main  # noqa: E402
+from nasbench.results import ResultsFolder  # noqa: E402
+
+TINY = ["--epochs", "1", "--channels", "2", "--cells", "1"]
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _search(out: Path, *args: str) -> int:
+    return main(["search", *args, "--strategy", "rs", "--out", str(out), "--quiet"])
+
+
+def test_a_search_writes_every_output_and_resumes(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert _search(out, "--data", "digits", "--budget", "3evals", *TINY) == 0
+    printed = capsys.readouterr().out
+    best = (out / "best.txt").read_text().strip()
+    assert f"best architecture: {best}" in printed
+    final = json.loads((out / "final.json").read_text())
+    assert final["best_architecture"] == best and 0 <= final["test_score"] <= 100
+    assert final["rows"] == {"search": 1437, "test": 360}
+    model = torch.jit.load(str(out / "model.pt"))
+    assert model(torch.zeros(5, 3, 8, 8)).shape == (5, 10)
+    history = ResultsFolder(out / "history").load()
+    assert len(history) == 3 and (history["mode"] == "real-time").all()
+    assert (history["benchmark"] == str(out / "cache.h5")).all()  # what `nasbench report` opens
+    assert nasbench.load(str(out / "cache.h5")).info.size == len(set(history["arch"]))
+    assert "test accuracy" in (out / "report.md").read_text() and (out / "anytime.png").exists()
+    assert _search(out, "--data", "digits", "--budget", "3evals", *TINY) == 0  # resumes: the same winner
+    assert (out / "best.txt").read_text().strip() == best
+
+
+def test_a_csv_gets_the_mlp_space_and_an_npz_of_images_works(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 4))
+    y = np.where(x[:, 0] + x[:, 1] > 0, "yes", "no")
+    csv = tmp_path / "train.csv"
+    csv.write_text("a,b,c,d,label\n" + "\n".join(f"{r[0]},{r[1]},{r[2]},{r[3]},{t}" for r, t in zip(x, y, strict=True)))
+    assert (
+        _search(tmp_path / "tab", "--data", str(csv), "--target", "label", "--budget", "2evals", "--epochs", "1") == 0
+    )
+    assert json.loads((tmp_path / "tab" / "final.json").read_text())["space"] == "mlp"
+    images = tmp_path / "images.npz"
+    np.savez(images, X=rng.integers(0, 255, size=(60, 6, 6, 3), dtype=np.uint8), y=np.repeat([0, 1, 2], 20))
+    assert _search(tmp_path / "img", "--data", str(images), "--budget", "1evals", *TINY) == 0
+
+
+def test_cross_validation_records_the_mean_and_spread_over_folds(tmp_path: Path) -> None:
+    out = tmp_path / "cv"
+    assert _search(out, "--data", "digits", "--budget", "1evals", "--cv", "2", *TINY) == 0
+    final = json.loads((out / "final.json").read_text())
+    assert final["validation"]["std_over_folds"] >= 0 and "2-fold" in final["split"]
+    folds = [nasbench.load(str(out / f"cache-fold{i}.h5")) for i in (1, 2)]
+    arch = final["best_architecture"]
+    mean = np.mean([f.query(arch)["valid_acc"] for f in folds])
+    assert final["validation"]["mean"] == pytest.approx(mean)
+    assert "mean and spread over folds" in (out / "report.md").read_text()
+
+
+def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
+    rng = np.random.default_rng(0)
+    one = tmp_path / "one.npz"
+    np.savez(one, X=rng.normal(size=(20, 3)), y=np.zeros(20))
+    nans = tmp_path / "nans.npz"
+    np.savez(nans, X=np.full((20, 3), np.nan), y=np.repeat([0, 1], 10))
+    lengths = tmp_path / "lengths.npz"
+    np.savez(lengths, X=rng.normal(size=(20, 3)), y=np.repeat([0, 1], 5))
+    csv = tmp_path / "t.csv"
+    csv.write_text("a,b\n1,2\n")
+    folder = tmp_path / "folder"
+    for label, size in (("a", 4), ("b", 5)):
+        from PIL import Image
+
+        (folder / label).mkdir(parents=True)
+        Image.fromarray(np.zeros((size, size, 3), dtype=np.uint8)).save(folder / label / "x.png")
+    return {
+        "one class": (["--data", str(one)], "expected at least 2 classes, got 1"),
+        "NaNs": (["--data", str(nans)], "expected finite inputs, got 60 NaN"),
+        "lengths": (["--data", str(lengths)], "expected as many labels as inputs, got 20 inputs and 10 labels"),
+        "no target": (["--data", str(csv), "--target", "label"], "expected --target naming a column of t.csv"),
+        "mixed sizes": (["--data", str(folder)], "expected images of one size, got 4x4 and 5x5"),
+        "budget": (["--data", "digits", "--budget", "0.001s"], "expected a budget that affords one evaluation"),
+        "metric": (["--data", "digits", "--metric", "f1"], "expected --metric among accuracy, log_loss"),
+        "space": (["--data", "digits", "--space", "mlp"], "expected --space among nb201, macro for image data"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case", ["one class", "NaNs", "lengths", "no target", "mixed sizes", "budget", "metric", "space"]
+)
+def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys, case: str) -> None:
+    args, message = _bad(tmp_path)[case]
+    out = tmp_path / "out"
+    if "--budget" not in args:
+        args = [*args, "--budget", "5evals"]
+    assert _search(out, *args, *TINY) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_a_cache_of_another_protocol_is_refused_before_training(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    assert _search(out, "--data", "digits", "--budget", "1evals", *TINY) == 0
+    before = sorted(p.name for p in out.iterdir())
+    assert (
+        _search(out, "--data", "digits", "--budget", "1evals", "--epochs", "2", "--channels", "2", "--cells", "1") == 2
+    )
+    assert "expected a cache table of protocol" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == before

@@ -1,0 +1,85 @@
+"""The real-time runner mode: live evaluations on the host's clock, the results schema, resume from the
+cache, worker processes, and `nasbench compare --estimator live`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from nasbench.cli.main import main  # noqa: E402
+from nasbench.live.benchmark import LiveBenchmark  # noqa: E402
+from nasbench.live.data import load_digits  # noqa: E402
+from nasbench.live.train import get_protocol  # noqa: E402
+from nasbench.results import ResultsFolder  # noqa: E402
+from nasbench.runner.realtime import run_realtime  # noqa: E402
+from nasbench.runner.simulation import COLUMNS, Budget, RunSpec  # noqa: E402
+
+TINY = {"channels": 2, "cells": 1}
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return load_digits()
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def _bench(digits, cache: Path) -> LiveBenchmark:
+    return LiveBenchmark("nb201", digits, get_protocol(None, "digits", 1), (0,), cache, model_options=TINY)
+
+
+def _spec(budget: str, workers: int = 1) -> RunSpec:
+    return RunSpec(
+        bench_name="live", dataset="digits", strategy="re", run=0, budget=Budget.parse(budget), workers=workers
+    )
+
+
+def test_a_real_time_run_records_measured_costs_and_resumes_from_the_cache(digits, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.h5"
+    bench = _bench(digits, cache)
+    frame = run_realtime(_spec("4evals"), bench)
+    assert len(frame) == 4 and set(COLUMNS) <= set(frame.columns) and (frame["mode"] == "real-time").all()
+    assert len(bench.trained) == len(set(frame["arch"]))  # each new architecture trained once
+    assert (frame["cost"] > 0).all() and (frame["end"] >= frame["start"]).all()
+    assert frame["end"].is_monotonic_increasing
+    assert frame["incumbent_score"].notna().all()  # full fidelity: the test metric is in the cache
+    again = _bench(digits, cache)
+    replay = run_realtime(_spec("4evals"), again)
+    assert again.trained == []  # every answer from the cache: same proposals, nothing retrained
+    assert list(replay["arch"]) == list(frame["arch"]) and list(replay["observed"]) == list(frame["observed"])
+
+
+def test_a_time_budget_stops_the_search(digits, tmp_path: Path) -> None:
+    frame = run_realtime(_spec("3s"), _bench(digits, tmp_path / "c.h5"))
+    assert (frame["end"] <= 3.0).all()
+
+
+@pytest.mark.slow
+def test_workers_are_processes_and_the_cache_is_written_here(digits, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.h5"
+    bench = _bench(digits, cache)
+    frame = run_realtime(_spec("4evals", workers=2), bench)
+    assert len(frame) == 4 and bench.trained == []  # trained in the workers...
+    assert len(_bench(digits, cache).runs) == len(set(frame["arch"]))  # ...and kept in this process's cache
+
+
+def test_compare_with_the_live_estimator_writes_a_results_folder(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "results"
+    argv = ["compare", "--estimator", "live", "--bench", "nb201", "--dataset", "digits", "--strategies", "rs"]
+    argv += ["--runs", "1", "--budget", "2evals", "--epochs", "1", "--channels", "2", "--cells", "1"]
+    assert main([*argv, "--out", str(out), "--quiet"]) == 0
+    settings = ResultsFolder(out).read_settings()
+    assert settings["mode"] == "real-time" and settings["estimator"] == "live"
+    assert len(ResultsFolder(out).load(frozenset({"arch"}))) == 2 and (out / "cache.h5").exists()
+    assert json.loads((out / "comparison.json").read_text())["benchmark"] == str(out / "cache.h5")
+    assert main([*argv, "--out", str(out), "--quiet"]) == 0 and "1/1 runs already done" in capsys.readouterr().out
