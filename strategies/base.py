@@ -101,6 +101,7 @@ class Strategy(ABC):
     ranges: ClassVar[dict[str, Range]] = {}
     multi_fidelity: ClassVar[bool] = False
     multi_objective: ClassVar[bool] = False
+    meta_learning: ClassVar[bool] = False  # takes `meta=` (a MetaInfo: source tasks' data, never the target's)
 
     def __init__(
         self,

@@ -68,7 +68,8 @@ def _parser() -> argparse.ArgumentParser:
 
 COMPARE_EXAMPLE = """\
 strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb (single objective);
-            mo-rs, nsga2, mo-re, parego (with --objectives)
+            mo-rs, nsga2, mo-re, parego (with --objectives);
+            re-warm, re-prior, reinforce-prior, rgpe (with --meta-from)
 benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits
             (`nasbench list` shows each one's datasets, fidelities and metrics)
 
@@ -117,6 +118,16 @@ def _add_compare(commands: Any) -> None:
         "--transfer-to",
         metavar="DATASETS",
         help="also score each incumbent on these datasets of the same table (comma-separated; columns transfer_*)",
+    )
+    compare.add_argument(
+        "--meta-from",
+        metavar="DATASETS",
+        help="source tasks transfer strategies learn from: ALL_OTHERS or datasets of the same table (comma-separated)",
+    )
+    compare.add_argument(
+        "--meta-data",
+        default="history",
+        help="what they get of the sources: history (an earlier search on each, default) or tables (whole tables)",
     )
     compare.add_argument(
         "--overhead-seconds", type=float, default=0.0, help="simulated optimizer time charged per proposal (default 0)"
@@ -180,6 +191,8 @@ def run_compare(args: argparse.Namespace) -> str:
         objectives=args.objectives,
         constraints=tuple(args.constraint),
         transfer_to=tuple(_names(args.transfer_to)),
+        meta_from=tuple(_names(args.meta_from)),
+        meta_data=args.meta_data,
     )
     address = args.scheduler or args.address
     outcome = run_comparison(

@@ -19,6 +19,7 @@ import pandas as pd
 
 from nasbench.errors import NasbenchError
 from nasbench.registry import opened
+from nasbench.runner.meta import meta_info
 from nasbench.runner.simulation import RunSpec, simulate
 
 BACKENDS = ("local", "dask", "ray")
@@ -28,7 +29,8 @@ LOOPBACK = "127.0.0.1"
 def run_spec(spec: RunSpec) -> tuple[RunSpec, pd.DataFrame]:
     """Run one spec in whatever process this is."""
     transfer = {name: opened(spec.bench_name, name, spec.estimator) for name in spec.transfer_to}
-    return spec, simulate(spec, opened(spec.bench_name, spec.dataset, spec.estimator), transfer)
+    bench = opened(spec.bench_name, spec.dataset, spec.estimator)
+    return spec, simulate(spec, bench, transfer, meta_info(spec))
 
 
 def execute(

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from nasbench.benchmark.meta import SETTINGS as META_DATA
 from nasbench.errors import NasbenchError
 from nasbench.runner.simulation import MAX_EVALUATIONS, Budget
 
@@ -46,6 +47,8 @@ class Comparison:
     objectives: str | None = None
     constraints: tuple[str, ...] = ()
     transfer_to: tuple[str, ...] = ()
+    meta_from: tuple[str, ...] = ()  # source datasets (or ALL_OTHERS) transfer strategies learn from
+    meta_data: str = "history"  # "history": an earlier search on each source; "tables": their whole tables
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise the inputs once, here
@@ -53,6 +56,11 @@ class Comparison:
         set_(self, "strategies", _names("strategies", self.strategies))
         set_(self, "constraints", _constraints(self.constraints))
         set_(self, "transfer_to", _names("transfer_to", self.transfer_to, allow_empty=True))
+        set_(self, "meta_from", _names("meta_from", self.meta_from, allow_empty=True))
+        if self.meta_data not in META_DATA:
+            raise SettingsError(f"expected --meta-data one of {', '.join(META_DATA)}, got {self.meta_data!r}")
+        if self.dataset is not None and self.dataset in self.meta_from:
+            raise SettingsError(f"expected source tasks other than the target, got {self.dataset!r}")
         _text("bench", self.bench)
         _text("estimator", self.estimator)
         for name in ("runs", "workers"):
@@ -96,6 +104,8 @@ class Comparison:
             "constraints": ";".join(self.constraints),
             "pin_fidelity": self.pin_fidelity,
             "transfer_to": list(self.transfer_to),
+            "meta_from": list(self.meta_from),
+            "meta_data": self.meta_data if self.meta_from else "",
         }
         return {**values, **{key: value for key, value in optional.items() if value}}
 
@@ -120,6 +130,8 @@ class Comparison:
             constraints=tuple(c for c in constraints.split(";") if c),
             pin_fidelity=record.get("pin_fidelity", False),
             transfer_to=tuple(record.get("transfer_to", ())),
+            meta_from=tuple(record.get("meta_from", ())),
+            meta_data=record.get("meta_data") or "history",
         )
 
 

@@ -38,6 +38,7 @@ import pandas as pd
 
 from nasbench._version import __version__
 from nasbench.benchmark.base import Benchmark, BenchmarkInfo
+from nasbench.benchmark.meta import MetaInfo
 from nasbench.errors import NasbenchError
 from nasbench.problem.front import FrontTracker, true_front
 from nasbench.problem.objectives import parse_problem
@@ -118,6 +119,8 @@ class RunSpec:
     objectives: str = ""  # e.g. "valid_acc,latency:pixel3"; empty: the observed metric alone
     constraints: str = ""  # e.g. "latency:raspi4<=10", several joined by ';'
     transfer_to: tuple[str, ...] = ()  # other datasets of the table the incumbent is also scored on
+    meta_from: tuple[str, ...] = ()  # source datasets a transfer strategy learns from (never this one)
+    meta_data: str = "history"  # what it gets of them: "history" (an earlier search) or "tables"
 
     @property
     def run_id(self) -> str:
@@ -155,12 +158,21 @@ class _Incumbent:
 class Simulation:
     """One run of one strategy on one benchmark (`transfer`: the same table's other datasets, by name)."""
 
-    def __init__(self, spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None) -> None:
+    def __init__(
+        self,
+        spec: RunSpec,
+        bench: Benchmark,
+        transfer: dict[str, Benchmark] | None = None,
+        meta: MetaInfo | None = None,
+    ) -> None:
         self.spec, self.bench, self.info = spec, bench, bench.info
         strategy_seq, noise_seq = spec.seed_sequence().spawn(2)
         hyperparameters = json.loads(spec.hyperparameters)
         self.problem = parse_problem(spec.objectives, spec.constraints, bench.info)
-        self.strategy = get_strategy(spec.strategy)(
+        cls = get_strategy(spec.strategy)
+        if cls.meta_learning:  # the source tasks' arrays only: a strategy never gets a benchmark
+            hyperparameters["meta"] = meta
+        self.strategy = cls(
             bench.space, bench.info, np.random.default_rng(strategy_seq), problem=self.problem, **hyperparameters
         )
         self.problem_metrics = self.problem.metrics  # a computed property: read once, used per evaluation
@@ -379,8 +391,10 @@ def scoring_rule(info: BenchmarkInfo) -> str:
     return f"{metric} at {at} as observed (no held-out data in this table: scores include selection bias)"
 
 
-def simulate(spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None) -> pd.DataFrame:
-    """Run one search; returns its evaluations (see `Simulation`)."""
+def simulate(
+    spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None, meta: MetaInfo | None = None
+) -> pd.DataFrame:
+    """Run one search; returns its evaluations (see `Simulation`; `meta`: a transfer strategy's source tasks)."""
     if not math.isfinite(spec.overhead_seconds) or spec.overhead_seconds < 0:
         raise NasbenchError(f"expected a non-negative optimizer overhead, got {spec.overhead_seconds}")
-    return Simulation(spec, bench, transfer).run()
+    return Simulation(spec, bench, transfer, meta).run()
