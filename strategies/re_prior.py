@@ -32,6 +32,7 @@ class PriorEvolution(RegularizedEvolution):
     name = "re-prior"
     paper = "Perrone et al., NeurIPS 2019 (learned search distribution); Real et al., AAAI 2019 (evolution)"
     meta_learning = True
+    twin = "re"  # the same search without transfer
     defaults: ClassVar[dict[str, Any]] = {**RegularizedEvolution.defaults, "prior_top": 20, "pseudo_count": 1.0}
     ranges: ClassVar[dict[str, Range]] = {
         **RegularizedEvolution.ranges,

@@ -30,6 +30,7 @@ class WarmStartedEvolution(RegularizedEvolution):
     name = "re-warm"
     paper = "Feurer, Springenberg & Hutter, AAAI 2015 (initial design); Real et al., AAAI 2019 (evolution)"
     meta_learning = True
+    twin = "re"  # the same search without transfer
     defaults: ClassVar[dict[str, Any]] = dict(RegularizedEvolution.defaults)
     ranges: ClassVar[dict[str, Range]] = dict(RegularizedEvolution.ranges)
 

@@ -26,6 +26,7 @@ class PriorReinforce(Reinforce):
     name = "reinforce-prior"
     paper = "Wong et al., NeurIPS 2018 (transferred controller prior); Williams, Machine Learning 1992"
     meta_learning = True
+    twin = "reinforce"  # the same search without transfer
     defaults: ClassVar[dict[str, Any]] = {**Reinforce.defaults, "prior_top": 20, "pseudo_count": 1.0}
     ranges: ClassVar[dict[str, Range]] = {**Reinforce.ranges, "prior_top": positive_int(1), "pseudo_count": POSITIVE}
 

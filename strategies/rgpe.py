@@ -52,6 +52,7 @@ class RGPE(Strategy):
     name = "rgpe"
     paper = "Feurer, Letham & Bakshy, AutoML@ICML 2018 (arXiv:1802.02219)"
     meta_learning = True
+    twin = "gp-bo"  # the same search without transfer
     defaults: ClassVar[dict[str, Any]] = {
         "initial_samples": 1,
         "mutations": 50,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
+from nasbench.cli.meta import META_COMMANDS, add_meta_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
 
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_compare(commands)
     add_surrogate_commands(commands)
     add_live_commands(commands)
+    add_meta_commands(commands)
     report = commands.add_parser("report", help="figures and tables from results folders")
     report.add_argument("folders", nargs="+", help="results folders of `nasbench compare`")
     report.add_argument("--out", required=True, help="report folder")
@@ -205,9 +207,10 @@ def run_compare(args: argparse.Namespace) -> str:
 
 
 def _report(folders: list[str], out: str, stat: str) -> str:
+    from nasbench.report.meta import expand
     from nasbench.report.writer import write_report  # matplotlib: only when needed
 
-    return f"report in {write_report(folders, out, stat)}"
+    return f"report in {write_report(expand(folders), out, stat)}"
 
 
 def run_report(args: argparse.Namespace) -> str:
@@ -352,6 +355,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "report": run_report,
             "surrogate": run_surrogate,
             **LIVE_COMMANDS,
+            **META_COMMANDS,
         }
         output = commands[args.command](args)
         print(output)

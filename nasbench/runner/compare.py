@@ -31,7 +31,7 @@ from nasbench.problem.objectives import Problem, parse_problem
 from nasbench.registry import opened
 from nasbench.results import ResultsFolder
 from nasbench.runner.executors import check_backend, execute
-from nasbench.runner.meta import HISTORY_TEXT, source_datasets
+from nasbench.runner.meta import HISTORY_TEXT, prefetch, source_datasets
 from nasbench.runner.settings import Comparison, SettingsError
 from nasbench.runner.simulation import RunSpec, scoring_rule
 from nasbench.strategies import get_strategy
@@ -88,6 +88,8 @@ def run_comparison(
     folder = ResultsFolder(out)
     folder.prepare(record)
     specs = [spec for spec in run_specs(comparison, record) if not folder.is_done(spec.strategy, spec.run)]
+    if jobs > 1 and backend == "local":
+        prefetch(specs)  # forked workers inherit the source tasks' data instead of each computing it again
     with tqdm(total=len(specs), desc="runs", unit="run", disable=quiet or not specs, file=sys.stderr) as bar:
         for spec, frame in execute(specs, backend, jobs, address):
             folder.write_run(spec.strategy, spec.run, frame)
@@ -168,7 +170,8 @@ def _meta_settings(comparison: Comparison, benchmark: Benchmark) -> dict[str, An
     if comparison.estimator != "table":
         raise SettingsError(f"expected --estimator table with --meta-from, got {comparison.estimator!r}")
     sources = source_datasets(comparison.bench, benchmark.info.dataset, comparison.meta_from, comparison.estimator)
-    settings: dict[str, Any] = {"meta_from": list(sources), "meta_data": comparison.meta_data}
+    twins = {name: get_strategy(name).twin for name in learners}
+    settings: dict[str, Any] = {"meta_from": list(sources), "meta_data": comparison.meta_data, "twins": twins}
     if comparison.meta_data == "history":
         settings["meta_history"] = HISTORY_TEXT
     return settings

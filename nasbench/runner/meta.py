@@ -10,20 +10,26 @@ datasets of the same table (never the target, all over the target's space), and 
 - "tables": each source's whole table, the observed metric's seed mean at full fidelity.
 
 It hands a strategy arrays of the source tasks only (never a benchmark object, never the
-target's table), and it draws nothing from a strategy's stream. It writes nothing.
+target's table), and it draws nothing from a strategy's stream. `leave_one_out` runs one
+comparison per dataset of a benchmark, each learning from all the others, into one folder
+(`meta.json` lists the targets); it writes nothing else itself.
 """
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from nasbench.benchmark.base import Benchmark, utility_sign
 from nasbench.benchmark.meta import SETTINGS, MetaInfo, SourceTask
 from nasbench.errors import NasbenchError, UnknownName
+from nasbench.files import atomic_path
 from nasbench.registry import list_benchmarks, opened
 from nasbench.runner.simulation import Budget, RunSpec, simulate
 
@@ -137,3 +143,72 @@ def _history_task(bench: str, dataset: str, estimator: str, root_seed: int, run:
     info = source.info
     sign = utility_sign(info.metrics[info.observe].maximize)
     return SourceTask(dataset, tuple(frame["arch"]), sign * frame["observed"].to_numpy(float))
+
+
+def prefetch(specs: Sequence[RunSpec]) -> None:
+    """Compute the source tasks' data of `specs` in this process (forked workers then inherit it)."""
+    seen: set[tuple[str, ...]] = set()
+    for spec in specs:
+        for name in spec.meta_from:
+            key = (spec.bench_name, name, spec.estimator, spec.meta_data, str(spec.root_seed), str(spec.run))
+            if key not in seen:
+                seen.add(key)
+                _source(spec.bench_name, name, spec.estimator, spec.meta_data, spec.root_seed, spec.run)
+
+
+META_FILE = "meta.json"
+
+
+def leave_one_out(
+    *,
+    bench: str,
+    strategies: Sequence[str],
+    budget: str,
+    out: str,
+    runs: int = 100,
+    meta_data: str = "history",
+    root_seed: int = 0,
+    jobs: int = 1,
+    quiet: bool = False,
+) -> Path:
+    """Leave-one-task-out: a comparison per dataset of `bench`, learning from all the others, in `out/<dataset>`.
+
+    Every target's settings are checked before the first run; `out/meta.json` lists the targets
+    (what `nasbench report` reads to find them). Resumable as `compare` is. Returns `out`.
+    """
+    from nasbench.runner.compare import resolve, run_comparison  # compare imports this module
+    from nasbench.runner.settings import Comparison
+
+    targets = datasets_of(bench)
+    comparisons = [
+        Comparison(
+            bench=bench,
+            dataset=target,
+            strategies=tuple(strategies),
+            budget=Budget.parse(budget),
+            runs=runs,
+            root_seed=root_seed,
+            meta_from=(ALL_OTHERS,),
+            meta_data=meta_data,
+        )
+        for target in targets
+    ]
+    for comparison in comparisons:
+        resolve(comparison)
+    folder = Path(out)
+    _write_index(folder, {"format": "nasbench-meta", "benchmark": bench, "targets": targets, "meta_data": meta_data})
+    for comparison in comparisons:
+        run_comparison(comparison, out=str(folder / str(comparison.dataset)), jobs=jobs, quiet=quiet)
+    return folder
+
+
+def _write_index(folder: Path, index: dict[str, Any]) -> None:
+    """`meta.json`, written once; a folder of another meta-comparison is refused."""
+    path = folder / META_FILE
+    if path.exists():
+        before = json.loads(path.read_text())
+        if before != index:
+            raise MetaError(f"expected {folder} to hold the same meta-comparison, got one of {before.get('benchmark')}")
+        return
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(index, indent=2, sort_keys=True) + "\n")

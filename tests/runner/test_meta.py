@@ -180,3 +180,35 @@ def test_cli_refuses_bad_sources_in_one_line(tmp_path: Path, flags: list[str], m
     result = cli(*base, *flags, "--out", str(out))
     assert result.returncode == 2 and not out.exists()
     assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_leave_one_out_writes_a_comparison_per_target_and_the_report_compares_across_them(tmp_path: Path) -> None:
+    from nasbench.report.analysis import across_tasks, analyses
+    from nasbench.report.meta import expand, meta_markdown, versus_twins
+    from nasbench.report.writer import load_results
+    from nasbench.runner.meta import leave_one_out
+
+    out = tmp_path / "loo"
+    leave_one_out(bench="nb201", strategies=["re", "re-warm"], budget="8evals", runs=3, out=str(out), quiet=True)
+    index = json.loads((out / "meta.json").read_text())
+    assert index["targets"] == ["cifar10-valid", "cifar100", "imagenet16-120"]
+    for target in index["targets"]:
+        saved = json.loads((out / target / "comparison.json").read_text())
+        assert saved["dataset"] == target and target not in saved["meta_from"] and len(saved["meta_from"]) == 2
+        assert saved["twins"] == {"re-warm": "re"}
+    frame, settings = load_results(expand([out]))
+    maximize = dict.fromkeys(index["targets"], True)
+    table = versus_twins(frame, settings, maximize)
+    assert list(table["task"]) == index["targets"] and set(table["outcome"]) <= {"win", "tie", "loss"}
+    assert across_tasks(analyses(frame, maximize)[0], "mean", "nemenyi") is not None  # ranks across the 3 tasks
+    text = "\n".join(meta_markdown(table, tasks=3))
+    assert "| re-warm | re |" in text and "not meaningful" not in text
+    assert "across fewer than 3 tasks is not meaningful" in "\n".join(meta_markdown(table.iloc[:2], tasks=2))
+
+
+def test_leave_one_out_refuses_a_bad_strategy_before_any_work(tmp_path: Path) -> None:
+    from nasbench.runner.meta import leave_one_out
+
+    with pytest.raises(UnknownName, match="unknown strategy 'sgd'"):
+        leave_one_out(bench="nb201", strategies=["re", "sgd"], budget="8evals", runs=1, out=str(tmp_path / "x"))
+    assert not (tmp_path / "x").exists()
