@@ -151,8 +151,13 @@ def ranking_weights(
 
 def ranking_losses(draws: np.ndarray, y: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """(samples, models) misranked pairs of each bootstrap sample: draws (samples, models, n), counts (samples, n)."""
-    wrong = (draws[:, :, :, None] < draws[:, :, None, :]) ^ (y[:, None] < y[None, :])
-    return np.einsum("smjk,sj,sk->sm", wrong.astype(np.float64), counts, counts, optimize=True)
+    truth = y[:, None] < y[None, :]
+    weights = counts.astype(np.float32)
+    losses = np.empty(draws.shape[:2])
+    for m in range(draws.shape[1]):  # one model at a time: (samples, n, n) stays small
+        wrong = ((draws[:, m, :, None] < draws[:, m, None, :]) ^ truth).astype(np.float32)
+        losses[:, m] = np.einsum("sjk,sj,sk->s", wrong, weights, weights, optimize=True)
+    return losses
 
 
 def _posterior_draws(
