@@ -61,7 +61,8 @@ def run_meta(args: argparse.Namespace) -> str:
 
 
 def _few_shot(args: argparse.Namespace) -> str:
-    from nasbench.runner.fewshot import check, devices_of, few_shot, summary_markdown
+    from nasbench.registry import opened
+    from nasbench.runner.fewshot import check, check_shots, devices_of, few_shot, summary_markdown
 
     try:
         shots = [int(k) for k in args.shots.split(",")]
@@ -69,6 +70,7 @@ def _few_shot(args: argparse.Namespace) -> str:
         raise NasbenchError(f"expected --shots as whole numbers like 5,10,20, got {args.shots!r}") from None
     if args.draws < 1:
         raise NasbenchError(f"expected --draws of at least 1, got {args.draws}")
+    check_shots(opened(args.bench).info.size, shots)
     devices = devices_of(args.bench, args.metric)
     targets = check(devices, [d.strip() for d in args.devices.split(",") if d.strip()], shots)
     results = few_shot(devices, targets, shots, args.draws, args.seed)

@@ -66,11 +66,15 @@ def check(devices: Devices, chosen: Sequence[str], shots: Sequence[int]) -> tupl
     for name in names:
         if name not in devices.names:
             raise UnknownName(f"unknown device {name!r}; available: {', '.join(devices.names)}")
-    size = len(devices.latency)
+    check_shots(len(devices.latency), shots)
+    return names
+
+
+def check_shots(size: int, shots: Sequence[int]) -> None:
+    """Each k between 2 and the space's `size` cells (checked before the latencies are read)."""
     for k in shots:
         if isinstance(k, bool) or not isinstance(k, int) or not 2 <= k <= size:
             raise NasbenchError(f"expected --shots between 2 and the space's {size:,} cells, got {k!r}")
-    return names
 
 
 def few_shot(
