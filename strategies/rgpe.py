@@ -165,8 +165,11 @@ def _posterior_draws(
 ) -> np.ndarray:
     """(samples, n) joint draws of a source model's posterior at the target points."""
     mean, cov = model.predict(x, return_cov=True)
-    values, vectors = np.linalg.eigh(cov + JITTER * np.eye(len(x)))
-    root = vectors * np.sqrt(np.clip(values, 0.0, None))
+    try:
+        root = np.linalg.cholesky(cov + JITTER * np.eye(len(x)))
+    except np.linalg.LinAlgError:  # numerically indefinite: the symmetric square root
+        values, vectors = np.linalg.eigh(cov)
+        root = vectors * np.sqrt(np.clip(values, 0.0, None))
     return mean + rng.standard_normal((samples, len(x))) @ root.T
 
 
