@@ -27,9 +27,9 @@ def transfer_tables(folder: str) -> str:
     maximize = {dataset: up for dataset, (_, up) in optima(frame).items()}
     table = versus_twins(frame, settings, maximize)
     runs = frame.groupby("strategy")["run"].nunique().min()
-    lines = [
-        f"### {settings[0]['benchmark']}: {len(settings)} targets, {runs} runs per strategy, {settings[0]['budget']}"
-    ]
+    first = settings[0]
+    what = f"{first['benchmark']}, meta data {first.get('meta_data', '-')}"
+    lines = [f"### {what}: {len(settings)} targets, {runs} runs per strategy, {first['budget']}"]
     lines += ["", "| target | strategy (twin) | gain 10% | gain 25% | gain 50% | gain 100% | p | A12 | outcome |"]
     lines.append("|---|---|---|---|---|---|---|---|---|")
     for row in table.to_dict("records"):
