@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu
 
+from nasbench.files import atomic_path
 from nasbench.report.final import final_values
 
 META_FILE = "meta.json"
@@ -131,3 +132,15 @@ def meta_markdown(table: pd.DataFrame, tasks: int) -> list[str]:
         wins, ties, losses = (int(counts.get(k, 0)) for k in ("win", "tie", "loss"))
         lines.append(f"| {strategy} | {twin} | {wins} | {ties} | {losses} |")
     return lines
+
+
+def transfer_section(
+    frame: pd.DataFrame, settings: list[dict[str, Any]], maximize: dict[str, bool], out: Path
+) -> list[str]:
+    """Write `transfer.csv` where transfer strategies ran with their twins; return the report's section."""
+    table = versus_twins(frame, settings, maximize)
+    if table.empty:
+        return []
+    with atomic_path(out / "transfer.csv") as tmp:
+        tmp.write_text(table.to_csv(index=False))
+    return meta_markdown(table, frame[["benchmark", "dataset"]].drop_duplicates().shape[0])

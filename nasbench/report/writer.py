@@ -33,7 +33,7 @@ from nasbench.report.fronts import (
     regret_plot,
 )
 from nasbench.report.fronts import settings as front_settings
-from nasbench.report.meta import meta_markdown, versus_twins
+from nasbench.report.meta import transfer_section
 from nasbench.report.optimum import optima
 from nasbench.report.plots import anytime_plot, cd_diagram, rank_plot
 from nasbench.report.ranks import METHODS, PairTests, RankTest
@@ -161,9 +161,6 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
     costs = cost_table(frame, overhead)
     _write(out, "cost.md", cost_markdown(costs))
     _write(out, "cost.csv", costs.to_csv(index=False))
-    transfer = versus_twins(frame, settings, per_dataset)
-    if not transfer.empty:
-        _write(out, "transfer.csv", transfer.to_csv(index=False))
     sections = [
         _header(notes),
         _settings_section(settings, best),
@@ -172,7 +169,7 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
         statistics,
         _constraints_section(frame, settings),
         _cost_section(costs),
-        meta_markdown(transfer, len(tasks_of(frame))),
+        transfer_section(frame, settings, per_dataset, out),
     ]
     _write(
         out, "index.md", "\n".join(line for section in sections for line in section) + "".join(f"\n{x}" for x in extra)
