@@ -177,8 +177,10 @@ def leave_one_out(
     (what `nasbench report` reads to find them). Resumable as `compare` is. Returns `out`.
     """
     from nasbench.runner.compare import resolve, run_comparison  # compare imports this module
+    from nasbench.runner.executors import check_backend
     from nasbench.runner.settings import Comparison
 
+    check_backend("local", jobs, None)
     targets = datasets_of(bench)
     comparisons = [
         Comparison(

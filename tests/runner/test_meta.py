@@ -211,4 +211,6 @@ def test_leave_one_out_refuses_a_bad_strategy_before_any_work(tmp_path: Path) ->
 
     with pytest.raises(UnknownName, match="unknown strategy 'sgd'"):
         leave_one_out(bench="nb201", strategies=["re", "sgd"], budget="8evals", runs=1, out=str(tmp_path / "x"))
+    with pytest.raises(NasbenchError, match="expected jobs of at least 1, got 0"):
+        leave_one_out(bench="nb201", strategies=["re"], budget="8evals", runs=1, out=str(tmp_path / "x"), jobs=0)
     assert not (tmp_path / "x").exists()
