@@ -125,5 +125,5 @@ def test_overhead_of_one_ask_and_tell(benchmark, name: str) -> None:
         arch, fidelity = strategy.ask()
         strategy.tell(arch, fidelity, BENCH.query(arch, fidelity, metrics=_metrics(name)))
 
-    rounds = 5 if name in ("bananas", "gp-bo") else 200
+    rounds = 5 if name in ("bananas", "gp-bo", "rgpe") else 200
     benchmark.pedantic(step, setup=lambda: ((copy.deepcopy(base),), {}), rounds=rounds)

@@ -32,6 +32,10 @@ _MODULES = {
     "nsga2": "nsga2:NSGA2",
     "mo-re": "mo_regularized_evolution:MORegularizedEvolution",
     "parego": "parego:ParEGO",
+    "re-warm": "re_warm:WarmStartedEvolution",
+    "re-prior": "re_prior:PriorEvolution",
+    "reinforce-prior": "reinforce_prior:PriorReinforce",
+    "rgpe": "rgpe:RGPE",
 }
 
 

@@ -101,6 +101,8 @@ class Strategy(ABC):
     ranges: ClassVar[dict[str, Range]] = {}
     multi_fidelity: ClassVar[bool] = False
     multi_objective: ClassVar[bool] = False
+    meta_learning: ClassVar[bool] = False  # takes `meta=` (a MetaInfo: source tasks' data, never the target's)
+    twin: ClassVar[str] = ""  # a transfer strategy's non-transfer twin (the same search, learning nothing)
 
     def __init__(
         self,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
+from nasbench.cli.meta import META_COMMANDS, add_meta_commands
 from nasbench.cli.search import SEARCH_COMMANDS, add_live_compare_options, add_search_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     add_surrogate_commands(commands)
     add_live_commands(commands)
     add_search_commands(commands)
+    add_meta_commands(commands)
     report = commands.add_parser("report", help="figures and tables from results folders")
     report.add_argument("folders", nargs="+", help="results folders of `nasbench compare`")
     report.add_argument("--out", required=True, help="report folder")
@@ -71,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
 
 COMPARE_EXAMPLE = """\
 strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb (single objective);
-            mo-rs, nsga2, mo-re, parego (with --objectives)
+            mo-rs, nsga2, mo-re, parego (with --objectives);
+            re-warm, re-prior, reinforce-prior, rgpe (with --meta-from)
 benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits
             (`nasbench list` shows each one's datasets, fidelities and metrics)
 plug-ins:   any strategy class as module:Class (e.g. examples.my_strategy:MyStrategy), or the name of a
@@ -129,6 +132,15 @@ def _add_compare(commands: Any) -> None:
         "--transfer-to",
         metavar="DATASETS",
         help="also score each incumbent on these datasets of the same table (comma-separated; columns transfer_*)",
+    )
+    compare.add_argument(
+        "--meta-from",
+        metavar="DATASETS",
+        help="source tasks transfer strategies learn from: ALL_OTHERS or datasets of the same table (comma-separated)",
+    )
+    compare.add_argument(
+        "--meta-data",
+        help="what they get of the sources: history (an earlier search on each, default) or tables (whole tables)",
     )
     compare.add_argument(
         "--overhead-seconds", type=float, help="simulated optimizer time charged per proposal (default 0)"
@@ -192,6 +204,8 @@ def _comparison(args: argparse.Namespace) -> Comparison:
         "objectives": args.objectives,
         "constraints": tuple(args.constraint) if args.constraint is not None else None,
         "transfer_to": tuple(_names(args.transfer_to)) if args.transfer_to is not None else None,
+        "meta_from": tuple(_names(args.meta_from)) if args.meta_from is not None else None,
+        "meta_data": args.meta_data,
     }
     comparison = comparison_from(config, flags)
     check_recorded(config, comparison)
@@ -219,9 +233,10 @@ def run_compare(args: argparse.Namespace) -> str:
 
 
 def _report(folders: list[str], out: str, stat: str) -> str:
+    from nasbench.report.meta import expand
     from nasbench.report.writer import write_report  # matplotlib: only when needed
 
-    return f"report in {write_report(folders, out, stat)}"
+    return f"report in {write_report(expand(folders), out, stat)}"
 
 
 def run_report(args: argparse.Namespace) -> str:
@@ -368,6 +383,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "surrogate": run_surrogate,
             **LIVE_COMMANDS,
             **SEARCH_COMMANDS,
+            **META_COMMANDS,
         }
         output = commands[args.command](args)
         print(output)

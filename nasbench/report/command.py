@@ -49,6 +49,8 @@ def arguments(setting: dict[str, Any]) -> list[list[str]]:
     transfer = setting.get("transfer_to")
     if transfer:
         groups.append(["--transfer-to", transfer if isinstance(transfer, str) else ",".join(transfer)])
+    if setting.get("meta_from"):
+        groups.append(["--meta-from", ",".join(setting["meta_from"]), "--meta-data", setting["meta_data"]])
     groups += [
         ["--set", f"{name}.{key}={set_value(value)}"]
         for name, hp in setting["strategies"].items()

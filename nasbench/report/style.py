@@ -37,6 +37,10 @@ ORDER = (
     "nsga2",
     "mo-re",
     "parego",
+    "re-warm",
+    "re-prior",
+    "reinforce-prior",
+    "rgpe",
 )
 LABELS = {
     "rs": "Random search",
@@ -52,15 +56,19 @@ LABELS = {
     "nsga2": "NSGA-II",
     "mo-re": "MO reg. evolution",
     "parego": "ParEGO",
+    "re-warm": "RE warm-started",
+    "re-prior": "RE learned prior",
+    "reinforce-prior": "REINFORCE learned prior",
+    "rgpe": "RGPE",
 }
-# Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy, then four of Paul Tol's
-# muted scheme (indigo, wine, olive, teal) so that every registered strategy has its own colour and marker, also
-# when single- and multi-objective comparisons share a report.
+# Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy, then eight of Paul Tol's
+# muted scheme (indigo, wine, olive, teal; rose, green, cyan, purple for the transfer strategies) so that every
+# registered strategy has its own colour and marker, also when single- and multi-objective comparisons share a report.
 PALETTE = (
     "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8C6D1F",
-    "#332288", "#882255", "#999933", "#44AA99",
+    "#332288", "#882255", "#999933", "#44AA99", "#CC6677", "#117733", "#88CCEE", "#AA4499",
 )  # fmt: skip
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d", "H", "8", "x", "+")
 PANEL_WIDTH, PANEL_HEIGHT = 3.4, 2.5
 RC: dict[str, Any] = {
     "font.size": 8,

@@ -33,6 +33,7 @@ from nasbench.report.fronts import (
     regret_plot,
 )
 from nasbench.report.fronts import settings as front_settings
+from nasbench.report.meta import transfer_section
 from nasbench.report.optimum import optima
 from nasbench.report.plots import anytime_plot, cd_diagram, rank_plot
 from nasbench.report.ranks import METHODS, PairTests, RankTest
@@ -168,6 +169,7 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
         statistics,
         _constraints_section(frame, settings),
         _cost_section(costs),
+        transfer_section(frame, settings, per_dataset, out),
     ]
     _write(
         out, "index.md", "\n".join(line for section in sections for line in section) + "".join(f"\n{x}" for x in extra)

@@ -31,6 +31,7 @@ from nasbench.problem.objectives import Problem, parse_problem
 from nasbench.registry import opened
 from nasbench.results import ResultsFolder
 from nasbench.runner.executors import check_backend, execute
+from nasbench.runner.meta import HISTORY_TEXT, prefetch, source_datasets
 from nasbench.runner.settings import Comparison, SettingsError
 from nasbench.runner.simulation import RunSpec, scoring_rule
 
@@ -86,6 +87,8 @@ def run_comparison(
     folder = ResultsFolder(out)
     folder.prepare(record)
     specs = [spec for spec in run_specs(comparison, record) if not folder.is_done(spec.strategy, spec.run)]
+    if jobs > 1 and backend == "local":
+        prefetch(specs)  # forked workers inherit the source tasks' data instead of each computing it again
     with tqdm(total=len(specs), desc="runs", unit="run", disable=quiet or not specs, file=sys.stderr) as bar:
         for spec, table in execute(specs, backend, jobs, address):
             folder.write_run(spec.strategy, spec.run, table)
@@ -115,6 +118,8 @@ def run_specs(comparison: Comparison, record: dict[str, Any]) -> list[RunSpec]:
             transfer_to=comparison.transfer_to,
             strategy_path=comparison.plugins.get(name, ""),
             strategy_version=record.get("plugins", {}).get(name, {}).get("version"),
+            meta_from=tuple(record.get("meta_from", ())),
+            meta_data=comparison.meta_data,
         )
         for name in comparison.strategies
         for run in range(comparison.runs)
@@ -129,12 +134,14 @@ def resolve(comparison: Comparison) -> dict[str, Any]:
     problem = checked_problem(benchmark, comparison.objectives, comparison.constraints, comparison.fidelity)
     full = _strategy_settings(benchmark, comparison, problem)
     _check_transfer(comparison, benchmark)
+    meta = _meta_settings(comparison, benchmark)
     _check_fair_budget(comparison, benchmark)
     _check_affordable(comparison, benchmark)
     record = comparison.record()
     record.pop("objectives", None), record.pop("constraints", None)
     return {
         **record,
+        **meta,
         "dataset": benchmark.info.dataset,
         "scoring": scoring_rule(benchmark.info),
         "data_sha256": benchmark.data_sha256,
@@ -152,6 +159,23 @@ def _check_transfer(comparison: Comparison, benchmark: Benchmark) -> None:
         other = opened(comparison.bench, dataset=name, estimator=comparison.estimator)
         if other.info.space != benchmark.info.space:
             raise SettingsError(f"expected a transfer dataset over the space {benchmark.info.space}, got {name!r}")
+
+
+def _meta_settings(comparison: Comparison, benchmark: Benchmark) -> dict[str, Any]:
+    """The source tasks resolved (ALL_OTHERS expanded, each checked); transfer strategies need some."""
+    learners = [name for name in comparison.strategies if comparison.strategy_class(name).meta_learning]
+    if not comparison.meta_from:
+        if learners:
+            raise SettingsError(f"expected --meta-from for the transfer strategy {learners[0]}, got none")
+        return {}
+    if comparison.estimator != "table":
+        raise SettingsError(f"expected --estimator table with --meta-from, got {comparison.estimator!r}")
+    sources = source_datasets(comparison.bench, benchmark.info.dataset, comparison.meta_from, comparison.estimator)
+    twins = {name: comparison.strategy_class(name).twin for name in learners}
+    settings: dict[str, Any] = {"meta_from": list(sources), "meta_data": comparison.meta_data, "twins": twins}
+    if comparison.meta_data == "history":
+        settings["meta_history"] = HISTORY_TEXT
+    return settings
 
 
 def _check_fair_budget(comparison: Comparison, benchmark: Any) -> None:

@@ -45,8 +45,13 @@ SETTINGS = {
     "objectives": "objectives",
     "constraints": "constraints",
     "transfer_to": "transfer_to",
+    "meta_from": "meta_from",
+    "meta_data": "meta_data",
 }
-RECORDED = ("format", "format_version", "scoring", "data_sha256", "front", "code_version")  # written by a run
+RECORDED = (  # written by a run
+    *("format", "format_version", "scoring", "data_sha256", "front", "code_version"),
+    *("twins", "meta_history"),  # a meta-comparison's non-transfer twins and how the sources' history was made
+)
 REQUIRED = ("benchmark", "strategies", "budget")
 
 
@@ -110,6 +115,8 @@ def comparison_from(config: Mapping[str, Any], overrides: Mapping[str, Any]) -> 
         fields["constraints"] = tuple(c for c in fields["constraints"].split(";") if c)
     if isinstance(fields.get("plugins"), Mapping):
         fields["plugins"] = {name: plugin_path(name, entry) for name, entry in fields["plugins"].items()}
+    if not fields.get("meta_data"):  # comparison.json writes "" where no source task was named
+        fields.pop("meta_data", None)
     given = {key: value for key, value in overrides.items() if value is not None and key != "hyperparameters"}
     merged = {**fields, **given}
     if "strategies" in given and "hyperparameters" in fields:  # keep the file's values of strategies still run

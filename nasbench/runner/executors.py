@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from nasbench.errors import NasbenchError
 from nasbench.registry import opened
+from nasbench.runner.meta import meta_info
 from nasbench.runner.simulation import RunSpec, simulate_table
 
 BACKENDS = ("local", "dask", "ray")
@@ -30,7 +31,8 @@ LOOPBACK = "127.0.0.1"
 def run_spec(spec: RunSpec) -> tuple[RunSpec, pa.Table]:
     """Run one spec in whatever process this is; its results as the table a run file holds."""
     transfer = {name: opened(spec.bench_name, name, spec.estimator) for name in spec.transfer_to}
-    return spec, simulate_table(spec, opened(spec.bench_name, spec.dataset, spec.estimator), transfer)
+    bench = opened(spec.bench_name, spec.dataset, spec.estimator)
+    return spec, simulate_table(spec, bench, transfer, meta_info(spec))
 
 
 def execute(

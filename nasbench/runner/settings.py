@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from nasbench.benchmark.meta import SETTINGS as META_DATA
 from nasbench.errors import NasbenchError
 from nasbench.registry import canonical_benchmark
 from nasbench.runner.simulation import MAX_EVALUATIONS, Budget
@@ -56,6 +57,8 @@ class Comparison:
     constraints: tuple[str, ...] = ()
     transfer_to: tuple[str, ...] = ()
     plugins: Mapping[str, str] = field(default_factory=dict)  # plug-in name -> module:Class (filled from strategies)
+    meta_from: tuple[str, ...] = ()  # source datasets (or ALL_OTHERS) transfer strategies learn from
+    meta_data: str = "history"  # "history": an earlier search on each source; "tables": their whole tables
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise the inputs once, here
@@ -66,6 +69,11 @@ class Comparison:
         set_(self, "hyperparameters", _aliased(self.hyperparameters or {}, plugins))
         set_(self, "constraints", _constraints(self.constraints))
         set_(self, "transfer_to", _names("transfer_to", self.transfer_to, allow_empty=True))
+        set_(self, "meta_from", _names("meta_from", self.meta_from, allow_empty=True))
+        if self.meta_data not in META_DATA:
+            raise SettingsError(f"expected --meta-data one of {', '.join(META_DATA)}, got {self.meta_data!r}")
+        if self.dataset is not None and self.dataset in self.meta_from:
+            raise SettingsError(f"expected source tasks other than the target, got {self.dataset!r}")
         _text("bench", self.bench)
         set_(self, "bench", canonical_benchmark(self.bench))  # comparison.json holds the name of the table
         _text("estimator", self.estimator)
@@ -111,6 +119,8 @@ class Comparison:
             "constraints": ";".join(self.constraints),
             "pin_fidelity": self.pin_fidelity,
             "transfer_to": list(self.transfer_to),
+            "meta_from": list(self.meta_from),
+            "meta_data": self.meta_data if self.meta_from else "",
         }
         return {**values, **{key: value for key, value in optional.items() if value}}
 
@@ -144,6 +154,8 @@ class Comparison:
             pin_fidelity=record.get("pin_fidelity", False),
             transfer_to=tuple(record.get("transfer_to", ())),
             plugins={name: plugin_path(name, entry) for name, entry in (record.get("plugins") or {}).items()},
+            meta_from=tuple(record.get("meta_from", ())),
+            meta_data=record.get("meta_data") or "history",
         )
 
 

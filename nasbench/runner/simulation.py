@@ -39,6 +39,7 @@ import pyarrow as pa
 
 from nasbench._version import __version__
 from nasbench.benchmark.base import Benchmark, BenchmarkInfo, utility_sign
+from nasbench.benchmark.meta import MetaInfo
 from nasbench.errors import NasbenchError
 from nasbench.problem.front import FrontTracker, true_front
 from nasbench.problem.objectives import parse_problem
@@ -126,6 +127,8 @@ class RunSpec:
     transfer_to: tuple[str, ...] = ()  # other datasets of the table the incumbent is also scored on
     strategy_path: str = ""  # a plug-in's module:Class, imported by each worker itself ("" for a built-in)
     strategy_version: str | None = None  # the plug-in's version where the comparison was set up
+    meta_from: tuple[str, ...] = ()  # source datasets a transfer strategy learns from (never this one)
+    meta_data: str = "history"  # what it gets of them: "history" (an earlier search) or "tables"
 
     @property
     def run_id(self) -> str:
@@ -166,12 +169,20 @@ class _Incumbent:
 class Simulation:
     """One run of one strategy on one benchmark (`transfer`: the same table's other datasets, by name)."""
 
-    def __init__(self, spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None) -> None:
+    def __init__(
+        self,
+        spec: RunSpec,
+        bench: Benchmark,
+        transfer: dict[str, Benchmark] | None = None,
+        meta: MetaInfo | None = None,
+    ) -> None:
         self.spec, self.bench, self.info = spec, bench, bench.info
         strategy_seq, noise_seq = spec.seed_sequence().spawn(2)
         hyperparameters = json.loads(spec.hyperparameters)
         self.problem = parse_problem(spec.objectives, spec.constraints, bench.info)
         cls = strategy_class(spec.strategy, spec.strategy_path, spec.strategy_version)
+        if cls.meta_learning:  # the source tasks' arrays only: a strategy never gets a benchmark
+            hyperparameters["meta"] = meta
         self.strategy = cls(
             bench.space, bench.info, np.random.default_rng(strategy_seq), problem=self.problem, **hyperparameters
         )
@@ -409,13 +420,17 @@ def scoring_rule(info: BenchmarkInfo) -> str:
     return f"{metric} at {at} as observed (no held-out data in this table: scores include selection bias)"
 
 
-def simulate(spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None) -> pd.DataFrame:
-    """Run one search; returns its evaluations (see `Simulation`)."""
-    return simulate_table(spec, bench, transfer).to_pandas()
+def simulate(
+    spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None, meta: MetaInfo | None = None
+) -> pd.DataFrame:
+    """Run one search; returns its evaluations (see `Simulation`; `meta`: a transfer strategy's source tasks)."""
+    return simulate_table(spec, bench, transfer, meta).to_pandas()
 
 
-def simulate_table(spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None) -> pa.Table:
+def simulate_table(
+    spec: RunSpec, bench: Benchmark, transfer: dict[str, Benchmark] | None = None, meta: MetaInfo | None = None
+) -> pa.Table:
     """`simulate`, as the Arrow table that the results store writes."""
     if not math.isfinite(spec.overhead_seconds) or spec.overhead_seconds < 0:
         raise NasbenchError(f"expected a non-negative optimizer overhead, got {spec.overhead_seconds}")
-    return Simulation(spec, bench, transfer).run_table()
+    return Simulation(spec, bench, transfer, meta).run_table()

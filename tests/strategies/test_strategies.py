@@ -13,7 +13,7 @@ from nasbench.errors import NasbenchError, UnknownName
 from nasbench.runner.simulation import Budget, RunSpec, simulate
 from nasbench.strategies import STRATEGIES, get_strategy
 
-BUDGET = {"bananas": "25evals", "gp-bo": "25evals", "parego": "25evals"}  # model-based ones are slow per proposal
+BUDGET = {"bananas": "25evals", "gp-bo": "25evals", "parego": "25evals", "rgpe": "15evals"}  # model-based: slow
 OBJECTIVES = "valid_acc,latency:pixel3"  # for the multi-objective strategies
 
 

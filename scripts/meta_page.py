@@ -1,0 +1,55 @@
+"""Write the tables of results/meta.md from `nasbench meta` folders (issue 20).
+
+For each leave-one-task-out folder: per target task and transfer strategy, the gain over the
+non-transfer twin at 10/25/50/100 % of the budget (signed: positive is better), the Mann-Whitney
+p-value, Vargha-Delaney A12 and the outcome (`nasbench.report.meta.versus_twins`); then wins /
+ties / losses per strategy. For a few-shot folder (`fewshot.csv`), its summary. Prints Markdown.
+
+Usage: python scripts/meta_page.py FOLDER [FOLDER ...] > tables.md
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from nasbench.report.meta import expand, versus_twins
+from nasbench.report.optimum import optima
+from nasbench.report.writer import load_results
+from nasbench.runner.fewshot import summary_markdown
+
+
+def transfer_tables(folder: str) -> str:
+    """The transfer-vs-twin table of one leave-one-task-out folder, and its wins/ties/losses."""
+    frame, settings = load_results(expand([folder]))
+    maximize = {dataset: up for dataset, (_, up) in optima(frame).items()}
+    table = versus_twins(frame, settings, maximize)
+    runs = frame.groupby("strategy")["run"].nunique().min()
+    first = settings[0]
+    what = f"{first['benchmark']}, meta data {first.get('meta_data', '-')}"
+    lines = [f"### {what}: {len(settings)} targets, {runs} runs per strategy, {first['budget']}"]
+    lines += ["", "| target | strategy (twin) | gain 10% | gain 25% | gain 50% | gain 100% | p | A12 | outcome |"]
+    lines.append("|---|---|---|---|---|---|---|---|---|")
+    for row in table.to_dict("records"):
+        gains = " | ".join(f"{row[f'gain_{p}%']:+.3g}" for p in (10, 25, 50, 100))
+        lines.append(
+            f"| {row['task']} | {row['strategy']} ({row['twin']}) | {gains} | {row['p']:.2g} | {row['a12']:.2f} | "
+            f"{row['outcome']} |"
+        )
+    lines += ["", "| strategy | wins | ties | losses |", "|---|---|---|---|"]
+    for strategy, part in table.groupby("strategy", sort=True):
+        counts = part["outcome"].value_counts()
+        lines.append(f"| {strategy} | {counts.get('win', 0)} | {counts.get('tie', 0)} | {counts.get('loss', 0)} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(folders: list[str]) -> None:
+    for folder in folders:
+        fewshot = Path(folder) / "fewshot.csv"
+        print(summary_markdown(pd.read_csv(fewshot)) if fewshot.is_file() else transfer_tables(folder))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
