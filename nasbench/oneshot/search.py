@@ -106,9 +106,7 @@ class OneShotMethod:
         cfg: Any = self.settings  # resolved: no field is None
         self.device = device or torch.device("cpu")
         self.generator = torch.Generator().manual_seed(seed)
-        self.supernet = Supernet(
-            data.num_classes, cfg.channels, cfg.cells, affine=cfg.affine, track=cfg.track_bn
-        )
+        self.supernet = Supernet(data.num_classes, cfg.channels, cfg.cells, affine=cfg.affine, track=cfg.track_bn)
         initialise(self.supernet, self.generator)
         self.supernet.to(self.device)
         self.optimizer = torch.optim.SGD(

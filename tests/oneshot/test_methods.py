@@ -28,7 +28,11 @@ CASES: list[tuple[type, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("cls", "options"), CASES, ids=lambda c: getattr(c, "name", "") + str(c.get("order", "")) if isinstance(c, dict) else c.name)
+@pytest.mark.parametrize(
+    ("cls", "options"),
+    CASES,
+    ids=lambda c: getattr(c, "name", "") + str(c.get("order", "")) if isinstance(c, dict) else c.name,
+)
 def test_same_seed_same_cells_and_weights(tiny: ImageData, cls: type, options: dict[str, Any]) -> None:
     runs = [cls(tiny, tiny_settings(), 5, **options) for _ in range(2)]
     results = [run.search() for run in runs]

@@ -1,0 +1,55 @@
+"""`nasbench oneshot`: a tiny search end to end in the results layout, and one-line refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+
+from nasbench.cli.main import main
+from nasbench.oneshot.run import COLUMNS
+from nasbench.results import ResultsFolder
+from nasbench.runner.simulation import COLUMNS as RUNNER_COLUMNS
+
+TINY = ["--channels", "2", "--cells", "1"]
+
+
+@pytest.mark.slow
+def test_a_search_writes_results_and_prints_its_ground_truth(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "runs"
+    argv = ["oneshot", "--method", "darts", "--epochs", "1", "--seed", "0", "--out", str(out), "--rank", "5", "--json"]
+    assert main([*argv, *TINY]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["ground_truth"]["status"] in ("ok", "not in the table")
+    assert summary["ranking"][0]["n"] == 5 and sum(summary["op_histogram"].values()) == 6
+    frame = ResultsFolder(out).load()
+    assert list(frame.columns[-len(COLUMNS) :]) == list(RUNNER_COLUMNS)
+    assert frame["incumbent"].iloc[-1] == summary["arch"] and frame["estimator"].iloc[0] == "oneshot"
+    assert (out / "oneshot" / "darts-0000.json").is_file()
+    assert main([*argv, *TINY]) == 2  # the same run again: refused, not overwritten
+    assert "without darts seed 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--method", "bogus"], "expected a one-shot method among rsps, spos, enas, darts, gdas, got 'bogus'"),
+        (["--method", "darts", "--space", "macro"], "expected a space with a supernet (nb201), got 'macro'"),
+        (["--method", "darts", "--epochs", "0"], "expected --epochs >= 1, got 0"),
+        (["--method", "darts", "--select-num", "5"], "expected options of darts, got --select-num"),
+        (["--method", "rsps", "--dataset", "mnist"], "expected a dataset among digits, cifar10, cifar100, got 'mnist'"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    out = tmp_path / "never"
+    assert main(["oneshot", "--out", str(out), *TINY, *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
