@@ -49,6 +49,12 @@ def add_oneshot_commands(commands: Any) -> None:
     p.add_argument("--derive-samples", type=int, help="ENAS: controller samples scored to derive (default 100)")
     p.add_argument("--iterations", type=int, help="SPOS: evolution rounds (default 20)")
     p.add_argument("--population", type=int, help="SPOS: population (default 50)")
+    p.add_argument(
+        "--train-missing",
+        type=int,
+        default=0,
+        help="train a derived cell the table lacks with N seeds under the table's protocol (default 0: don't)",
+    )
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
@@ -100,16 +106,18 @@ def run_oneshot(args: argparse.Namespace) -> str:
         device=device,
         data_dir=args.data_dir,
         options=options,
+        train_missing=args.train_missing,
     )
     return json.dumps(summary, indent=2) if args.json else _text(summary)
 
 
 def _text(s: dict[str, Any]) -> str:
     truth = s["ground_truth"]
-    if truth["status"] == "ok":
+    if truth["score"] is not None:
+        where = "" if truth["status"] == "ok" else f"{truth['status']}; "
         gt = (
-            f"{truth['metric']} {truth['score']:.2f} % (rank {truth['rank']} of the table's {truth['classes']} "
-            f"classes; best {truth['best']:.2f} %)"
+            f"{truth['metric']} {truth['score']:.2f} % ({where}rank {truth['rank']} of the table's "
+            f"{truth['classes']} classes; best {truth['best']:.2f} %)"
         )
     else:
         gt = truth["status"]

@@ -81,3 +81,17 @@ def test_ranking_a_supernet_scores_every_cell(tiny: ImageData, truth: GroundTrut
     point, inherited = rank_supernet(net, cells, tiny, epoch=3, top_k=2)
     assert point.n == 6 and point.epoch == 3 and len(inherited) == 6
     assert -1.0 <= point.kendall_tau <= 1.0 and 0.0 <= point.top_k_overlap <= 1.0
+
+
+def test_a_cell_outside_the_table_can_be_trained_as_the_table_was(digits: ImageData) -> None:
+    from nasbench.oneshot.run import train_truth
+
+    own = GroundTruth(open_table("digits"))  # type: ignore[arg-type]
+    meta = own.table.table.meta
+    spec = meta["build"]["spec"]
+    small = {**spec, "protocol": {**spec["protocol"], "epochs": 1}, "model_options": {"channels": 2, "cells": 1}}
+    own.table.table.meta = {**meta, "build": {**meta["build"], "spec": small}}  # a 1-epoch, tiny build of it
+    outside = next(a for a in (NB201Arch((3,) * 6), NB201Arch((2,) * 6)) if own.row(a) is None)
+    found = train_truth(str(outside), own, digits, 1, torch.device("cpu"))
+    assert found["status"] == "not in the table: trained here" and found["protocol"] == "digits-12"
+    assert found["rank"] == own.rank(found["score"]) and len(found["seed_scores"]) == 1
