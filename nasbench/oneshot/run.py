@@ -11,6 +11,7 @@ parses command lines.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -75,10 +76,11 @@ def build_method(
     """The method object; `options` are its own keyword options (e.g. DARTS `order`)."""
     module, _, name = METHODS[method].partition(":")
     cls = getattr(importlib.import_module(module), name)
-    try:
-        return cls(data, settings, seed, device, **options)  # type: ignore[no-any-return]
-    except TypeError as err:  # an option this method does not take
-        raise NasbenchError(f"expected options of {method}, got {sorted(options)} ({err})") from None
+    known = set(inspect.signature(cls.__init__).parameters) | set(getattr(cls, "extra_options", ()))
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise NasbenchError(f"expected options of {method}, got {unknown[0]!r}")
+    return cls(data, settings, seed, device, **options)  # type: ignore[no-any-return]
 
 
 class Judge:

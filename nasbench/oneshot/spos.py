@@ -30,6 +30,7 @@ class SPOS(OneShotMethod):
     """Uniform single-path supernet training, then evolution on inherited-weight accuracy."""
 
     name = "spos"
+    extra_options = tuple(EVOLUTION)  # taken from **kwargs
 
     def __init__(self, *args: Any, m_prob: float = 0.1, **kwargs: Any) -> None:
         evolution = {k: kwargs.pop(k, v) for k, v in EVOLUTION.items()}
