@@ -139,7 +139,7 @@ def run_oneshot(
     summary = _summary(result, judge, search, dataset, table)
     if train_missing and truth is not None and summary["ground_truth"]["status"] == NOT_IN_TABLE:
         summary["ground_truth"] = train_truth(result.arch, truth, data, train_missing, device)
-    folder.write_run(method, seed, _frame(result, judge, method, dataset, table, seed))
+    folder.write_run(method, seed, _frame(result, judge, method, dataset, table, summary["ground_truth"]))
     with atomic_path(Path(out) / "oneshot" / f"{method}-{seed:04d}.json") as tmp:
         record = {
             **summary,
@@ -160,12 +160,16 @@ def _prepare(out: str | Path, search: OneShotMethod, dataset: str, table: Any) -
         )
     folder.prepare(
         {
-            "bench": table.info.name if table is not None else f"nb201 ({NO_TABLE} for {dataset})",
+            "benchmark": table.info.name if table is not None else NO_TABLE,
             "dataset": dataset,
             "estimator": "oneshot",
-            "budget": f"{settings.epochs} epochs",
+            "budget": f"{settings.epochs}evals",  # one derived cell per epoch: an evaluation
             "workers": 1,
-            "runs": seed + 1,
+            "runs": seed + 1,  # run i is seed i
+            "root_seed": None,
+            "fidelity": None,
+            "overhead_seconds": 0.0,  # the search's own compute is on its real clock already
+            "scoring": f"{table.info.score} at the table's last fidelity, mean over seeds" if table else NO_TABLE,
             "strategies": {method: {**search.hyperparameters(), **asdict(settings)}},
             "data_sha256": table.data_sha256 if table is not None else None,
             "code_version": __version__,
@@ -198,11 +202,17 @@ def _summary(result: SearchResult, judge: Judge, search: OneShotMethod, dataset:
     return summary
 
 
-def _frame(result: SearchResult, judge: Judge, method: str, dataset: str, table: Any, seed: int) -> pd.DataFrame:
-    """The results schema: one row per derived cell (epoch), real search seconds as its end."""
+def _frame(
+    result: SearchResult, judge: Judge, method: str, dataset: str, table: Any, final: dict[str, Any]
+) -> pd.DataFrame:
+    """The results schema: one row per derived cell (epoch), real search seconds as its end.
+
+    A cell without ground truth scores NaN, except the final cell where it was trained here (`final`).
+    """
+    seed = result.seed
     rows = []
     for e in (r for r in result.epochs if r.arch):
-        truth = judge.lookup(e.arch)
+        truth = final if e.arch == result.arch else judge.lookup(e.arch)
         score = truth["score"] if truth.get("score") is not None else np.nan
         rows.append(
             (
@@ -230,7 +240,7 @@ def _frame(result: SearchResult, judge: Judge, method: str, dataset: str, table:
         "benchmark": table.info.name if table is not None else NO_TABLE,
         "dataset": dataset,
         "estimator": "oneshot",
-        "budget": f"{len(result.epochs)} epochs",
+        "budget": f"{len(result.epochs)}evals",
         "workers": 1,
         "hyperparameters": json.dumps(result.hyperparameters, sort_keys=True),
         "observe_metric": "inherited valid_acc",
