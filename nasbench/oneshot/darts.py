@@ -4,15 +4,16 @@ first and second order, on the NAS-Bench-201 supernet as NAS-Bench-201 runs it (
 
 Owns the method: architecture parameters alpha (6 edges x 5 operations, drawn from 1e-3 N(0, 1)),
 each edge the softmax(alpha)-weighted sum of every operation (the continuous relaxation). Each step
-first updates alpha on a validation batch with Adam (lr 3e-4, betas (0.5, 0.999), weight decay 1e-3),
-then the shared weights on a training batch. First order takes the validation loss's gradient at the
-current weights; second order (`order=2`) that at the weights after one virtual SGD step (momentum
-and weight decay included), with the Hessian-vector product by central finite differences (radius
-`epsilon` / ||grad||, epsilon 0.01 as `architect.py`; on small, kinked networks that radius is coarse,
-a smaller `epsilon` converges to the exact product). Derivation: each edge's argmax over all five operations,
-`none` included, as NAS-Bench-201's `genotype()` (original DARTS drops `none`: `exclude_none=True`).
-A cell of skip connections and pooling, DARTS' known failure on NAS-Bench-201, is derived as it
-comes: nothing steers it away. It never reads a table.
+updates the shared weights on a training batch and alpha on a validation batch with Adam (lr 3e-4,
+betas (0.5, 0.999), weight decay 1e-3). First order (DARTS-V1) steps the weights first, then takes the
+validation loss's gradient at the updated weights; second order (`order=2`, DARTS-V2 and
+`architect.py`) steps alpha first, with the gradient at the weights after one virtual SGD step
+(momentum and weight decay included) and the Hessian-vector product by central finite differences
+(radius `epsilon` / ||grad||, epsilon 0.01 as `architect.py`; on small, kinked networks that radius
+is coarse, a smaller `epsilon` converges to the exact product). Derivation: each edge's argmax over
+all five operations, `none` included, as NAS-Bench-201's `genotype()` (original DARTS drops `none`:
+`exclude_none=True`). A cell of skip connections and pooling, DARTS' known failure on NAS-Bench-201,
+is derived as it comes: nothing steers it away. It never reads a table.
 """
 
 from __future__ import annotations
@@ -71,15 +72,17 @@ class DARTS(OneShotMethod):
         loss, correct = 0.0, 0
         valid = batches(self.data.valid, self.settings.batch_size, self.generator)
         for (x, y), (xv, yv) in zip(self.train_batches(), valid, strict=False):
-            self.supernet.train()
-            self.arch_optimizer.zero_grad(set_to_none=True)
-            if self.order == 1:
-                nn.functional.cross_entropy(self.logits(xv), yv).backward()
-            else:
+            if self.order == 2:  # DARTS-V2 / architect.py: alpha first, from the unrolled weights
+                self.arch_optimizer.zero_grad(set_to_none=True)
                 self.alphas.grad = self._unrolled_grad(x, y, xv, yv)
-            self.arch_optimizer.step()
+                self.arch_optimizer.step()
             step_loss, step_correct = self.weight_step(self.logits, x, y)
             loss, correct = loss + step_loss, correct + step_correct
+            if self.order == 1:  # DARTS-V1: alpha after the weights, at the updated weights
+                self.supernet.train()
+                self.arch_optimizer.zero_grad(set_to_none=True)
+                nn.functional.cross_entropy(self.logits(xv), yv).backward()
+                self.arch_optimizer.step()
         return loss, correct
 
     def _unrolled_grad(self, x: torch.Tensor, y: torch.Tensor, xv: torch.Tensor, yv: torch.Tensor) -> torch.Tensor:
