@@ -14,15 +14,14 @@ from typing import Any
 
 from nasbench.errors import NasbenchError
 from nasbench.live._torch import require_torch
-
-METHOD_NAMES = ("rsps", "spos", "enas", "darts", "gdas")
+from nasbench.oneshot import METHODS  # the package's __init__ is light: no torch
 
 
 def add_oneshot_commands(commands: Any) -> None:
     """Register `oneshot`."""
     p = commands.add_parser("oneshot", help="one-shot NAS on a supernet, judged against the table (PyTorch)")
     p.add_argument("--space", default="nb201", help="search space with a supernet: nb201 (default)")
-    p.add_argument("--method", required=True, help=", ".join(METHOD_NAMES))
+    p.add_argument("--method", required=True, help=", ".join(METHODS))
     p.add_argument("--dataset", default="digits", help="digits (default), cifar10 or cifar100 (from --data-dir)")
     p.add_argument("--data-dir", help="folder holding the CIFAR python-pickle files")
     p.add_argument(
