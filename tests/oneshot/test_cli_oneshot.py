@@ -35,6 +35,20 @@ def test_a_search_writes_results_and_prints_its_ground_truth(
     assert (out / "oneshot" / "darts-0000.json").is_file()
     assert main([*argv, *TINY]) == 2  # the same run again: refused, not overwritten
     assert "without darts seed 0" in capsys.readouterr().err
+    _summary_table(tmp_path, summary)
+
+
+def _summary_table(tmp_path: Path, summary: dict[str, object]) -> None:
+    """scripts/oneshot_digits.py turns the printed summaries into the results table."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    try:
+        import oneshot_digits
+    finally:
+        sys.path.pop(0)
+    (tmp_path / "s.json").write_text(json.dumps(summary))
+    assert oneshot_digits.main([str(tmp_path / "s.json"), "--out", str(tmp_path / "t.md"), "--note", "# t"]) == 0
+    text = (tmp_path / "t.md").read_text()
+    assert "| darts | 1 |" in text and summary["arch"] in text  # type: ignore[operator]
 
 
 @pytest.mark.parametrize(
