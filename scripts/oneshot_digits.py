@@ -30,16 +30,18 @@ def _rows(summaries: list[dict[str, Any]]) -> list[str]:
     for s in summaries:
         by_method[s["method"]].append(s)
     lines = [
-        "| method | seeds | search s | derived cell in table | true test acc % | rank of 100 classes | "
+        "| method | seeds | search s | derived cell in table | true test acc % (table, else trained here) | "
+        "rank among the table classes | "
         "Kendall τ (last epoch) | Spearman rho | top-10 overlap | ops of the derived cells (none/skip/1x1/3x3/pool) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for method, runs in by_method.items():
         found = [r["ground_truth"] for r in runs if r["ground_truth"]["score"] is not None]
+        tabulated = sum(r["ground_truth"]["status"] == "ok" for r in runs)
         last = [r["ranking"][-1] for r in runs if r["ranking"]]
         ops = [sum(r["op_histogram"][k] for r in runs) for k in runs[0]["op_histogram"]]
         lines.append(
-            f"| {method} | {len(runs)} | {_stat([r['search_seconds'] for r in runs], 0)} | {len(found)}/{len(runs)} | "
+            f"| {method} | {len(runs)} | {_stat([r['search_seconds'] for r in runs], 0)} | {tabulated}/{len(runs)} | "
             f"{_stat([g['score'] for g in found])} | {_stat([g['rank'] for g in found], 1)} | "
             f"{_stat([p['kendall_tau'] for p in last], 3)} | {_stat([p['spearman_rho'] for p in last], 3)} | "
             f"{_stat([p['top_k_overlap'] for p in last])} | {'/'.join(map(str, ops))} |"
@@ -61,9 +63,11 @@ def _cells(summaries: list[dict[str, Any]]) -> list[str]:
     lines = ["| method | seed | derived cell | ground truth |", "| --- | ---: | --- | --- |"]
     for s in summaries:
         g = s["ground_truth"]
-        where = "" if g["status"] == "ok" else f"{g['status']}, {len(g.get('seed_scores', []))} seeds; "
+        n = len(g.get("seed_scores", []))
+        where = "" if g["status"] == "ok" else f"{g['status']}, {n} seed{'s' if n != 1 else ''}; "
         truth = f"{g['score']:.2f} % ({where}rank {g['rank']})" if g["score"] is not None else g["status"]
-        lines.append(f"| {s['method']} | {s['seed']} | `{s['arch']}` | {truth} |")
+        cell = s["arch"].replace("|", "\\|")  # a pipe inside a table cell must be escaped
+        lines.append(f"| {s['method']} | {s['seed']} | `{cell}` | {truth} |")
     return lines
 
 
