@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
 from nasbench.cli.meta import META_COMMANDS, add_meta_commands
+from nasbench.cli.oneshot import ONESHOT_COMMANDS, add_oneshot_commands
 from nasbench.cli.search import SEARCH_COMMANDS, add_live_compare_options, add_search_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
@@ -59,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     add_live_commands(commands)
     add_search_commands(commands)
     add_meta_commands(commands)
+    add_oneshot_commands(commands)
     report = commands.add_parser("report", help="figures and tables from results folders")
     report.add_argument("folders", nargs="+", help="results folders of `nasbench compare`")
     report.add_argument("--out", required=True, help="report folder")
@@ -384,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             **LIVE_COMMANDS,
             **SEARCH_COMMANDS,
             **META_COMMANDS,
+            **ONESHOT_COMMANDS,
         }
         output = commands[args.command](args)
         print(output)

@@ -1,0 +1,82 @@
+"""`nasbench oneshot`: a tiny search end to end in the results layout, and one-line refusals."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+
+from nasbench.cli.main import main
+from nasbench.oneshot.run import COLUMNS
+from nasbench.results import ResultsFolder
+from nasbench.runner.simulation import COLUMNS as RUNNER_COLUMNS
+
+TINY = ["--channels", "2", "--cells", "1"]
+
+
+@pytest.mark.slow
+def test_a_search_writes_results_and_prints_its_ground_truth(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "runs"
+    argv = ["oneshot", "--method", "darts", "--epochs", "1", "--seed", "0", "--out", str(out), "--rank", "5", "--json"]
+    assert main([*argv, *TINY]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["ground_truth"]["status"] in ("ok", "not in the table")
+    assert summary["ranking"][0]["n"] == 5 and sum(summary["op_histogram"].values()) == 6
+    frame = ResultsFolder(out).load()
+    assert list(frame.columns[-len(COLUMNS) :]) == list(RUNNER_COLUMNS)
+    assert frame["incumbent"].iloc[-1] == summary["arch"] and frame["estimator"].iloc[0] == "oneshot"
+    assert (out / "oneshot" / "darts-0000.json").is_file()
+    assert main([*argv, *TINY]) == 2  # the same run again: refused, not overwritten
+    assert "without darts seed 0" in capsys.readouterr().err
+    _summary_table(tmp_path, summary)
+
+
+def _summary_table(tmp_path: Path, summary: dict[str, object]) -> None:
+    """scripts/oneshot_digits.py turns the printed summaries into the results table."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    try:
+        import oneshot_digits
+    finally:
+        sys.path.pop(0)
+    (tmp_path / "s.json").write_text(json.dumps(summary))
+    assert oneshot_digits.main([str(tmp_path / "s.json"), "--out", str(tmp_path / "t.md"), "--note", "# t"]) == 0
+    text = (tmp_path / "t.md").read_text()
+    assert "| darts | 1 |" in text and str(summary["arch"]).replace("|", "\\|") in text
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--method", "bogus"], "expected a one-shot method among rsps, spos, enas, darts, gdas, got 'bogus'"),
+        (["--method", "darts", "--space", "macro"], "expected a space with a supernet (nb201), got 'macro'"),
+        (["--method", "darts", "--epochs", "0"], "expected --epochs >= 1, got 0"),
+        (["--method", "darts", "--select-num", "5"], "expected options of darts, got --select-num"),
+        (["--method", "rsps", "--dataset", "mnist"], "expected a dataset among digits, cifar10, cifar100, got 'mnist'"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    out = tmp_path / "never"
+    assert main(["oneshot", "--out", str(out), *TINY, *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_without_torch_oneshot_says_how_to_install(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['torch'] = None\n"
+        "from nasbench.cli import main\n"
+        "assert main(['oneshot', '--method', 'darts', '--out', 'never']) == 2\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert 'pip install -e ".[live]"' in done.stderr
