@@ -18,7 +18,8 @@ def test_the_layers_follow_the_architecture_and_give_one_logit_row_per_input() -
     model = MLPNetwork(mlp_space().from_str("5201"), num_classes=3, features=7)
     kinds = [type(m) for m in model]
     assert kinds == [nn.Linear, nn.ReLU, nn.Linear, nn.Tanh, nn.Linear]
-    assert [(m.in_features, m.out_features) for m in model if isinstance(m, nn.Linear)] == [(7, 512), (512, 64), (64, 3)]
+    shapes = [(m.in_features, m.out_features) for m in model if isinstance(m, nn.Linear)]
+    assert shapes == [(7, 512), (512, 64), (64, 3)]
     assert model(torch.zeros(5, 7)).shape == (5, 3)
 
 
