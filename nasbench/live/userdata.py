@@ -60,7 +60,7 @@ def check_arrays(x: np.ndarray, y: np.ndarray, name: str) -> UserData:
     counts = np.bincount(labels)
     if counts.min() < 5:
         raise DataError(
-            f"expected at least 5 examples of every class, got {counts.min()} of {classes[counts.argmin()]!r}"
+            f"expected at least 5 examples of every class, got {counts.min()} of {classes[counts.argmin()].item()!r}"
         )
     return UserData(name, x, labels.astype(np.int64), classes, "tabular" if x.ndim == 2 else "image")
 
