@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from nasbench.benchmark.meta import MetaInfo, SourceTask
+from nasbench.benchmark.meta import MetaInfo
 from nasbench.errors import NasbenchError, UnknownName
 from nasbench.registry import opened
 from nasbench.runner.compare import compare
@@ -48,14 +48,6 @@ def test_a_source_over_another_space_is_refused() -> None:
         MetaError, match="expected source tasks over the target's space graph, got 'cifar100' over nb201"
     ):
         check_same_space(opened("graph", "cora"), opened("nb201", "cifar100"))
-
-
-def test_meta_info_refuses_the_target_among_its_sources() -> None:
-    task = SourceTask("cora", ("a",), np.array([1.0]))
-    with pytest.raises(NasbenchError, match="expected source tasks other than the target, got 'cora'"):
-        MetaInfo(setting="tables", target="cora", space="graph", sources=(task,))
-    with pytest.raises(NasbenchError, match="expected meta data one of history, tables, got 'all'"):
-        MetaInfo(setting="all", target="pubmed", space="graph", sources=(task,))
 
 
 def test_settings_refuse_the_target_and_an_unknown_setting() -> None:
