@@ -42,10 +42,11 @@ ALLOWED: dict[str, set[str]] = {
     "report": BASE | {"spaces", "results", "benchmark", "problem", "registry"},
     "live": BASE | {"spaces", "tables", "benchmark", "surrogate", "registry"},
     "fidelity": BASE | {"spaces", "tables", "results", "benchmark", "surrogate", "problem", "registry", "runner"},
+    "proxies": BASE | {"spaces", "tables", "benchmark", "registry", "live"},
 }
 ALLOWED["cli"] = set(ALLOWED) | {"nasbench"}
 ALLOWED["nasbench"] = set(ALLOWED) - {"cli"}  # the facade: anything but the commands
-TORCH = {"live"}  # the only stage that may import torch
+TORCH = {"live", "proxies"}  # the only stages that may import torch
 
 
 def module_name(path: Path) -> str:

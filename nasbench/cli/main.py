@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
+from nasbench.cli.proxies import PROXIES_COMMANDS, add_proxies_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
 
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_compare(commands)
     add_surrogate_commands(commands)
     add_live_commands(commands)
+    add_proxies_commands(commands)
     report = commands.add_parser("report", help="figures and tables from results folders")
     report.add_argument("folders", nargs="+", help="results folders of `nasbench compare`")
     report.add_argument("--out", required=True, help="report folder")
@@ -339,6 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "report": run_report,
             "surrogate": run_surrogate,
             **LIVE_COMMANDS,
+            **PROXIES_COMMANDS,
         }
         output = commands[args.command](args)
         print(output)
