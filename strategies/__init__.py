@@ -32,6 +32,8 @@ _MODULES = {
     "nsga2": "nsga2:NSGA2",
     "mo-re": "mo_regularized_evolution:MORegularizedEvolution",
     "parego": "parego:ParEGO",
+    "re-zc": "regularized_evolution_zc:RegularizedEvolutionZC",
+    "bananas-zc": "bananas_zc:BananasZC",
 }
 
 
