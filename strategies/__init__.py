@@ -34,6 +34,7 @@ _MODULES = {
     "parego": "parego:ParEGO",
     "re-zc": "regularized_evolution_zc:RegularizedEvolutionZC",
     "bananas-zc": "bananas_zc:BananasZC",
+    "rs-lce": "random_search_lce:RandomSearchLCE",
 }
 
 

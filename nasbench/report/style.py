@@ -39,6 +39,7 @@ ORDER = (
     "parego",
     "re-zc",
     "bananas-zc",
+    "rs-lce",
 )
 LABELS = {
     "rs": "Random search",
@@ -56,15 +57,16 @@ LABELS = {
     "parego": "ParEGO",
     "re-zc": "Reg. evolution + ZC warm-up",
     "bananas-zc": "BANANAS + ZC features",
+    "rs-lce": "RS + curve early stop",
 }
-# Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy, then four of Paul Tol's
-# muted scheme (indigo, wine, olive, teal) so that every registered strategy has its own colour and marker, also
-# when single- and multi-objective comparisons share a report.
+# Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy, then seven of Paul Tol's
+# muted scheme (indigo, wine, olive, teal, purple, sand, green) so that every registered strategy has its own
+# colour and marker, also when single- and multi-objective comparisons share a report.
 PALETTE = (
     "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8C6D1F",
-    "#332288", "#882255", "#999933", "#44AA99", "#AA4499", "#DDCC77",
+    "#332288", "#882255", "#999933", "#44AA99", "#AA4499", "#DDCC77", "#117733",
 )  # fmt: skip
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d", "H", "8")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d", "H", "8", "1")
 PANEL_WIDTH, PANEL_HEIGHT = 3.4, 2.5
 RC: dict[str, Any] = {
     "font.size": 8,
