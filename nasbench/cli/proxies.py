@@ -31,8 +31,10 @@ def add_proxies_commands(commands: Any) -> None:
     build.add_argument("--write-every", type=float, default=60.0, help="seconds between table rewrites (default 60)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     card = commands.add_parser("proxies-card", help="Spearman / Kendall of each proxy against a benchmark's accuracy")
-    card.add_argument("table", help="a proxy table written by `nasbench proxies`")
-    card.add_argument("--bench", required=True, help="the benchmark whose accuracies judge the proxies: nb201 or macro")
+    card.add_argument("tables", nargs="+", help="proxy tables written by `nasbench proxies`")
+    card.add_argument(
+        "--bench", required=True, help="the benchmark judging each table, comma-separated in order: nb201 or macro"
+    )
     card.add_argument("--out", default="results/proxies.md", help="Markdown card (default results/proxies.md)")
     card.add_argument("--seed", type=int, default=0, help="seed of the XGBoost split and fit (default 0)")
 
@@ -74,7 +76,10 @@ def run_proxies_card(args: argparse.Namespace) -> str:
     """Write the proxy card; return the text to print."""
     from nasbench.proxies.card import write_card
 
-    path = write_card(args.table, args.bench, args.out, args.seed)
+    benches = [b.strip() for b in args.bench.split(",")]
+    if len(benches) != len(args.tables):
+        raise NasbenchError(f"expected one --bench per table ({len(args.tables)}), got {args.bench!r}")
+    path = write_card(list(zip(args.tables, benches, strict=True)), args.out, args.seed)
     return f"proxy card written to {path}"
 
 

@@ -133,13 +133,17 @@ def card_scores(proxies: TableData, bench: str, dataset: str, seed: int) -> dict
     return scores
 
 
-def write_card(table: str | Path, bench: str, out: str | Path, seed: int = 0) -> Path:
-    """Write the Markdown card of proxy table `table` judged by benchmark `bench`; returns its path."""
-    if bench not in BENCH_DATASETS:
-        raise UnknownName(f"expected --bench among {', '.join(BENCH_DATASETS)}, got {bench!r}")
-    proxies = _proxy_table(table)
-    results = {d: card_scores(proxies, bench, d, seed) for d in BENCH_DATASETS[bench]}
-    text = render(proxies, bench, results)
+def write_card(pairs: list[tuple[str | Path, str]], out: str | Path, seed: int = 0) -> Path:
+    """Write the Markdown card of each (proxy table, judging benchmark) pair, one section each; returns its path."""
+    for _, bench in pairs:
+        if bench not in BENCH_DATASETS:
+            raise UnknownName(f"expected --bench among {', '.join(BENCH_DATASETS)}, got {bench!r}")
+    sections = []
+    for table, bench in pairs:
+        proxies = _proxy_table(table)
+        results = {d: card_scores(proxies, bench, d, seed) for d in BENCH_DATASETS[bench]}
+        sections.append(render(proxies, bench, results))
+    text = "# Zero-cost proxy card\n\n" + "\n".join(sections)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(out) as tmp:
@@ -169,7 +173,7 @@ def render(proxies: TableData, bench: str, results: dict[str, dict[str, Score]])
     meta, build = proxies.meta, proxies.meta.get("build", {})
     size, cells = meta.get("size", "?"), len(proxies.archs())
     lines = [
-        f"# Zero-cost proxy card: {proxies.path.name} against {bench}",
+        f"## {proxies.path.name} against {bench}",
         "",
         f"Written by `nasbench proxies-card {proxies.path} --bench {bench}`. Proxy table: {cells} of {size} cells "
         f"({'all' if cells == size else 'a uniform random sample: the build follows one fixed shuffle'}); "
@@ -184,7 +188,7 @@ def render(proxies: TableData, bench: str, results: dict[str, dict[str, Score]])
         "",
     ]
     for dataset, scores in results.items():
-        lines += [f"## {bench} / {dataset}", ""]
+        lines += [f"### {bench} / {dataset}", ""]
         lines += ["| scorer | Spearman rho | Kendall tau | rho top 10 % | tau top 10 % | cells | published rho |"]
         lines += ["|---|---:|---:|---:|---:|---:|---:|"]
         for name, s in scores.items():
@@ -193,12 +197,12 @@ def render(proxies: TableData, bench: str, results: dict[str, dict[str, Score]])
                 f"| {name} | {s.rho:.3f} | {s.tau:.3f} | {s.rho_top:.3f} | {s.tau_top:.3f} | {s.cells} | {published} |"
             )
         lines.append("")
-    lines += ["## Cost of each proxy", "", *_cost_lines(proxies), "", *_sources(bench)]
+    lines += [f"### Cost of each proxy ({meta.get('space')})", "", *_cost_lines(proxies), "", *_sources(bench)]
     return "\n".join(lines) + "\n"
 
 
 def _sources(bench: str) -> list[str]:
-    lines = ["## Published values and why ours differ", ""]
+    lines = [f"### Published values and why ours differ ({bench})", ""]
     if bench == "nb201":
         lines.append(f"Published rho: {ABDELFATTAH}. ")
     else:
