@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 import nasbench
+from nasbench.benchmark.zero_cost import ZeroCostBenchmark
 from nasbench.files import atomic_path
-from nasbench.proxies.benchmark import ZeroCostBenchmark
 from nasbench.runner.simulation import Budget, RunSpec, simulate
 from nasbench.tables.format import read_header, read_table
 

@@ -31,6 +31,7 @@ class BananasZC(Bananas):
 
     name = "bananas-zc"
     paper = "White et al., AAAI 2021, with zero-cost features (Krishnakumar et al., NeurIPS 2022)"
+    multi_fidelity = True  # it asks for fidelity 0: an evaluations budget would count a proxy as a training
     asked: int
     queue: list[Hashable]
 

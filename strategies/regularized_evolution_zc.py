@@ -30,6 +30,7 @@ class RegularizedEvolutionZC(RegularizedEvolution):
     paper = "Abdelfattah et al., ICLR 2021 (zero-cost warm-up) on Real et al., AAAI 2019"
     defaults: ClassVar[dict[str, Any]] = {**RegularizedEvolution.defaults, "warmup": 100}
     ranges: ClassVar[dict[str, Range]] = {**RegularizedEvolution.ranges, "warmup": positive_int(1)}
+    multi_fidelity = True  # it asks for fidelity 0: an evaluations budget would count a proxy as a training
     asked: int
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

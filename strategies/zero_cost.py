@@ -1,7 +1,7 @@
 """What the zero-cost strategies share: reading a proxy value the runner reports at fidelity 0.
 
 Owns the test whether the benchmark offers a zero-cost fidelity (its public `info` lists fidelity
-0, as `nasbench.proxies.benchmark.ZeroCostBenchmark` does) and the proxy's value as a number
+0, as `nasbench.benchmark.zero_cost.ZeroCostBenchmark` does) and the proxy's value as a number
 to maximize. A strategy learns a proxy only by asking for an evaluation at fidelity 0, which
 the runner charges at the benchmark's declared per-cell cost; it never reads a proxy table.
 """

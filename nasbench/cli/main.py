@@ -90,7 +90,9 @@ def _add_compare(commands: Any) -> None:
     )
     compare.add_argument("--bench", required=True, help="benchmark name, e.g. nb201 (see `nasbench list`)")
     compare.add_argument("--dataset", help="dataset (default: the benchmark's first)")
-    compare.add_argument("--estimator", default="table", help="table (default) or surrogate")
+    compare.add_argument(
+        "--estimator", default="table", help="table (default), surrogate, or zero-cost:<proxy> (re-zc, bananas-zc)"
+    )
     compare.add_argument("--strategies", required=True, help="comma-separated, e.g. rs,re,reinforce,ls")
     compare.add_argument(
         "--objectives", help="two or three metrics to trade off, e.g. valid_acc,latency:pixel3 (mo-rs, nsga2, ...)"

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import nasbench
+from nasbench.benchmark.zero_cost import ZeroCostBenchmark
 from nasbench.errors import NasbenchError, UnknownName
-from nasbench.proxies.benchmark import ZeroCostBenchmark
 from nasbench.proxies.build import ProxySpec, build_proxy_table
 from nasbench.proxies.inputs import BatchSpec
 from nasbench.runner.simulation import Budget, RunSpec, simulate
@@ -95,3 +95,50 @@ def test_without_a_zero_cost_fidelity_each_is_its_base_strategy(name: str, base:
         return seen
 
     assert trajectory(name) == trajectory(base)
+
+
+@pytest.fixture
+def data_with_proxies(zc: ZeroCostBenchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    import shutil
+
+    from nasbench.registry import data_dir
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "nb201.h5").symlink_to(data_dir() / "nb201.h5")
+    shutil.copy(zc.table_path, folder / "nb201-proxies.h5")
+    monkeypatch.setenv("NASBENCH_DATA", str(folder))
+    return folder
+
+
+def test_the_zero_cost_estimator_opens_the_proxy_table_beside_the_table(data_with_proxies: Path) -> None:
+    bench = nasbench.load("nb201", "cifar100", estimator="zero-cost:params")
+    assert isinstance(bench, ZeroCostBenchmark) and bench.info.fidelities[0] == 0 and bench.info.dataset == "cifar100"
+    with pytest.raises(UnknownName, match="expected a proxy of"):
+        nasbench.load("nb201", estimator="zero-cost:magic")
+    (data_with_proxies / "nb201-proxies.h5").unlink()
+    with pytest.raises(UnknownName, match="expected a proxy table .*nb201-proxies.h5 for --estimator zero-cost:params"):
+        nasbench.load("nb201", estimator="zero-cost:params")
+
+
+def test_compare_runs_the_zero_cost_strategies_from_the_command_line(
+    data_with_proxies: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nasbench.cli.main import main
+
+    argv = [
+        "compare",
+        "--bench",
+        "nb201",
+        "--estimator",
+        "zero-cost:synflow",
+        "--strategies",
+        "re,re-zc",
+        "--runs",
+        "1",
+    ]
+    assert main([*argv, "--budget", "10evals", "--out", str(tmp_path / "a"), "--quiet"]) == 2
+    assert "expected a time budget" in capsys.readouterr().err
+    assert main([*argv, "--budget", "20000s", "--set", "re-zc.warmup=10", "--out", str(tmp_path / "b"), "--quiet"]) == 0
+    runs = pd.concat(pd.read_parquet(p) for p in sorted((tmp_path / "b").rglob("*.parquet")))
+    assert (runs["fidelity"] == 0).sum() == 10 and (runs["fidelity"] == 200).any()

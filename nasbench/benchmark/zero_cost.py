@@ -1,7 +1,8 @@
 """A benchmark whose cells can also be scored at initialisation: fidelity 0 answers a zero-cost
 proxy, at a declared per-cell cost; every other fidelity is the wrapped benchmark's.
 
-Owns the wrapper only. A strategy sees proxies the one way it sees anything: its `info` lists
+Owns the wrapper only (`nasbench.load(name, estimator="zero-cost:<proxy>")` opens one over
+`data/<name>-proxies.h5`). A strategy sees proxies the one way it sees anything: its `info` lists
 fidelity 0 (unit: "a zero-cost proxy at initialisation") and the proxy metric, and a
 fidelity-0 evaluation, run and timed by the runner like any other, reports the proxy's value as
 the observed metric and the declared seconds as its cost. It never opens a file for a strategy
@@ -31,8 +32,9 @@ class ZeroCostBenchmark:
     """`bench` plus fidelity 0: the value of `proxy` from `proxies` (a proxy table), costing `seconds` per cell."""
 
     def __init__(self, bench: Benchmark, proxies: TableData, proxy: str, seconds: float | None = None) -> None:
-        if proxy not in proxies.metrics or proxies.metrics[proxy].direction != "maximize":
-            raise UnknownName(f"expected a proxy of {proxies.path.name}, got {proxy!r}")
+        names = [n for n, m in proxies.metrics.items() if m.direction == "maximize" and m.kind == "performance"]
+        if proxy not in names:
+            raise UnknownName(f"expected a proxy of {proxies.path.name} among {', '.join(names)}, got {proxy!r}")
         if proxies.meta.get("space") != bench.info.space:
             raise NasbenchError(f"expected a proxy table of {bench.info.space}, got one of {proxies.meta.get('space')}")
         if ZERO_COST in bench.info.fidelities:
@@ -93,7 +95,10 @@ class ZeroCostBenchmark:
     ) -> pd.DataFrame:
         if fidelity != ZERO_COST:
             return self.bench.query_many(archs, fidelity, seed, metrics)
-        return pd.DataFrame([self.query(a, fidelity, seed, metrics) for a in archs])
+        if isinstance(archs, np.ndarray) and archs.dtype.kind in "iu":  # table rows, as TableBenchmark reads them
+            strings = self.bench.table.archs()  # type: ignore[attr-defined]
+            archs = [strings[int(r)] for r in archs]
+        return pd.DataFrame([self.query(a, fidelity, seed, metrics) for a in archs], columns=metrics)
 
     def candidates(self) -> Candidates:
         if self._rows is None:
