@@ -125,24 +125,6 @@ def test_naswot_counts_agreeing_units_by_hand() -> None:
     assert expected == pytest.approx(math.log(32))
 
 
-class _DeadBranch(nn.Module):
-    """A ReLU whose output never reaches the network's output, beside one that does."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.live, self.dead, self.fc = nn.ReLU(), nn.ReLU(), nn.Linear(4, 2)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        self.dead(-x)  # computed, never used
-        return self.fc(self.live(x))
-
-
-def test_naswot_counts_only_relus_on_a_path_to_the_output() -> None:
-    # the dead ReLU sees -x, whose codes are the complement: counted, it would double every entry of K
-    x = torch.tensor([[1.0, -1, 2, -3], [1, 1, -2, -3], [-1, -1, 2, 3]])
-    assert naswot(_DeadBranch(), x, torch.zeros(3, dtype=torch.long), _gen()) == pytest.approx(math.log(32))
-
-
 class _ConvNet(nn.Module):
     def __init__(self, relu: bool = False) -> None:
         super().__init__()
