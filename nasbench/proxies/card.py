@@ -151,6 +151,15 @@ def write_card(pairs: list[tuple[str | Path, str]], out: str | Path, seed: int =
     return out
 
 
+def _rate(build: dict[str, Any], cells: int) -> str:
+    wall = build.get("wall_seconds")
+    if not isinstance(wall, int | float) or wall <= 0:
+        return "build wall time not recorded"
+    return (
+        f"build wall time {wall:,.0f} s for {cells} cells ({cells / wall:.3f} cells/s, {build.get('jobs', 1)} job(s))"
+    )
+
+
 def _cost_lines(proxies: TableData) -> list[str]:
     lines = ["| proxy | median CPU s / cell | mean CPU s / cell |", "|---|---:|---:|"]
     for name in proxy_names(proxies):
@@ -178,7 +187,7 @@ def render(proxies: TableData, bench: str, results: dict[str, dict[str, Score]])
         f"Written by `nasbench proxies-card {proxies.path} --bench {bench}`. Proxy table: {cells} of {size} cells "
         f"({'all' if cells == size else 'a uniform random sample: the build follows one fixed shuffle'}); "
         f"input {proxies.dataset['notes'].split('input ', 1)[-1]}",
-        f"Build command: `{build.get('command', '?')}`; build wall time {build.get('wall_seconds', '?')} s.",
+        f"Build command: `{build.get('command', '?')}`; {_rate(build, cells)}.",
         "",
         "Accuracy: each dataset's score metric at its last fidelity (NAS-Bench-201: 200 epochs, where test accuracy "
         "is absent the validation accuracy), mean over seeds. Top 10 %: the covered cells whose accuracy is in the "
