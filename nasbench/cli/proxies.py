@@ -30,6 +30,9 @@ def add_proxies_commands(commands: Any) -> None:
     build.add_argument("--jobs", type=int, default=1, help="worker processes, one thread each (default 1)")
     build.add_argument("--write-every", type=float, default=60.0, help="seconds between table rewrites (default 60)")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    from nasbench.cli.live import _add_model_options
+
+    _add_model_options(build)
     card = commands.add_parser("proxies-card", help="Spearman / Kendall of each proxy against a benchmark's accuracy")
     card.add_argument("tables", nargs="+", help="proxy tables written by `nasbench proxies`")
     card.add_argument(
@@ -41,7 +44,7 @@ def add_proxies_commands(commands: Any) -> None:
 
 def run_proxies(args: argparse.Namespace) -> str:
     """Build or resume a proxy table; return the text to print."""
-    from nasbench.cli.live import output_file
+    from nasbench.cli.live import _model_options, output_file
     from nasbench.live._torch import require_torch
 
     require_torch()
@@ -55,13 +58,14 @@ def run_proxies(args: argparse.Namespace) -> str:
         raise NasbenchError(f"expected --limit >= 1, got {args.limit}")
     proxies = tuple(check_proxies([p.strip() for p in args.proxies.split(",") if p.strip()]))
     batch = BatchSpec(args.batch, args.batch_size, args.resolution, 10, args.seed)
-    spec = ProxySpec(args.space, proxies, batch, args.seed)
+    options = _model_options(args)
+    spec = ProxySpec(args.space, proxies, batch, args.seed, options)
     check_spec(spec)
     output_file(args.out)
     command = (
         f"nasbench proxies --space {args.space} --proxies {','.join(proxies)} --batch {args.batch} "
         f"--batch-size {args.batch_size} --resolution {args.resolution} --seed {args.seed} --out {args.out}"
-    )
+    ) + "".join(f" --{k} {v}" for k, v in options.items())
     summary = build_proxy_table(
         spec, args.out, args.jobs, args.limit, args.write_every, args.quiet, info={"command": command}
     )

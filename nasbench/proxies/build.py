@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -217,6 +219,17 @@ def resume(out: Path, spec: ProxySpec, space: EnumerableSpace[Any]) -> tuple[Don
     return done, float(build.get("wall_seconds", 0.0))
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # a `kill` stops a build as Ctrl-C does: the cells done are written first
+
+
+def _stop_on_sigterm() -> Any:
+    """Make SIGTERM stop the build like Ctrl-C (main thread only); the handler it replaces, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, _interrupt)
+
+
 @dataclass
 class ProxyBuildSummary:
     """What a build did."""
@@ -248,6 +261,7 @@ def build_proxy_table(
     todo = [r for r in order if r not in done]
     start, last, now = time.perf_counter(), time.perf_counter(), 0
     meta = lambda: {**(info or {}), "jobs": jobs, "wall_seconds": round(previous + time.perf_counter() - start, 1)}  # noqa: E731
+    previous_handler = _stop_on_sigterm()
     try:
         with tqdm(total=len(todo), disable=quiet, unit="cell", desc=f"proxies {out.name}") as bar:
             for row, values, seconds in run_cells(spec, todo, jobs):
@@ -257,6 +271,8 @@ def build_proxy_table(
                     write(out, spec, space, done, meta())
                     last = time.perf_counter()
     finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
         if done and (now or not out.exists()):
             write(out, spec, space, done, meta())
     return ProxyBuildSummary(out, now, len(done), space.size, previous + time.perf_counter() - start)

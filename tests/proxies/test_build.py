@@ -106,3 +106,25 @@ def test_the_command_builds_a_table(tmp_path: Path, capsys: pytest.CaptureFixtur
     argv = ["proxies", "--space", "macro", "--proxies", "params,flops,zen", "--batch", "gaussian"]
     assert main([*argv, "--batch-size", "2", "--resolution", "4", "--limit", "2", "--out", str(out), "--quiet"]) == 0
     assert "2/6561 cells" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_killed_build_writes_what_it_has_and_says_how_to_resume(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "p.h5"
+    argv = ["proxies", "--space", "nb201", "--channels", "2", "--cells", "1", "--proxies", "params,synflow"]
+    argv += ["--batch", "gaussian", "--batch-size", "2", "--resolution", "4", "--out", str(out), "--write-every", "0"]
+    code = "import sys; from nasbench.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    process = subprocess.Popen([sys.executable, "-c", code, *argv, "--quiet"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not out.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 130 and "rerun the same command to resume" in err
+    cells = len(read_table(out, "gaussian").archs())
+    assert 0 < cells < 15625
