@@ -69,9 +69,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 COMPARE_EXAMPLE = """\
-strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb (single objective);
-            mo-rs, nsga2, mo-re, parego (with --objectives)
-benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits
+strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb, rs-lce (single objective);
+            re-zc, bananas-zc (with --estimator zero-cost:<proxy>); mo-rs, nsga2, mo-re, parego (with --objectives)
+benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits, nb201-proxies, macro-proxies
             (`nasbench list` shows each one's datasets, fidelities and metrics)
 
 example:
