@@ -21,7 +21,8 @@ def add_proxies_commands(commands: Any) -> None:
     build = commands.add_parser("proxies", help="score zero-cost proxies for every cell of a space (resumable)")
     build.add_argument("--space", required=True, help="nb201 or macro")
     build.add_argument("--proxies", default=DEFAULT_PROXIES, help=f"comma-separated (default {DEFAULT_PROXIES})")
-    build.add_argument("--batch", default="digits", help="digits (default) or gaussian")
+    build.add_argument("--batch", default="digits", help="digits (default), gaussian, cifar10 or cifar100")
+    build.add_argument("--data-dir", help="folder holding the CIFAR python-pickle files (--batch cifar10/cifar100)")
     build.add_argument("--batch-size", type=int, default=32, help="images in the batch (default 32)")
     build.add_argument("--resolution", type=int, default=8, help="image side in pixels (default 8)")
     build.add_argument("--seed", type=int, default=0, help="weight initialisation and batch seed (default 0)")
@@ -57,7 +58,10 @@ def run_proxies(args: argparse.Namespace) -> str:
     if args.limit is not None and args.limit < 1:
         raise NasbenchError(f"expected --limit >= 1, got {args.limit}")
     proxies = tuple(check_proxies([p.strip() for p in args.proxies.split(",") if p.strip()]))
-    batch = BatchSpec(args.batch, args.batch_size, args.resolution, 10, args.seed)
+    from nasbench.proxies.inputs import CLASSES
+
+    classes = CLASSES.get(args.batch, 10)  # an unknown kind is refused by check_spec
+    batch = BatchSpec(args.batch, args.batch_size, args.resolution, classes, args.seed, args.data_dir)
     options = _model_options(args)
     spec = ProxySpec(args.space, proxies, batch, args.seed, options)
     check_spec(spec)

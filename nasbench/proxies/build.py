@@ -51,7 +51,11 @@ class ProxySpec:
 
     def key(self) -> dict[str, Any]:
         """The spec as JSON-able data (stored in the table's meta)."""
-        return {**asdict(self), "proxies": list(self.proxies), "batch": asdict(self.batch)}
+        batch = {k: v for k, v in asdict(self.batch).items() if k != "data_dir"}  # a moved folder still resumes
+        return {**asdict(self), "proxies": list(self.proxies), "batch": batch}
+
+
+_BATCH: dict[BatchSpec, Any] = {}  # per process: each worker makes the batch once
 
 
 def check_spec(spec: ProxySpec) -> EnumerableSpace[Any]:
@@ -61,6 +65,8 @@ def check_spec(spec: ProxySpec) -> EnumerableSpace[Any]:
     check_options(spec.space, spec.model_options)
     check_proxies(list(spec.proxies))
     check_batch(spec.batch, MIN_INPUT_SIZE[spec.space])
+    if spec.batch not in _BATCH:  # a missing or unreadable dataset folder fails here, before any work
+        _BATCH[spec.batch] = make_batch(spec.batch)
     space = get_space(spec.space)
     if not isinstance(space, EnumerableSpace):
         raise ProxyBuildError(f"expected an enumerable space, got {spec.space!r}")
@@ -70,9 +76,6 @@ def check_spec(spec: ProxySpec) -> EnumerableSpace[Any]:
 def cell_order(size: int) -> list[int]:
     """The rows in build order: one fixed shuffle, so that any prefix is a uniform random sample."""
     return np.random.default_rng(ORDER_SEED).permutation(size).tolist()
-
-
-_BATCH: dict[BatchSpec, Any] = {}
 
 
 def score_cell(spec: ProxySpec, row: int) -> tuple[int, dict[str, float], dict[str, float]]:

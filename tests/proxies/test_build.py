@@ -89,6 +89,8 @@ def test_the_table_loads_and_answers_queries(tmp_path: Path) -> None:
         (["--space", "nb201", "--batch-size", "1"], "expected a batch of at least 2"),
         (["--space", "nb201", "--jobs", "0"], "expected --jobs >= 1"),
         (["--space", "nb201", "--limit", "0"], "expected --limit >= 1"),
+        (["--space", "nb201", "--batch", "cifar10"], "expected --data-dir"),
+        (["--space", "nb201", "--batch", "cifar100", "--data-dir", "/nonexistent"], "expected cifar100 in the"),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(
