@@ -16,7 +16,7 @@ from nasbench.proxies.inputs import BatchSpec
 from nasbench.runner.simulation import Budget, RunSpec, simulate
 from nasbench.tables.format import read_table
 
-CELLS = 60
+CELLS = 40
 
 
 @pytest.fixture(scope="module")
