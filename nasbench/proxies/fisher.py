@@ -10,6 +10,8 @@ hook on the layer's output is the same tensor. Training mode, cross-entropy of o
 
 from __future__ import annotations
 
+import functools
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -22,15 +24,18 @@ def fisher(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor, genera
     del generator
     net = train_copy(model)
     terms: list[torch.Tensor] = []
+    acts: dict[int, torch.Tensor] = {}  # never the hooked tensor itself: a hook closing over it leaks the graph
+
+    def on_grad(key: int, grad: torch.Tensor) -> None:
+        act, g = acts.pop(key), grad.detach()
+        g_nk = (act * g).sum(dim=tuple(range(2, act.dim()))) if act.dim() > 2 else act * g
+        terms.append((0.5 * g_nk.pow(2).mean(0)).to(torch.float64).sum())
 
     def keep(module: nn.Module, args: tuple[torch.Tensor, ...], output: torch.Tensor) -> None:
-        def on_grad(grad: torch.Tensor) -> None:
-            act, g = output.detach(), grad.detach()
-            g_nk = (act * g).sum(dim=tuple(range(2, act.dim()))) if act.dim() > 2 else act * g
-            terms.append((0.5 * g_nk.pow(2).mean(0)).to(torch.float64).sum())
-
         if output.requires_grad:
-            output.register_hook(on_grad)
+            key = len(acts) + len(terms)
+            acts[key] = output.detach()
+            output.register_hook(functools.partial(on_grad, key))
 
     handles = [layer.register_forward_hook(keep) for layer in scored_layers(net)]
     try:
