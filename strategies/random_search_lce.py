@@ -11,7 +11,9 @@ Declared differences from the paper: one parametric family fitted by least squar
 an MCMC ensemble of eleven, and a deterministic stop rule (predicted final below the incumbent)
 instead of "P(final > best) < 5 %". As the suite's Hyperband, a run continued to a higher
 checkpoint is charged the table's cost of that fidelity from scratch (tables hold no resumable
-state). A table with a single fidelity leaves it plain random search.
+state). A ladder of fewer than three checkpoints (NAS-Bench-201's 12 and 200 epochs) leaves nothing
+to extrapolate: every run then climbs to the full fidelity. Meant for tables with curves (NAS-Bench-NLP's
+50 epochs, nb201-digits' 12, NAS-Bench-101's 4/12/36/108).
 """
 
 from __future__ import annotations
