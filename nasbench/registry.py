@@ -44,6 +44,7 @@ DATASET_ALIASES = {
         "held-out half; no 200-epoch test accuracy of the train+valid protocol)",
     ),
 }
+ZERO_COST = "zero-cost:"  # estimator "zero-cost:<proxy>": the table plus fidelity 0 from <name>-proxies.h5
 
 
 def data_dir() -> Path:
@@ -163,6 +164,8 @@ def load(name: str, dataset: str | None = None, estimator: str = "table") -> Ben
     """
     name = canonical_benchmark(name)
     dataset = canonical_dataset(name, dataset)
+    if estimator.startswith(ZERO_COST):
+        return load_zero_cost(name, dataset, estimator.removeprefix(ZERO_COST))
     if estimator not in ESTIMATORS:
         raise UnknownName(f"unknown estimator {estimator!r}; available: {', '.join(ESTIMATORS)}")
     if estimator == "surrogate":
@@ -225,6 +228,19 @@ def load_table(name: str, dataset: str | None = None) -> TableBenchmark:
     if partial and isinstance(space, EnumerableSpace) and space.size > table.n_archs:
         space = TabulatedSpace(space, table.archs())  # a table of part of the space: search stays in it
     return TableBenchmark(table, space)
+
+
+def load_zero_cost(name: str, dataset: str | None, proxy: str) -> Benchmark:
+    """The table of `name` whose fidelity 0 answers `proxy` from the proxy table `<name>-proxies.h5`."""
+    from nasbench.benchmark.zero_cost import ZeroCostBenchmark
+
+    path = data_dir() / f"{name}-proxies.h5"
+    if not path.is_file():
+        raise UnknownName(
+            f"expected a proxy table {path} for --estimator {ZERO_COST}{proxy}, got none (build it: nasbench proxies)"
+        )
+    _, datasets = read_header(path)
+    return ZeroCostBenchmark(load_table(name, dataset), read_table(path, next(iter(datasets))), proxy)
 
 
 def scan_benchmarks() -> tuple[list[dict[str, Any]], list[str]]:

@@ -36,6 +36,9 @@ _MODULES = {
     "re-prior": "re_prior:PriorEvolution",
     "reinforce-prior": "reinforce_prior:PriorReinforce",
     "rgpe": "rgpe:RGPE",
+    "re-zc": "regularized_evolution_zc:RegularizedEvolutionZC",
+    "bananas-zc": "bananas_zc:BananasZC",
+    "rs-lce": "random_search_lce:RandomSearchLCE",
 }
 
 

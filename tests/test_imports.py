@@ -14,7 +14,7 @@ bottom to top (a stage's floor is one above the highest it imports):
     6  runner, report              simulation and comparison (simulated or real time); plots from results
     7  fidelity, live, adapters    surrogate cards (they run the runner); live training and search; ConfigSpace,
                                    objective, optuna, syne-tune, Ray Tune, external results (the runner's Scorer)
-    8  oneshot                     supernets and weight-sharing methods (on live's models and trainer)
+    8  oneshot, proxies            supernets and weight-sharing methods; zero-cost proxies (on live's models)
     9  nasbench                    the lazy package facade
    10  cli                         thin commands
 """
@@ -48,10 +48,11 @@ ALLOWED: dict[str, set[str]] = {
     "fidelity": BASE | {"spaces", "tables", "results", "benchmark", "surrogate", "problem", "registry", "runner"},
     "adapters": BASE | {"spaces", "results", "benchmark", "registry", "runner"},
     "oneshot": BASE | {"spaces", "tables", "results", "benchmark", "registry", "live"},
+    "proxies": BASE | {"spaces", "tables", "benchmark", "registry", "live"},
 }
 ALLOWED["cli"] = set(ALLOWED) | {"nasbench"}
 ALLOWED["nasbench"] = set(ALLOWED) - {"cli"}  # the facade: anything but the commands
-TORCH = {"live", "oneshot"}  # the only stages that may import torch
+TORCH = {"live", "oneshot", "proxies"}  # the only stages that may import torch
 
 
 def module_name(path: Path) -> str:

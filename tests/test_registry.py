@@ -14,7 +14,9 @@ def test_load_defaults_to_the_first_dataset() -> None:
 
 def test_list_benchmarks() -> None:
     listed = {b["name"]: b for b in nasbench.list_benchmarks()}
-    assert sorted(listed) == ["accel", "fcnet", "graph", "macro", "nb101", "nb201", "nb201-digits", "nlp"]
+    assert sorted(listed) == [
+        "accel", "fcnet", "graph", "macro", "macro-proxies", "nb101", "nb201", "nb201-digits", "nb201-proxies", "nlp"
+    ]  # fmt: skip
     nb201 = listed["nb201"]
     assert nb201["size"] == 15625
     assert list(nb201["datasets"]) == ["cifar10-valid", "cifar100", "imagenet16-120"]
@@ -23,7 +25,8 @@ def test_list_benchmarks() -> None:
 def test_unknown_names() -> None:
     with pytest.raises(
         UnknownName,
-        match="unknown benchmark 'x'; available: accel, fcnet, graph, macro, nb101, nb201, nb201-digits, nlp",
+        match="unknown benchmark 'x'; available: accel, fcnet, graph, macro, macro-proxies, nb101, nb201, "
+        "nb201-digits, nb201-proxies, nlp",
     ):
         nasbench.load("x")
     with pytest.raises(UnknownName, match="unknown dataset 'mnist'"):

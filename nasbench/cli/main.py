@@ -20,6 +20,7 @@ from nasbench._version import __version__
 from nasbench.cli.live import LIVE_COMMANDS, add_live_commands
 from nasbench.cli.meta import META_COMMANDS, add_meta_commands
 from nasbench.cli.oneshot import ONESHOT_COMMANDS, add_oneshot_commands
+from nasbench.cli.proxies import PROXIES_COMMANDS, add_proxies_commands
 from nasbench.cli.search import SEARCH_COMMANDS, add_live_compare_options, add_search_commands
 from nasbench.cli.surrogate import add_surrogate_commands, run_surrogate
 from nasbench.errors import NasbenchError
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     add_search_commands(commands)
     add_meta_commands(commands)
     add_oneshot_commands(commands)
+    add_proxies_commands(commands)
     report = commands.add_parser("report", help="figures and tables from results folders")
     report.add_argument("folders", nargs="+", help="results folders of `nasbench compare`")
     report.add_argument("--out", required=True, help="report folder")
@@ -74,10 +76,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 COMPARE_EXAMPLE = """\
-strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb (single objective);
+strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb, rs-lce (single objective);
             mo-rs, nsga2, mo-re, parego (with --objectives);
-            re-warm, re-prior, reinforce-prior, rgpe (with --meta-from)
-benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits
+            re-warm, re-prior, reinforce-prior, rgpe (with --meta-from);
+            re-zc, bananas-zc (with --estimator zero-cost:<proxy>); a plug-in as module:Class
+benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits, nb201-proxies, macro-proxies
             (`nasbench list` shows each one's datasets, fidelities and metrics)
 plug-ins:   any strategy class as module:Class (e.g. examples.my_strategy:MyStrategy), or the name of a
             `nasbench.strategies` entry point; --set takes its name or class name
@@ -105,7 +108,9 @@ def _add_compare(commands: Any) -> None:
     )
     compare.add_argument("--bench", help="benchmark name, e.g. nb201 (see `nasbench list`)")
     compare.add_argument("--dataset", help="dataset (default: the benchmark's first)")
-    compare.add_argument("--estimator", help="table (default), surrogate or live (trains)")
+    compare.add_argument(
+        "--estimator", help="table (default), surrogate, live (trains), or zero-cost:<proxy> (re-zc, bananas-zc)"
+    )
     compare.add_argument(
         "--strategies", help="comma-separated, e.g. rs,re,reinforce,ls; a plug-in as module:Class (my_pkg.search:Mine)"
     )
@@ -387,6 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             **SEARCH_COMMANDS,
             **META_COMMANDS,
             **ONESHOT_COMMANDS,
+            **PROXIES_COMMANDS,
         }
         output = commands[args.command](args)
         print(output)

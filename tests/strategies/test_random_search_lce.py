@@ -1,0 +1,53 @@
+"""rs-lce: the pow3 fit by hand, its extrapolation on real curves, and early stopping through the runner."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import nasbench
+from nasbench.runner.simulation import Budget, RunSpec, simulate
+from nasbench.strategies._power_law import ALPHAS, extrapolate, fit_pow3
+from nasbench.strategies.brackets import rung_fidelities
+
+
+def test_an_exact_power_law_is_recovered() -> None:
+    epochs = np.array([1.0, 3, 6, 12, 25])
+    true_alpha = float(ALPHAS[34])  # a point of the grid (about 0.5)
+    values = 90 - 40 * epochs ** (-true_alpha)
+    assert fit_pow3(epochs, values) == pytest.approx((90, 40, true_alpha), rel=1e-6)
+    assert extrapolate(epochs, values, 50) == pytest.approx(90 - 40 * 50 ** (-true_alpha), rel=1e-9)
+
+
+def test_too_few_points_or_a_falling_curve_stay_flat() -> None:
+    assert fit_pow3([1, 2], [5.0, 6.0]) == (6.0, 0.0, 1.0)
+    assert extrapolate([1, 2, 4], [9.0, 7.0, 5.0], 100) == 5.0
+
+
+def test_extrapolation_beats_the_last_checkpoint_on_the_digits_curves() -> None:
+    bench = nasbench.load("nb201-digits")
+    ladder = rung_fidelities(bench.info.fidelities, 2.0)
+    table = bench.table.metrics["valid_acc"].mean[:, [bench.info.fidelities.index(f) for f in ladder]]
+    table = table[np.isfinite(table).all(axis=1)]
+    predicted = np.array([extrapolate(ladder[:-1], row[:-1], ladder[-1]) for row in table])
+    assert np.mean(np.abs(predicted - table[:, -1])) < np.mean(np.abs(table[:, -2] - table[:, -1]))
+
+
+def _run(seed: int = 0, workers: int = 1) -> pd.DataFrame:
+    spec = RunSpec(
+        bench_name="nlp", dataset="wikitext-2", strategy="rs-lce", run=0, budget=Budget.parse("40000s"),
+        root_seed=seed, workers=workers,
+    )  # fmt: skip
+    return simulate(spec, nasbench.load("nlp", "wikitext-2"))
+
+
+def test_rs_lce_climbs_the_ladder_and_stops_losers() -> None:
+    frame = _run()
+    ladder = rung_fidelities(nasbench.load("nlp", "wikitext-2").info.fidelities, 2.0)
+    assert set(frame["fidelity"]) <= set(ladder)
+    reached = frame.groupby("arch")["fidelity"].max()
+    assert (reached == ladder[-1]).any() and (reached[reached >= ladder[2]] < ladder[-1]).any()  # some stopped
+    pd.testing.assert_frame_equal(frame, _run())
+    assert frame["arch"].tolist() != _run(seed=1)["arch"].tolist()
+    assert _run(workers=4)["worker"].nunique() == 4
