@@ -1,28 +1,14 @@
-"""rs-lce: the pow3 fit by hand, its extrapolation on real curves, and early stopping through the runner."""
+"""rs-lce: the pow3 extrapolation on real curves, and early stopping through the runner."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import nasbench
 from nasbench.runner.simulation import Budget, RunSpec, simulate
-from nasbench.strategies._power_law import ALPHAS, extrapolate, fit_pow3
+from nasbench.strategies._power_law import extrapolate
 from nasbench.strategies.brackets import rung_fidelities
-
-
-def test_an_exact_power_law_is_recovered() -> None:
-    epochs = np.array([1.0, 3, 6, 12, 25])
-    true_alpha = float(ALPHAS[34])  # a point of the grid (about 0.5)
-    values = 90 - 40 * epochs ** (-true_alpha)
-    assert fit_pow3(epochs, values) == pytest.approx((90, 40, true_alpha), rel=1e-6)
-    assert extrapolate(epochs, values, 50) == pytest.approx(90 - 40 * 50 ** (-true_alpha), rel=1e-9)
-
-
-def test_too_few_points_or_a_falling_curve_stay_flat() -> None:
-    assert fit_pow3([1, 2], [5.0, 6.0]) == (6.0, 0.0, 1.0)
-    assert extrapolate([1, 2, 4], [9.0, 7.0, 5.0], 100) == 5.0
 
 
 def test_extrapolation_beats_the_last_checkpoint_on_the_digits_curves() -> None:
