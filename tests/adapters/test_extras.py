@@ -19,7 +19,7 @@ def test_an_installed_library_is_returned_as_its_module() -> None:
 def test_a_missing_library_names_the_extra_in_one_line(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "optuna", None)  # as where the extra is not installed
     with pytest.raises(MissingExtra) as caught:
-        require("optuna.samplers", "optuna")
+        require("optuna", "optuna")
     message = str(caught.value)
     assert "\n" not in message and isinstance(caught.value, NasbenchError)
     assert message.endswith("install it with: pip install 'nasbench[optuna]'")

@@ -85,7 +85,10 @@ COMPARE = ["compare", "--bench", "nb201", "--runs", "1", "--budget", "5evals", "
         (["query", "nb201", "|none~0|+|none~0|none~1|"], "expected 3 nodes"),
         (["query", "nb201", "|none~0|,|none~0|none~1|,|none~0|none~1|none~2|"], "expected 3 nodes"),
         (["query", "nb201", "15625"], "expected an index in 0..15624"),
-        (["query", "nb999", "1"], "unknown benchmark 'nb999'; available: accel, fcnet, graph, macro, nb101, nb201"),
+        (
+            ["query", "nb999", "1"],
+            "unknown benchmark 'nb999'; available: accel, fcnet, graph, macro, macro-proxies, nb101, nb201",
+        ),
         (["query", "nb201", "1", "--dataset", "cifar11"], "unknown dataset 'cifar11'"),  # cifar10: an alias
         (["query", "nb201", "1", "--fidelity", "50"], "fidelity 50 not in nb201/cifar10-valid"),
         (["query", "nb201", "1", "--train-seed", "7"], "seed 7 not in"),
