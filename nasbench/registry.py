@@ -156,13 +156,13 @@ def canonical_metric(metrics: Collection[str], metric: str) -> str:
     return target
 
 
-def load(name: str, dataset: str | None = None, estimator: str = "table") -> Benchmark:
-    """Open benchmark `name` on `dataset` (default: the table's first dataset) as a table or its surrogate.
+def load(name: str | os.PathLike[str], dataset: str | None = None, estimator: str = "table") -> Benchmark:
+    """Open benchmark `name` (or a table file's path) on `dataset` (default: its first) as a table or surrogate.
 
     Names users know resolve to the canonical ones with a one-line note (`canonical_benchmark`,
     `canonical_dataset`).
     """
-    name = canonical_benchmark(name)
+    name = canonical_benchmark(os.fspath(name))
     dataset = canonical_dataset(name, dataset)
     if estimator.startswith(ZERO_COST):
         return load_zero_cost(name, dataset, estimator.removeprefix(ZERO_COST))
@@ -219,8 +219,9 @@ def default_dataset(name: str) -> str:
     return dataset
 
 
-def load_table(name: str, dataset: str | None = None) -> TableBenchmark:
-    """The table of benchmark `name` on `dataset` (default: its first)."""
+def load_table(name: str | os.PathLike[str], dataset: str | None = None) -> TableBenchmark:
+    """The table of benchmark `name` (or a table file's path) on `dataset` (default: its first)."""
+    name = os.fspath(name)
     table = read_table(table_path(name), dataset or default_dataset(name))
     options = table.dataset.get("space_options", {})
     space = get_space(table.meta["space"], **options)

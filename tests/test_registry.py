@@ -12,6 +12,15 @@ def test_load_defaults_to_the_first_dataset() -> None:
     assert nasbench.load("nb201").info.dataset == "cifar10-valid"
 
 
+def test_a_table_file_is_taken_as_a_str_or_a_path() -> None:
+    from nasbench.registry import data_dir, load_table
+
+    path = data_dir() / "macro.h5"
+    by_path, by_text = nasbench.load(path), nasbench.load(str(path))
+    assert by_path.query(7) == by_text.query(7) == nasbench.load("macro").query(7)
+    assert load_table(path).query(7) == by_path.query(7)
+
+
 def test_list_benchmarks() -> None:
     listed = {b["name"]: b for b in nasbench.list_benchmarks()}
     assert sorted(listed) == [
