@@ -24,7 +24,6 @@ architecture (`initial_samples=1`, `gp-bo` draws 10: the source models stand in 
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Hashable
 from functools import lru_cache
@@ -38,16 +37,17 @@ from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
 from nasbench.benchmark.meta import MetaInfo, SourceTask
 from nasbench.spaces.base import SearchSpace
-from nasbench.strategies.base import NON_NEGATIVE, Range, Strategy, positive_int
+from nasbench.strategies.base import NON_NEGATIVE, Range, positive_int
 from nasbench.strategies.candidates import candidate_pool, top
+from nasbench.strategies.gp_bo import GaussianProcessBO
 from nasbench.strategies.transfer import parsed
 
 JITTER = 1e-8
 DILUTION_PERCENTILE = 95
 
 
-class RGPE(Strategy):
-    """GP-BO on a ranking-weighted ensemble of the source tasks' GPs and the target's."""
+class RGPE(GaussianProcessBO):
+    """GP-BO on a ranking-weighted ensemble of the source tasks' GPs and the target's (its ask/tell, its own model)."""
 
     name = "rgpe"
     paper = "Feurer, Letham & Bakshy, AutoML@ICML 2018 (arXiv:1802.02219)"
@@ -75,26 +75,8 @@ class RGPE(Strategy):
     def __init__(self, *args: Any, meta: MetaInfo | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meta = meta
-        self.observed: dict[Hashable, float] = {}
-        self.pending: list[Hashable] = []
-        self.asked = 0
         self._sources: list[GaussianProcessRegressor] | None = None
         self.weights: np.ndarray | None = None  # the last ensemble weights: sources first, the target last
-
-    def ask(self) -> tuple[Hashable, int | None]:
-        self.asked += 1
-        finite = {a: u for a, u in self.observed.items() if math.isfinite(u)}
-        arch = None
-        if self.asked > self.hp["initial_samples"] and len(finite) >= 2:
-            arch = self._propose(finite)
-        if arch is None:
-            arch = self.space.sample(self.rng)
-        self.pending.append(arch)
-        return arch, None
-
-    def tell(self, arch: Hashable, fidelity: int | None, record: dict[str, float]) -> None:
-        self.pending.remove(arch)
-        self.observed[arch] = max(self.utility(record), self.observed.get(arch, -math.inf))
 
     def source_models(self) -> list[GaussianProcessRegressor]:
         """One fitted GP per source task (none without a MetaInfo)."""

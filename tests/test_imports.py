@@ -47,7 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     | {"spaces", "tables", "results", "benchmark", "surrogate", "problem", "registry", "strategies", "runner"},
     "fidelity": BASE | {"spaces", "tables", "results", "benchmark", "surrogate", "problem", "registry", "runner"},
     "adapters": BASE | {"spaces", "results", "benchmark", "registry", "runner"},
-    "oneshot": BASE | {"spaces", "tables", "results", "benchmark", "registry", "live"},
+    "oneshot": BASE | {"spaces", "tables", "results", "benchmark", "registry", "runner", "live"},
     "proxies": BASE | {"spaces", "tables", "benchmark", "registry", "live"},
 }
 ALLOWED["cli"] = set(ALLOWED) | {"nasbench"}

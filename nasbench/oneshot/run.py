@@ -36,24 +36,8 @@ from nasbench.oneshot.ranking import (
 )
 from nasbench.oneshot.search import EpochRecord, OneShotMethod, SearchResult, Settings
 from nasbench.results import ResultsFolder
+from nasbench.runner.simulation import COLUMNS  # the run files' columns, after the run's constants
 from nasbench.spaces.nb201 import NB201Space
-
-# The columns of a results run file (`nasbench.runner.simulation.COLUMNS`, after the run's constants).
-COLUMNS = (
-    "eval",
-    "worker",
-    "start",
-    "end",
-    "arch",
-    "fidelity",
-    "query_seed",
-    "observed",
-    "cost",
-    "incumbent",
-    "incumbent_observed",
-    "incumbent_score",
-    "incumbent_held_out",
-)
 
 
 def check(space: str, method: str, epochs: int, rank: int, rank_every: int | None) -> None:
