@@ -66,8 +66,9 @@ class GaussianProcessBO(Strategy):
         self.pending.remove(arch)
         self.observed[arch] = max(self.utility(record), self.observed.get(arch, -math.inf))
 
-    def _propose(self, observed: dict[Hashable, float]) -> Hashable | None:
-        pool = candidate_pool(
+    def _pool(self, observed: dict[Hashable, float]) -> list[Hashable]:
+        """Mutations of the best observed and random draws, none already observed or pending."""
+        return candidate_pool(
             self.space,
             self.rng,
             top(observed, self.hp["parents"]),
@@ -75,6 +76,9 @@ class GaussianProcessBO(Strategy):
             self.hp["randoms"],
             exclude=[*self.observed, *self.pending],
         )
+
+    def _propose(self, observed: dict[Hashable, float]) -> Hashable | None:
+        pool = self._pool(observed)
         if not pool:
             return None
         archs = list(observed)

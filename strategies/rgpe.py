@@ -38,7 +38,6 @@ from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 from nasbench.benchmark.meta import MetaInfo, SourceTask
 from nasbench.spaces.base import SearchSpace
 from nasbench.strategies.base import NON_NEGATIVE, Range, positive_int
-from nasbench.strategies.candidates import candidate_pool, top
 from nasbench.strategies.gp_bo import GaussianProcessBO
 from nasbench.strategies.transfer import parsed
 
@@ -89,14 +88,7 @@ class RGPE(GaussianProcessBO):
         return self._sources
 
     def _propose(self, observed: dict[Hashable, float]) -> Hashable | None:
-        pool = candidate_pool(
-            self.space,
-            self.rng,
-            top(observed, self.hp["parents"]),
-            self.hp["mutations"],
-            self.hp["randoms"],
-            exclude=[*self.observed, *self.pending],
-        )
+        pool = self._pool(observed)
         if not pool:
             return None
         archs = list(observed)

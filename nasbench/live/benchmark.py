@@ -214,11 +214,7 @@ class LiveBenchmark:
     ) -> dict[str, float]:
         """One record at `fidelity` epochs (None: all), for `seed` (None: the mean over the seeds), training
         what the cache lacks; `train_seconds` is the training time of reaching that epoch."""
-        for order in self.missing(arch, fidelity, seed):
-            self.add_run(order, self.train(order))
-        record = self.cached(arch, fidelity, seed, metrics)
-        assert record is not None
-        return record
+        return query_by_training(self, arch, fidelity, seed, metrics)
 
     def query_many(
         self,
@@ -358,6 +354,17 @@ class LiveBenchmark:
         from nasbench.live.cache import read_cache
 
         read_cache(self)
+
+
+def query_by_training(
+    bench: Any, arch: Any, fidelity: int | None, seed: int | None, metrics: Sequence[str] | None
+) -> dict[str, float]:
+    """`bench.cached(...)` after training what `bench.missing(...)` names (a LiveBenchmark or its folds)."""
+    for order in bench.missing(arch, fidelity, seed):
+        bench.add_run(order, bench.train(order))
+    record = bench.cached(arch, fidelity, seed, metrics)
+    assert record is not None
+    return record
 
 
 class WriteBehind:

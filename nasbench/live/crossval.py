@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from nasbench.benchmark.base import BenchmarkInfo, Candidates
-from nasbench.live.benchmark import LiveBenchmark, TrainOrder
+from nasbench.live.benchmark import LiveBenchmark, TrainOrder, query_by_training
 
 
 class CrossValidated:
@@ -96,11 +96,7 @@ class CrossValidated:
         self, arch: Any, fidelity: int | None = None, seed: int | None = None, metrics: Sequence[str] | None = None
     ) -> dict[str, float]:
         """`cached`, training on every fold what is missing."""
-        for order in self.missing(arch, fidelity, seed):
-            self.add_run(order, self.train(order))
-        record = self.cached(arch, fidelity, seed, metrics)
-        assert record is not None
-        return record
+        return query_by_training(self, arch, fidelity, seed, metrics)
 
     def query_many(
         self,
