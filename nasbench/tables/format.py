@@ -229,7 +229,8 @@ def _write_metrics(
 def _compact(array: np.ndarray) -> np.ndarray:
     """float32 where that loses nothing (many published results are float32), else as given."""
     if array.dtype == np.float64:
-        single = array.astype(np.float32)
+        with np.errstate(over="ignore"):  # a value beyond float32's range simply stays float64
+            single = array.astype(np.float32)
         if np.array_equal(single.astype(np.float64), array, equal_nan=True):
             return single
     return array

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import h5py
 import numpy as np
 import pytest
@@ -171,3 +173,14 @@ def test_writing_twice_gives_the_same_bytes(tmp_path) -> None:
     for name in ("one.h5", "two.h5"):
         write_table(tmp_path / name, {"benchmark": "toy"}, ARCHS, [tiny_dataset()])
     assert (tmp_path / "one.h5").read_bytes() == (tmp_path / "two.h5").read_bytes()
+
+
+def test_values_beyond_float32_stay_float64_without_a_warning(tmp_path) -> None:
+    path = tmp_path / "big.h5"
+    huge = Metric("synflow", "", "maximize", "score", ("arch",), np.array([1e40, 2.0, 3.5]), kind="hardware")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        meta = {"benchmark": "toy", "space": "toy", "fidelity_unit": "epochs"}
+        write_table(path, meta, ARCHS, [tiny_dataset()], [huge])
+    table = read_table(path, "toy")
+    assert table.metrics["synflow"].mean[0, 0] == 1e40
