@@ -1,4 +1,4 @@
-"""Measure the zero-cost warm-up's effect on search: `re` vs `re-zc`, `bananas` vs `bananas-zc`, anytime regret.
+"""Measure the zero-cost warm-up's effect on search (re, bananas, reinforce vs their -zc twins): anytime regret.
 
 Runs each strategy `--runs` times on one benchmark wrapped as a `ZeroCostBenchmark` (fidelity 0 answers
 the chosen proxy of a proxy table at its declared per-cell CPU cost, charged to the simulated clock),

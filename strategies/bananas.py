@@ -131,10 +131,17 @@ class Bananas(Strategy):
             self.margins[arch] = [c.margin(record[c.metric]) for c in self.problem.constraints]
 
     def _propose(self, observed: dict[Hashable, float]) -> list[Hashable]:
+        return self._rank(self._candidates(observed), observed)
+
+    def _candidates(self, observed: dict[Hashable, float]) -> list[Hashable]:
+        """New mutations of the best architectures (naszilla's `get_candidates`), none evaluated or pending."""
         parents = top(self._parent_scores(observed), self.hp["parents"] * self.hp["parent_patience"])
-        pool = mutation_pool(
+        return mutation_pool(
             parents, self.hp["parents"], self.hp["candidates"], self._mutate, exclude=[*self.observed, *self.pending]
         )
+
+    def _rank(self, pool: list[Hashable], observed: dict[Hashable, float]) -> list[Hashable]:
+        """The `batch_size` candidates of `pool` the acquisition ranks first, by an ensemble fitted to `observed`."""
         if not pool:
             return []
         means, stds = self._predict(observed, pool)

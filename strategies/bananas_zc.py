@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 
 from nasbench.strategies.bananas import Bananas
-from nasbench.strategies.candidates import mutation_pool, top
 from nasbench.strategies.zero_cost import ZERO_COST, has_zero_cost, proxy_value
 
 
@@ -74,24 +73,6 @@ class BananasZC(Bananas):
         for arch in archs:
             if arch not in self.scores and arch not in self.scoring and arch not in self.to_score:
                 self.to_score.append(arch)
-
-    def _candidates(self, observed: dict[Hashable, float]) -> list[Hashable]:
-        parents = top(self._parent_scores(observed), self.hp["parents"] * self.hp["parent_patience"])
-        return mutation_pool(
-            parents, self.hp["parents"], self.hp["candidates"], self._mutate, exclude=[*self.observed, *self.pending]
-        )
-
-    def _rank(self, pool: list[Hashable], observed: dict[Hashable, float]) -> list[Hashable]:
-        if not pool:
-            return []
-        means, stds = self._predict(observed, pool)
-        its = self.hp["acquisition"] == "its"
-        scores = self.rng.normal(means, stds) if its else means + self.hp["ucb_beta"] * stds
-        if self.problem.constraints:
-            order = self._feasible_first(pool, scores, its)[: self.hp["batch_size"]]
-        else:
-            order = np.argsort(-scores, kind="stable")[: self.hp["batch_size"]]
-        return [pool[int(i)] for i in order]
 
     def tell(self, arch: Hashable, fidelity: int | None, record: dict[str, float]) -> None:
         if fidelity == ZERO_COST:

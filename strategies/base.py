@@ -103,6 +103,7 @@ class Strategy(ABC):
     multi_objective: ClassVar[bool] = False
     meta_learning: ClassVar[bool] = False  # takes `meta=` (a MetaInfo: source tasks' data, never the target's)
     twin: ClassVar[str] = ""  # a transfer strategy's non-transfer twin (the same search, learning nothing)
+    also_observes: tuple[str, ...] = ()  # training-side metrics told beside the observed one (set in __init__)
 
     def __init__(
         self,

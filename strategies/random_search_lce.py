@@ -14,6 +14,14 @@ checkpoint is charged the table's cost of that fidelity from scratch (tables hol
 state). A ladder of fewer than three checkpoints (NAS-Bench-201's 12 and 200 epochs) leaves nothing
 to extrapolate: every run then climbs to the full fidelity. Meant for tables with curves (NAS-Bench-NLP's
 50 epochs, nb201-digits' 12, NAS-Bench-101's 4/12/36/108).
+
+Option (not Domhan et al.): `estimator="sotl"` ranks a run by its training speed instead, the sum of
+training losses of Ru et al., "Speedy Performance Estimation for Neural Architecture Search",
+NeurIPS 2021 (`_training_speed`; `sotl_epochs` = E of their TSE-E, 1 by default as they found
+best, 0 for the sum over every epoch): from the first checkpoint on, a run stops where its
+estimate is above the incumbent's at the same checkpoint by more than `margin` (in nats). It
+observes the benchmark's `train_loss` beside the validation metric, so it needs a table that
+holds training losses (NAS-Bench-NLP, nb201-digits); elsewhere it is refused before any run.
 """
 
 from __future__ import annotations
@@ -22,11 +30,14 @@ import math
 from collections.abc import Hashable
 from typing import Any, ClassVar
 
+from nasbench.errors import NasbenchError
 from nasbench.strategies._power_law import extrapolate
-from nasbench.strategies.base import NON_NEGATIVE, Range, Strategy
+from nasbench.strategies._training_speed import sotl
+from nasbench.strategies.base import NON_NEGATIVE, Range, Strategy, choice, positive_int
 from nasbench.strategies.brackets import ETA, rung_fidelities
 
 MIN_POINTS = 3  # pow3 has three parameters
+TRAIN_LOSS = "train_loss"
 
 
 class RandomSearchLCE(Strategy):
@@ -35,15 +46,29 @@ class RandomSearchLCE(Strategy):
     name = "rs-lce"
     paper = "Domhan, Springenberg & Hutter, IJCAI 2015"
     multi_fidelity = True
-    defaults: ClassVar[dict[str, Any]] = {"eta": 2.0, "margin": 0.0}
-    ranges: ClassVar[dict[str, Range]] = {"eta": ETA, "margin": NON_NEGATIVE}
+    defaults: ClassVar[dict[str, Any]] = {"eta": 2.0, "margin": 0.0, "estimator": "pow3", "sotl_epochs": 1}
+    ranges: ClassVar[dict[str, Range]] = {
+        "eta": ETA,
+        "margin": NON_NEGATIVE,
+        "estimator": choice("pow3", "sotl"),
+        "sotl_epochs": positive_int(0),
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ladder = rung_fidelities(self.info.fidelities, self.hp["eta"])
         self.curves: dict[Hashable, list[tuple[int, float]]] = {}
+        self.losses: dict[Hashable, list[tuple[int, float]]] = {}  # training losses at the checkpoints (sotl)
         self.ready: list[tuple[Hashable, int]] = []  # (architecture, next checkpoint) to continue, in order
         self.best = -math.inf
+        self.incumbent: Hashable | None = None
+        if self.hp["estimator"] == "sotl":
+            if TRAIN_LOSS not in self.info.metrics:
+                raise NasbenchError(
+                    f"expected a benchmark with training losses ({TRAIN_LOSS}) for rs-lce estimator=sotl, got "
+                    f"{self.info.name}/{self.info.dataset} (metrics: {', '.join(self.info.metrics)})"
+                )
+            self.also_observes = (TRAIN_LOSS,)
 
     def ask(self) -> tuple[Hashable, int | None]:
         if self.ready:
@@ -57,10 +82,13 @@ class RandomSearchLCE(Strategy):
         utility = self.utility(record)
         curve = self.curves.setdefault(arch, [])
         curve.append((fidelity, utility))
+        if self.also_observes:
+            self.losses.setdefault(arch, []).append((fidelity, record[TRAIN_LOSS]))
         if fidelity >= self.ladder[-1]:
-            self.best = max(self.best, utility)
+            if utility > self.best:
+                self.best, self.incumbent = utility, arch
             return
-        if self.keep(curve):
+        if self.keep(curve) if not self.also_observes else self.keep_faster(arch, fidelity):
             self.ready.append((arch, self.ladder[self.ladder.index(fidelity) + 1]))
 
     def keep(self, curve: list[tuple[int, float]]) -> bool:
@@ -69,3 +97,18 @@ class RandomSearchLCE(Strategy):
             return not math.isinf(curve[-1][1])  # a failed run (NaN) stops
         epochs, values = zip(*curve, strict=True)
         return extrapolate(epochs, values, self.ladder[-1]) >= self.best - self.hp["margin"]
+
+    def keep_faster(self, arch: Hashable, fidelity: int) -> bool:
+        """Whether to train on (sotl): no incumbent yet, or training losses summed within `margin` of its."""
+        estimate = self.training_speed(arch, fidelity)
+        if math.isnan(estimate) or math.isinf(self.curves[arch][-1][1]):
+            return False  # a failed run stops
+        if self.incumbent is None:
+            return True
+        return estimate <= self.training_speed(self.incumbent, fidelity) + self.hp["margin"]
+
+    def training_speed(self, arch: Hashable, fidelity: int) -> float:
+        """The sum of `arch`'s training losses up to checkpoint `fidelity` (TSE, or TSE-E with E = `sotl_epochs`)."""
+        points = sorted(dict(self.losses[arch]).items())  # a cell drawn twice: its latest loss per checkpoint
+        epochs, losses = zip(*[(f, v) for f, v in points if f <= fidelity], strict=True)
+        return sotl(epochs, losses, self.hp["sotl_epochs"])

@@ -81,14 +81,18 @@ class Reinforce(Strategy):
         reward = self.utility(record)
         if not np.isfinite(reward):
             return  # a failed run carries no gradient signal
-        self._update_baseline(reward)
+        self._learn(arch, reward)
+
+    def _learn(self, arch: Hashable, reward: float) -> None:
+        """One policy-gradient step toward (or away from) `arch`, by its reward against the baseline."""
+        baseline = self._update_baseline(reward)
         chosen = np.zeros(self.valid.shape)
         chosen[np.arange(len(chosen)), self.space.to_decisions(arch)] = 1.0
         # Gradient of the loss -(reward - baseline) * log pi(arch) with respect to the logits.
-        gradient = -(reward - self.baseline) * (chosen - self._probabilities()) * self.valid
+        gradient = -(reward - baseline) * (chosen - self._probabilities()) * self.valid
         self._adam_step(gradient)
 
-    def _update_baseline(self, reward: float) -> None:
+    def _update_baseline(self, reward: float) -> float:
         """The baseline including the current reward (reinforce.py updates it before the advantage)."""
         momentum = self.hp["baseline_momentum"]
         if self.hp["baseline"] == "ema_debiased":
@@ -97,6 +101,7 @@ class Reinforce(Strategy):
             self.baseline = self.num / self.den
         else:
             self.baseline = reward if self.baseline is None else momentum * self.baseline + (1 - momentum) * reward
+        return self.baseline
 
     def _adam_step(self, gradient: np.ndarray) -> None:
         beta1, beta2 = ADAM_BETAS

@@ -79,7 +79,7 @@ COMPARE_EXAMPLE = """\
 strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb, rs-lce (single objective);
             mo-rs, nsga2, mo-re, parego (with --objectives);
             re-warm, re-prior, reinforce-prior, rgpe (with --meta-from);
-            re-zc, bananas-zc (with --estimator zero-cost:<proxy>); a plug-in as module:Class
+            re-zc, bananas-zc, reinforce-zc (with --estimator zero-cost:<proxy>); a plug-in as module:Class
 benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits, nb201-proxies, macro-proxies
             (`nasbench list` shows each one's datasets, fidelities and metrics)
 plug-ins:   any strategy class as module:Class (e.g. examples.my_strategy:MyStrategy), or the name of a
@@ -109,7 +109,7 @@ def _add_compare(commands: Any) -> None:
     compare.add_argument("--bench", help="benchmark name, e.g. nb201 (see `nasbench list`)")
     compare.add_argument("--dataset", help="dataset (default: the benchmark's first)")
     compare.add_argument(
-        "--estimator", help="table (default), surrogate, live (trains), or zero-cost:<proxy> (re-zc, bananas-zc)"
+        "--estimator", help="table (default), surrogate, live (trains), or zero-cost:<proxy> (re-zc, bananas-zc, ...)"
     )
     compare.add_argument(
         "--strategies", help="comma-separated, e.g. rs,re,reinforce,ls; a plug-in as module:Class (my_pkg.search:Mine)"

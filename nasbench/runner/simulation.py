@@ -9,9 +9,10 @@ default), never by the host's clock, so a run is identical on every machine and 
 every number of processes.
 
 A strategy observes only the validation metric, plus the objectives and constrained
-metrics of the run's `Problem` when it has them. Each finished evaluation is recorded
-with the incumbent (the best feasible observation at the highest fidelity reached so
-far), its observed value, and its score at the benchmark's full fidelity on data the search
+metrics of the run's `Problem` when it has them, and the training-side metrics it declares
+in `also_observes` (the training loss, for a training-speed estimator; never the scored metric).
+Each finished evaluation is recorded with the incumbent (the best feasible observation at the
+highest fidelity reached so far), its observed value, and its score at the benchmark's full fidelity on data the search
 did not observe (`Scorer`: the test metric, else the unobserved seeds; flagged where none is
 left); with `transfer`, also its score on other datasets of the table (`transfer_<dataset>`).
 With `pin_fidelity` every evaluation runs at the run's fidelity whatever a strategy asks, and
@@ -187,7 +188,9 @@ class Simulation:
             bench.space, bench.info, np.random.default_rng(strategy_seq), problem=self.problem, **hyperparameters
         )
         self.problem_metrics = self.problem.metrics  # a computed property: read once, used per evaluation
-        self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *self.problem_metrics]))
+        self.also_observed = also_observed(self.strategy.also_observes, self.info)
+        extra = [*self.problem_metrics, *self.also_observed]
+        self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *extra]))
         self.tracker = FrontTracker(true_front(bench, self.problem)) if self.problem.multi_objective else None
         self.utility_sign = utility_sign(self.info.metrics[self.info.observe].maximize)
         self.noise = np.random.default_rng(noise_seq)
@@ -257,9 +260,10 @@ class Simulation:
 
     def _observation(self, job: _Job) -> dict[str, float]:
         """What the strategy is told: the observed metric (objectives instead, when several), constraints."""
+        also = {m: job.record[m] for m in self.also_observed}
         if self.problem.multi_objective:
-            return {m: job.record[m] for m in self.problem_metrics}
-        return {self.info.observe: job.observed, **{m: job.record[m] for m in self.problem_metrics}}
+            return {**also, **{m: job.record[m] for m in self.problem_metrics}}
+        return {**also, self.info.observe: job.observed, **{m: job.record[m] for m in self.problem_metrics}}
 
     def _finish(self, job: _Job) -> None:
         self.strategy.tell(job.arch, job.asked, self._observation(job))
@@ -407,6 +411,16 @@ class Scorer:
 
     def _mean(self, arch: Any) -> float:
         return self.bench.query(arch, self.fidelity, None, metrics=[self.metric])[self.metric]
+
+
+def also_observed(names: tuple[str, ...], info: BenchmarkInfo) -> tuple[str, ...]:
+    """The extra metrics a strategy asks to observe: the benchmark's, never the scored (held-out) one."""
+    held_out = {info.score, info.score_fallback} - {info.observe, None}
+    for name in names:
+        if name not in info.metrics or name in held_out:
+            allowed = ", ".join(m for m in info.metrics if m not in held_out)
+            raise NasbenchError(f"expected a metric a search may observe on {info.name} ({allowed}), got {name!r}")
+    return tuple(names)
 
 
 def scoring_rule(info: BenchmarkInfo) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import nasbench
 from nasbench.runner.simulation import Budget, RunSpec, simulate
@@ -37,3 +38,37 @@ def test_rs_lce_climbs_the_ladder_and_stops_losers() -> None:
     pd.testing.assert_frame_equal(frame, _run())
     assert frame["arch"].tolist() != _run(seed=1)["arch"].tolist()
     assert _run(workers=4)["worker"].nunique() == 4
+
+
+def test_rs_lce_sotl_observes_the_training_loss_and_stops_slow_trainers() -> None:
+    from nasbench.strategies import get_strategy
+
+    bench = nasbench.load("nlp", "wikitext-2")
+    spec = RunSpec(
+        bench_name="nlp", dataset="wikitext-2", strategy="rs-lce", run=0, budget=Budget.parse("300000s"),
+        root_seed=0, hyperparameters='{"estimator": "sotl"}',
+    )  # fmt: skip
+    frame = simulate(spec, bench)
+    reached = frame.groupby("arch")["fidelity"].max()
+    assert (reached == 50).any() and (reached == 1).sum() > len(reached) / 2  # most stop at the first checkpoint
+    pd.testing.assert_frame_equal(frame, simulate(spec, bench))
+    assert frame["arch"].tolist() != _run()["arch"].tolist()  # not the pow3 rule
+    agent = get_strategy("rs-lce")(bench.space, bench.info, np.random.default_rng(0), estimator="sotl")
+    assert agent.also_observes == ("train_loss",)
+    arch, fidelity = agent.ask()
+    agent.tell(arch, fidelity, {"valid_loss": 6.0, "train_loss": 6.5})
+    assert agent.training_speed(arch, 1) == 6.5 and agent.ready == [(arch, 3)]  # no incumbent yet: on
+
+
+def test_rs_lce_sotl_is_refused_on_a_table_without_training_losses() -> None:
+    from nasbench.errors import NasbenchError
+    from nasbench.runner.simulation import also_observed
+    from nasbench.strategies import get_strategy
+
+    nb101 = nasbench.load("nb101", "cifar10")
+    with pytest.raises(NasbenchError, match=r"expected a benchmark with training losses \(train_loss\).*got nb101"):
+        get_strategy("rs-lce")(nb101.space, nb101.info, np.random.default_rng(0), estimator="sotl")
+    nlp = nasbench.load("nlp", "wikitext-2").info
+    assert also_observed(("train_loss",), nlp) == ("train_loss",)
+    with pytest.raises(NasbenchError, match="expected a metric a search may observe on nlp.*got 'test_loss'"):
+        also_observed(("test_loss",), nlp)  # the scored metric stays held out

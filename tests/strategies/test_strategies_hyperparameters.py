@@ -70,7 +70,12 @@ def test_hyperparameter_values_outside_their_range_are_refused(c10, name, key, v
     int_for_float = type(default) is float and type(value) is int
     typed = default is None or type(value) is type(default) or int_for_float or value is None
     if valid and typed:
-        assert _build(c10, name, **{key: value}).hp[key] == value
+        bench = c10
+        if (name, key, value) == ("rs-lce", "estimator", "sotl"):  # needs a table of training losses
+            import nasbench
+
+            bench = nasbench.load("nlp", "wikitext-2")
+        assert _build(bench, name, **{key: value}).hp[key] == value
         return
     with pytest.raises(NasbenchError, match=rf"^hyperparameter {key} of {name} expects .+, got .+$"):
         _build(c10, name, **{key: value})

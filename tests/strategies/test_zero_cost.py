@@ -8,7 +8,7 @@ import pytest
 import nasbench
 
 
-@pytest.mark.parametrize(("name", "base"), [("re-zc", "re"), ("bananas-zc", "bananas")])
+@pytest.mark.parametrize(("name", "base"), [("re-zc", "re"), ("bananas-zc", "bananas"), ("reinforce-zc", "reinforce")])
 def test_without_a_zero_cost_fidelity_each_is_its_base_strategy(name: str, base: str) -> None:
     from nasbench.strategies import get_strategy
 
