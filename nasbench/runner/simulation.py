@@ -187,6 +187,7 @@ class Simulation:
             bench.space, bench.info, np.random.default_rng(strategy_seq), problem=self.problem, **hyperparameters
         )
         self.problem_metrics = self.problem.metrics  # a computed property: read once, used per evaluation
+        self.multi_objective, self.constrained = self.problem.multi_objective, bool(self.problem.constraints)
         self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *self.problem_metrics]))
         self.tracker = FrontTracker(true_front(bench, self.problem)) if self.problem.multi_objective else None
         self.utility_sign = utility_sign(self.info.metrics[self.info.observe].maximize)
@@ -257,8 +258,10 @@ class Simulation:
 
     def _observation(self, job: _Job) -> dict[str, float]:
         """What the strategy is told: the observed metric (objectives instead, when several), constraints."""
-        if self.problem.multi_objective:
+        if self.multi_objective:
             return {m: job.record[m] for m in self.problem_metrics}
+        if not self.problem_metrics:
+            return {self.info.observe: job.observed}
         return {self.info.observe: job.observed, **{m: job.record[m] for m in self.problem_metrics}}
 
     def _finish(self, job: _Job) -> None:
@@ -266,7 +269,7 @@ class Simulation:
         if job.seed is not None or job.fidelity == self.info.max_fidelity:
             self.seen.setdefault(job.arch, set()).add(SEED_MEAN if job.seed is None else job.seed)
         utility = -math.inf if math.isnan(job.observed) else self.utility_sign * job.observed
-        feasible = self.problem.feasible(job.record)
+        feasible = self.problem.feasible(job.record) if self.constrained else True
         best = self.incumbent
         text = self.bench.space.to_str(job.arch)
         if feasible and (

@@ -29,6 +29,8 @@ EXAMPLE = "|op~0|+|op~0|op~1|+|op~0|op~1|op~2|"
 ORDER_FILE = Path(__file__).with_name("nb201_order.npy")
 _OP_INDEX = {op: i for i, op in enumerate(OPS)}
 _DIGIT_WEIGHTS = NUM_OPS ** np.arange(NUM_EDGES - 1, -1, -1)
+_TEXTS: list[str | None] = [None] * SIZE  # each cell's standard string, by code, once built
+_EDGE_WEIGHTS = _DIGIT_WEIGHTS.tolist()  # what a change of one edge's operation adds to the code, per unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +82,10 @@ class NB201Arch:
         return tuple(OPS[o] for o in self.ops)
 
     def __str__(self) -> str:
-        names = self.op_names
-        return "|{}~0|+|{}~0|{}~1|+|{}~0|{}~1|{}~2|".format(*names)
+        text = _TEXTS[self.code]
+        if text is None:  # each cell's string built once per process: a run writes one per evaluation
+            text = _TEXTS[self.code] = "|{}~0|+|{}~0|{}~1|+|{}~0|{}~1|{}~2|".format(*self.op_names)
+        return text
 
     def __repr__(self) -> str:
         return f"NB201Arch('{self}')"
@@ -189,10 +193,19 @@ class NB201Space(EnumerableSpace[NB201Arch]):
         """Change one uniformly chosen edge to a different, uniformly chosen operation."""
         arch = self.validate(arch)
         edge = int(rng.integers(NUM_EDGES))
-        op = int(rng.integers(NUM_OPS - 1))
-        if op >= arch.ops[edge]:
-            op += 1
-        return NB201Arch((*arch.ops[:edge], op, *arch.ops[edge + 1 :]))
+        return self.with_other_op(arch, edge, int(rng.integers(NUM_OPS - 1)))
+
+    def with_other_op(self, arch: NB201Arch, edge: int, draw: int) -> NB201Arch:
+        """`arch` with edge `edge` set to the `draw`-th operation (0..3) other than its current one.
+
+        Found by its code among the space's cells, not built: an evolution's mutation costs ~1 µs.
+        """
+        arch = self.validate(arch)
+        if not (0 <= edge < NUM_EDGES and 0 <= draw < NUM_OPS - 1):
+            raise InvalidArchitecture(f"expected an edge in 0..{NUM_EDGES - 1} and a draw in 0..3, got {edge}, {draw}")
+        old = arch.ops[edge]
+        op = draw + 1 if draw >= old else draw
+        return _all_archs()[arch.code + (op - old) * _EDGE_WEIGHTS[edge]]
 
     def neighbors(self, arch: NB201Arch) -> list[NB201Arch]:
         """All 24 single-edge changes, edge by edge, operations in `OPS` order."""

@@ -220,3 +220,17 @@ def test_a_cell_cannot_be_subclassed() -> None:
 
         class Wider(NB201Arch):
             pass
+
+
+def test_with_other_op_changes_one_edge_to_each_other_operation_in_order() -> None:
+    for index in (0, 1234, 15624):
+        arch = SPACE.arch(index)
+        for edge in range(6):
+            others = [op for op in range(5) if op != arch.ops[edge]]
+            for draw, op in enumerate(others):
+                child = SPACE.with_other_op(arch, edge, draw)
+                assert child.ops == (*arch.ops[:edge], op, *arch.ops[edge + 1 :])
+                assert str(child) == "|{}~0|+|{}~0|{}~1|+|{}~0|{}~1|{}~2|".format(*(OPS[o] for o in child.ops))
+    for edge, draw in ((6, 0), (-1, 0), (0, 4), (0, -1)):
+        with pytest.raises(InvalidArchitecture, match="expected an edge in 0..5 and a draw in 0..3"):
+            SPACE.with_other_op(SPACE.arch(0), edge, draw)
