@@ -13,6 +13,7 @@ import numpy as np
 
 from nasbench.spaces.base import SearchSpace
 from nasbench.spaces.nb201 import NB201Space
+from nasbench.spaces.nb201_cell import NUM_OPS
 
 # NB201 edges in order (0->1), (0->2), (1->2), (0->3), (1->3), (2->3): the first incoming edge of nodes 1, 2, 3.
 _FIRST_EDGE = {1: 0, 2: 1, 3: 3}
@@ -25,10 +26,10 @@ def node_then_edge(space: SearchSpace[Any], arch: Hashable, rng: np.random.Gener
     """
     if not isinstance(space, NB201Space):
         return space.mutate(arch, rng)
-    ops = space.to_decisions(space.validate(arch))
+    arch = space.validate(arch)
     node = int(rng.integers(3)) + 1
     edge = _FIRST_EDGE[node] + int(rng.integers(node))
-    return space.from_decisions(_other_op(ops, edge, int(rng.integers(space.decisions()[edge] - 1))))
+    return space.with_other_op(arch, edge, int(rng.integers(NUM_OPS - 1)))
 
 
 def per_edge(space: SearchSpace[Any], arch: Hashable, rng: np.random.Generator, rate: float = 1.0) -> Hashable:

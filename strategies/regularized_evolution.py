@@ -59,14 +59,22 @@ class RegularizedEvolution(Strategy):
 
     def select_parent(self) -> Hashable:
         """The tournament winner (the first best drawn): sample_size members drawn with replacement."""
+        population = self.population
         if self.hp["tournament_replacement"]:
-            picks = self.rng.integers(len(self.population), size=self.hp["sample_size"])
+            # the draws of integers(n, size=k), one at a time: the same stream (tested), ~3x cheaper for k = 3
+            draw, n = self.rng.integers, len(population)
+            members = [population[int(draw(n))] for _ in range(self.hp["sample_size"])]
         else:
-            size = min(self.hp["sample_size"], len(self.population))
-            picks = self.rng.choice(len(self.population), size=size, replace=False)
-        return max((self.population[int(i)] for i in picks), key=lambda member: (-member[2], member[1]))[0]
+            size = min(self.hp["sample_size"], len(population))
+            members = [population[int(i)] for i in self.rng.choice(len(population), size=size, replace=False)]
+        return max(members, key=_rank)[0]
 
     def tell(self, arch: Hashable, fidelity: int | None, record: dict[str, float]) -> None:
         self.population.append((arch, self.utility(record), self.violation(record)))
         if len(self.population) > self.hp["population_size"]:
             self.population.popleft()
+
+
+def _rank(member: tuple[Hashable, float, float]) -> tuple[float, float]:
+    """A member's rank in a tournament: feasible (least violation) first, then the best utility."""
+    return -member[2], member[1]

@@ -163,6 +163,9 @@ def _add_compare(commands: Any) -> None:
     local = "(default: a local cluster of --jobs processes on loopback)"
     compare.add_argument("--scheduler", help=f"Dask scheduler address, e.g. tcp://HOST:8786 {local}")
     compare.add_argument("--address", help=f"Ray cluster address, e.g. auto {local}")
+    compare.add_argument(
+        "--worker-timeout", type=float, default=30.0, help="seconds a cluster's workers may take to arrive (default 30)"
+    )
     compare.add_argument("--quiet", action="store_true", help="no progress bar")
     compare.add_argument("--report", action="store_true", help="then write a report to OUT/report")
     compare.add_argument(
@@ -231,7 +234,13 @@ def run_compare(args: argparse.Namespace) -> str:
     comparison = _comparison(args)
     address = args.scheduler or args.address
     outcome = run_comparison(
-        comparison, out=args.out, jobs=args.jobs, backend=args.backend, address=address, quiet=args.quiet
+        comparison,
+        out=args.out,
+        jobs=args.jobs,
+        backend=args.backend,
+        address=address,
+        quiet=args.quiet,
+        wait_s=args.worker_timeout,
     )
     text = summary(outcome)
     if args.report:

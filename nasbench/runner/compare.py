@@ -30,7 +30,7 @@ from nasbench.problem.front import candidates, check_feasible
 from nasbench.problem.objectives import Problem, parse_problem
 from nasbench.registry import opened
 from nasbench.results import ResultsFolder
-from nasbench.runner.executors import check_backend, execute
+from nasbench.runner.executors import WAIT_S, check_backend, started
 from nasbench.runner.meta import HISTORY_TEXT, prefetch, source_datasets
 from nasbench.runner.settings import Comparison, SettingsError
 from nasbench.runner.simulation import RunSpec, scoring_rule
@@ -56,14 +56,18 @@ def compare(
     backend: str = "local",
     address: str | None = None,
     quiet: bool = False,
+    wait_s: float = WAIT_S,
     **settings: Any,
 ) -> ResultsFolder:
     """Run (or resume) a comparison in `out`; returns its results folder.
 
     Give a `Comparison`, or its fields as keywords (`bench`, `strategies`, `budget`, ...; see
-    `nasbench.runner.settings.Comparison`). Everything is validated before anything is written.
+    `nasbench.runner.settings.Comparison`). Everything is validated before anything is written, and a
+    cluster's workers are awaited (at most `wait_s` seconds) and checked before that too.
     """
-    outcome = run_comparison(comparison, out=out, jobs=jobs, backend=backend, address=address, quiet=quiet, **settings)
+    outcome = run_comparison(
+        comparison, out=out, jobs=jobs, backend=backend, address=address, quiet=quiet, wait_s=wait_s, **settings
+    )
     return outcome.folder
 
 
@@ -75,6 +79,7 @@ def run_comparison(
     backend: str = "local",
     address: str | None = None,
     quiet: bool = False,
+    wait_s: float = WAIT_S,
     **settings: Any,
 ) -> Outcome:
     """`compare`, returning what it did (runs run and reused) as well."""
@@ -82,17 +87,18 @@ def run_comparison(
         comparison = Comparison(**settings)
     elif settings:
         raise NasbenchError(f"expected a Comparison or its settings, got both ({', '.join(sorted(settings))})")
-    check_backend(backend, jobs, address)
+    check_backend(backend, jobs, address, wait_s)
     record = resolve(comparison)
     folder = ResultsFolder(out)
-    folder.prepare(record)
-    specs = [spec for spec in run_specs(comparison, record) if not folder.is_done(spec.strategy, spec.run)]
-    if jobs > 1 and backend == "local":
-        prefetch(specs)  # forked workers inherit the source tasks' data instead of each computing it again
-    with tqdm(total=len(specs), desc="runs", unit="run", disable=quiet or not specs, file=sys.stderr) as bar:
-        for spec, table in execute(specs, backend, jobs, address):
-            folder.write_run(spec.strategy, spec.run, table)
-            bar.update()
+    with started(backend, jobs, address, wait_s) as run:  # a cluster up and checked before anything is written
+        folder.prepare(record)
+        specs = [spec for spec in run_specs(comparison, record) if not folder.is_done(spec.strategy, spec.run)]
+        if jobs > 1 and backend == "local":
+            prefetch(specs)  # forked workers inherit the source tasks' data instead of each computing it again
+        with tqdm(total=len(specs), desc="runs", unit="run", disable=quiet or not specs, file=sys.stderr) as bar:
+            for spec, table in run(specs):
+                folder.write_run(spec.strategy, spec.run, table)
+                bar.update()
     total = len(comparison.strategies) * comparison.runs
     return Outcome(folder, comparison, len(specs), total - len(specs))
 

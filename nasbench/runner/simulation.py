@@ -189,6 +189,7 @@ class Simulation:
         )
         self.problem_metrics = self.problem.metrics  # a computed property: read once, used per evaluation
         self.also_observed = also_observed(self.strategy.also_observes, self.info)
+        self.multi_objective, self.constrained = self.problem.multi_objective, bool(self.problem.constraints)
         extra = [*self.problem_metrics, *self.also_observed]
         self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *extra]))
         self.tracker = FrontTracker(true_front(bench, self.problem)) if self.problem.multi_objective else None
@@ -260,9 +261,11 @@ class Simulation:
 
     def _observation(self, job: _Job) -> dict[str, float]:
         """What the strategy is told: the observed metric (objectives instead, when several), constraints."""
-        also = {m: job.record[m] for m in self.also_observed}
-        if self.problem.multi_objective:
+        also = {m: job.record[m] for m in self.also_observed} if self.also_observed else {}
+        if self.multi_objective:
             return {**also, **{m: job.record[m] for m in self.problem_metrics}}
+        if not self.problem_metrics and not also:
+            return {self.info.observe: job.observed}
         return {**also, self.info.observe: job.observed, **{m: job.record[m] for m in self.problem_metrics}}
 
     def _finish(self, job: _Job) -> None:
@@ -270,7 +273,7 @@ class Simulation:
         if job.seed is not None or job.fidelity == self.info.max_fidelity:
             self.seen.setdefault(job.arch, set()).add(SEED_MEAN if job.seed is None else job.seed)
         utility = -math.inf if math.isnan(job.observed) else self.utility_sign * job.observed
-        feasible = self.problem.feasible(job.record)
+        feasible = self.problem.feasible(job.record) if self.constrained else True
         best = self.incumbent
         text = self.bench.space.to_str(job.arch)
         if feasible and (

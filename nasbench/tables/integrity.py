@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import h5py
@@ -34,9 +35,14 @@ _SHIPPED_META: dict[str, tuple[str, str]] = {}  # root meta of a shipped table -
 
 def shipped_dir() -> Path:
     """The folder of the tables shipped with nasbench: the installed package's data, else the checkout's."""
-    package = Path(__file__).resolve().parent.parent
+    package = _package()
     installed = package / "data"  # a wheel maps the repository's data/ to nasbench/data/
     return installed if installed.is_dir() else package.parent / "data"
+
+
+@cache  # resolving the path reads every folder up to the root: ~50 µs, asked once or twice per run
+def _package() -> Path:
+    return Path(__file__).resolve().parent.parent
 
 
 def read_manifest(folder: Path) -> dict[str, str]:

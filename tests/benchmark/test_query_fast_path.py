@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -112,3 +114,27 @@ def test_query_many_builds_the_frame_the_dataframe_constructor_builds(monkeypatc
         pd.testing.assert_frame_equal(fast, plain, check_exact=True)
         assert fast.index.name == "row" and fast.index.dtype == np.int64 and fast.columns.equals(plain.columns)
         assert fast.index.tolist() == [bench.space.index(a) for a in archs]
+
+
+@pytest.mark.parametrize(("name", "dataset"), [("nb201", "cifar10-valid"), ("nb101", "cifar10"), ("fcnet", None)])
+def test_query_many_builds_the_frame_the_public_constructor_builds(name: str, dataset: str | None) -> None:
+    """`query_many`'s frame, made from pandas' blocks directly, is the public constructor's to the byte."""
+    if not table._FAST_FRAME:
+        pytest.skip("this pandas has another internal layout: query_many uses the public constructor")
+    bench = nasbench.load(name, dataset=dataset)
+    archs = [bench.space.parse(text) for text in bench.table.archs()[:50]]
+    for kwargs in ({}, {"metrics": [bench.info.cost, bench.table.dataset["observe"]]}, {"fidelity": 1}):
+        if kwargs.get("fidelity") not in (None, *bench.info.fidelities):
+            continue
+        for chosen in (archs, archs[:1], []):
+            fast = bench.query_many(chosen, **kwargs)
+            f = bench.fidelity_index(kwargs.get("fidelity"))
+            columns, n_default, matrix = bench._matrix(f, None)
+            rows = bench.rows(chosen)
+            names = kwargs.get("metrics", columns[:n_default])
+            block = np.ascontiguousarray(matrix[[columns.index(n) for n in names]][:, rows])
+            arch = pd.Categorical.from_codes(rows, dtype=bench._arch_dtype, validate=False)
+            public = table._public_frame(block, arch, pd.Index(rows, name="row"), pd.Index([*names, "arch"]))
+            pd.testing.assert_frame_equal(fast, public, check_exact=True)
+            assert [type(b) for b in fast._mgr.blocks] == [type(b) for b in public._mgr.blocks]
+            assert pickle.dumps(fast) == pickle.dumps(public)

@@ -194,3 +194,43 @@ def test_unique_key_definition_by_brute_force_on_small_cases() -> None:
     for ops in itertools.product([0, 1], repeat=6):
         key = unique_cell_key(NB201Arch(ops))
         assert set(key) <= set("0#+")
+
+
+def test_indices_of_cells_strings_and_mixtures_agree_and_foreign_objects_are_refused() -> None:
+    archs = [SPACE.arch(i) for i in (15624, 0, 7, 7, 1234)]
+    expected = [15624, 0, 7, 7, 1234]
+    assert SPACE.indices(archs).tolist() == expected  # the slot read, no check per object
+    assert SPACE.indices(tuple(archs)).tolist() == expected
+    assert SPACE.indices([str(a) for a in archs]).tolist() == expected
+    assert SPACE.indices([archs[0], str(archs[1]), *archs[2:]]).tolist() == expected
+    assert SPACE.indices(iter(archs)).tolist() == expected
+    assert SPACE.indices([]).tolist() == []
+
+    class Impostor:  # a cell's public attributes, not its class
+        code = archs[0].code
+        ops = archs[0].ops
+
+    with pytest.raises(InvalidArchitecture, match="expected an NB201Arch or a NAS-Bench-201 string, got Impostor"):
+        SPACE.indices([archs[0], Impostor()])
+
+
+def test_a_cell_cannot_be_subclassed() -> None:
+    """The space reads `NB201Arch`'s slots as the class's own: a subclass would pass without a check."""
+    with pytest.raises(TypeError, match="NB201Arch cannot be subclassed"):
+
+        class Wider(NB201Arch):
+            pass
+
+
+def test_with_other_op_changes_one_edge_to_each_other_operation_in_order() -> None:
+    for index in (0, 1234, 15624):
+        arch = SPACE.arch(index)
+        for edge in range(6):
+            others = [op for op in range(5) if op != arch.ops[edge]]
+            for draw, op in enumerate(others):
+                child = SPACE.with_other_op(arch, edge, draw)
+                assert child.ops == (*arch.ops[:edge], op, *arch.ops[edge + 1 :])
+                assert str(child) == "|{}~0|+|{}~0|{}~1|+|{}~0|{}~1|{}~2|".format(*(OPS[o] for o in child.ops))
+    for edge, draw in ((6, 0), (-1, 0), (0, 4), (0, -1)):
+        with pytest.raises(InvalidArchitecture, match="expected an edge in 0..5 and a draw in 0..3"):
+            SPACE.with_other_op(SPACE.arch(0), edge, draw)
