@@ -26,7 +26,8 @@ Declared differences from the reference: ties in the loss keep arrival order (hp
 argsort is not stable); a sample outside the space (InvalidArchitecture) passes to the
 next best; every decision is categorical (hpbandster encodes ordinal ones as integers,
 i.e. continuous); NAS-Bench-201's published BOHB (AutoDL) uses min_bandwidth 0.3 and
-num_samples 4 and trains every budget for 200 epochs.
+num_samples 4 and trains every budget for 200 epochs (D-X-Y/AutoDL-Projects bb2f405
+scripts-search/algos/BOHB.sh and exps/algos/BOHB.py).
 """
 
 from __future__ import annotations

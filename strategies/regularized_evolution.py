@@ -2,7 +2,8 @@
 
 Real, Aggarwal, Huang & Le, "Regularized Evolution for Image Classifier Architecture
 Search", AAAI 2019, Algorithm 1, as in NAS-Bench-201's R_EA.py (Dong & Yang, ICLR 2020):
-population 10, tournament of 3 drawn with replacement, the best of the tournament is
+population 10, tournament of 3 (D-X-Y/AutoDL-Projects bb2f405 scripts-search/algos/R-EA.sh:
+--ea_population 10 --ea_sample_size 3) drawn with replacement, the best of the tournament is
 mutated, the oldest member dies. On NAS-Bench-201 the mutation is R_EA's (a uniform node,
 then one of its incoming edges, then a different operation); elsewhere the space's own
 `mutate`.

@@ -39,7 +39,8 @@ def test_a_tables_candidates_are_its_rows(c10) -> None:
 
 
 def test_a_tables_optimum_is_the_published_one(nb201_benches) -> None:
-    # NAS-Bench-201 (Dong & Yang, ICLR 2020), Table 5, "optimal": best mean 200-epoch validation accuracy.
+    # Best seed-mean 200-epoch validation accuracy; the figures recalled for Dong & Yang (ICLR 2020) Table 5's
+    # "optimal" row, UNVERIFIED against the paper (no copy of the table was found).
     assert round(nb201_benches["cifar10-valid"].optimum("valid_acc"), 2) == 91.61
     assert round(nb201_benches["cifar100"].optimum("valid_acc"), 2) == 73.49
     c10 = nb201_benches["cifar10-valid"]

@@ -67,7 +67,8 @@ def test_settings_refuse_sizes_below_one_and_non_integers(field: str, value: obj
 
 def test_the_published_defaults() -> None:
     """NAS-Bench-201's search configurations: SGD Nesterov 0.9, lr 0.025 cosine to 0.001, wd 5e-4,
-    batch 64, gradient norm 5; the table's C 16, N 5; cells without affine batch norms, 50 epochs."""
+    batch 64, gradient norm 5; the table's C 16, N 5; cells without affine batch norms, 50 epochs (DARTS's; the
+    optimiser values as D-X-Y/AutoDL-Projects bb2f405 configs/nas-benchmark/algos/DARTS.config, RANDOM.config)."""
     s = Settings()
     assert (s.epochs, s.momentum, s.grad_clip, s.channels, s.cells, s.affine, s.track_bn) == (
         50, 0.9, 5.0, 16, 5, False, False,

@@ -30,7 +30,8 @@ def test_spos_evolution_climbs_to_the_best_cell(tiny: ImageData) -> None:
 
 
 def test_spos_evolution_settings_are_the_papers(tiny: ImageData) -> None:
-    """Guo et al. 2020 / megvii `search.py`: population 50, top 10, 25 mutants, 25 crossovers, 20 rounds, p 0.1."""
+    """Guo et al. 2020 / megvii `search.py`: population 50, top 10, 25 mutants, 25 crossovers, 20 rounds, p 0.1
+    (megvii-model/SinglePathOneShot src/Search/search.py argument defaults, commit 36eed6c)."""
     assert EVOLUTION == {"population": 50, "select_num": 10, "mutation_num": 25, "crossover_num": 25, "iterations": 20}
     assert SPOS(tiny, tiny_settings(1), 0).hyperparameters() == {**EVOLUTION, "m_prob": 0.1}
     spos = SPOS(tiny, tiny_settings(1), 0, population=8, iterations=2)

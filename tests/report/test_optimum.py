@@ -10,7 +10,8 @@ from nasbench.report.optimum import optima, optimum, unit
 
 
 def test_the_nb201_optima_are_the_papers() -> None:
-    # Dong & Yang, ICLR 2020, Table 5, "optimal": 91.61 (CIFAR-10 validation), 73.49 (CIFAR-100 validation)
+    # The table's best validation accuracies; recalled as Dong & Yang (ICLR 2020) Table 5's "optimal" row, but
+    # UNVERIFIED against the paper (no copy of the table was found): what is tested is the table's own optimum.
     assert optimum("nb201", "cifar10-valid", "valid_acc") == (pytest.approx(91.61, abs=0.005), True)
     assert optimum("nb201", "cifar100", "valid_acc") == (pytest.approx(73.49, abs=0.005), True)
     assert unit("nb201", "cifar10-valid", "valid_acc") == "%"

@@ -22,7 +22,8 @@ def test_fcnet_ordinal_moves_one_step() -> None:
 
 def test_the_grid_is_the_papers_62208_configurations() -> None:
     # Klein & Hutter 2019, Table 1: 2 x 2 activations, 4 batch sizes, 3 x 3 dropouts, 6 learning rates,
-    # 2 schedules, 6 x 6 layer widths
+    # 2 schedules, 6 x 6 layer widths; as the authors' code defines the space (automl/nas_benchmarks
+    # tabular_benchmarks/fcnet_benchmark.py `get_configuration_space`, commit 1b09906).
     assert FCNET.size == 2 * 2 * 4 * 3 * 3 * 6 * 2 * 6 * 6 == 62208
     first, last = FCNET.describe(FCNET.arch(0)), FCNET.describe(FCNET.arch(FCNET.size - 1))
     assert (first["batch_size"], first["init_lr"], first["n_units_1"], first["lr_schedule"]) == (8, 5e-4, 16, "cosine")

@@ -99,5 +99,6 @@ def test_the_tabulated_space_stays_in_the_subset() -> None:
 
 
 def test_sizes() -> None:
-    assert SPACE.size == 423_624  # Ying et al., ICML 2019: distinct cells up to isomorphism
+    # Ying et al., ICML 2019: distinct cells up to isomorphism (google-research/nasbench README.md, commit b942470)
+    assert SPACE.size == 423_624
     assert SUBSET.size == 1_000

@@ -13,6 +13,8 @@ def make(bench, name: str, seed: int = 0, **hp):
 
 
 def test_bananas_defaults_are_naszillas() -> None:
+    # naszilla/naszilla 7e65491: params.py meta_neuralnet_params('standard') (10 x 20, mae, 150 epochs, batch 32,
+    # lr 0.01, 5 members) and nas_algorithms.py `bananas` (k 10, its, 1 arch to mutate).
     hp = Bananas.defaults
     assert (hp["hidden_layers"], hp["width"], hp["epochs"], hp["predictor_batch"], hp["loss"]) == (
         10,

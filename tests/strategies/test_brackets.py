@@ -18,7 +18,9 @@ def test_bracket_sizes_are_hpbandsters() -> None:
 
 
 def test_hyperband_schedule_matches_the_paper() -> None:
-    # Li et al., JMLR 2018, Table 1 (R = 81, eta = 3): configurations per rung of each bracket.
+    # Li et al., JMLR 2018, Table 1 (R = 81, eta = 3): configurations per rung of each bracket. Checked against the
+    # paper's Algorithm 1 as mlr-org/mlr3hyperband R/helper.R `hyperband_schedule` computes it (n = ceil(B/R *
+    # eta^s/(s+1)), n_i = floor(n eta^-i)); the printed table itself was not available.
     schedule = hyperband_schedule((1, 3, 9, 27, 81), 3)
     assert [[n for _, n in bracket] for bracket in schedule] == [
         [81, 27, 9, 3, 1],

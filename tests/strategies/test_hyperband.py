@@ -10,6 +10,7 @@ from nasbench.strategies import get_strategy
 
 
 def test_schedule_is_table_1_of_the_paper(c10) -> None:
+    # Checked against Algorithm 1 (mlr-org/mlr3hyperband R/helper.R `hyperband_schedule`); see test_brackets.py.
     grid = replace(c10.info, fidelities=(1, 3, 9, 27, 81))
     hyperband = get_strategy("hyperband")(c10.space, grid, np.random.default_rng(0))
     schedule = hyperband.schedule()
