@@ -76,7 +76,11 @@ def add_search_commands(commands: Any) -> None:
     search.add_argument("--strategy", default="re", help="a search strategy (default re: regularized evolution)")
     search.add_argument("--budget", required=True, help="real time, e.g. 10m, 600s, 1h, or evaluations (20evals)")
     search.add_argument("--cv", type=int, help="K-fold cross-validation (default: one stratified hold-out split)")
-    search.add_argument("--metric", default="accuracy", help="accuracy (default) or log_loss")
+    search.add_argument(
+        "--metric",
+        default="accuracy",
+        help="labels: accuracy (default), balanced_accuracy, log_loss; a continuous target: mse or mae",
+    )
     search.add_argument("--epochs", type=int, help="training epochs (default 12)")
     search.add_argument("--workers", type=int, default=1, help="parallel training processes (default 1)")
     search.add_argument("--seed", type=int, default=0, help="seed of the split and the search (default 0)")

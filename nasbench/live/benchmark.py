@@ -40,9 +40,10 @@ import torch
 from nasbench.benchmark.base import REFERENCE, BenchmarkInfo, Candidates, MetricInfo, best_value
 from nasbench.errors import NasbenchError, UnknownName
 from nasbench.files import atomic_path
-from nasbench.live.build import CURVES, FINAL, BuildSpec, _metric_specs
+from nasbench.live.build import BuildSpec
 from nasbench.live.data import ImageData
 from nasbench.live.models import build_model, check_options, count_flops, count_params
+from nasbench.live.tasks import get_task, metric_specs
 from nasbench.live.train import Checkpoint, Protocol, train_until
 from nasbench.spaces import get_space
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
@@ -85,7 +86,8 @@ class LiveBenchmark:
         device: where to train.
         model_options: the builder's options (e.g. NB201's `channels`, `cells`).
         name: the benchmark's name in results.
-        observe: the metric a search observes (`valid_acc`, or `valid_loss`).
+        observe: the metric a search observes (`valid_acc`, `valid_bacc`, `valid_loss`, or for regression
+            data `valid_loss` (MSE) or `valid_mae`); the data's `task` names the metrics a run records.
     """
 
     def __init__(
@@ -105,6 +107,9 @@ class LiveBenchmark:
         self.model_options = dict(model_options or {})
         check_options(self.space_name, self.model_options)
         self.data, self.protocol, self.device, self.observe = data, protocol, device, observe
+        self.task = get_task(data.task)
+        if observe not in self.task.curves:
+            raise UnknownName(f"expected a metric to observe among {', '.join(self.task.curves)}, got {observe!r}")
         self.seeds = tuple(int(s) for s in seeds)
         if not self.seeds or len(set(self.seeds)) != len(self.seeds):
             raise NasbenchError(f"expected distinct training seeds, got {list(seeds)}")
@@ -131,6 +136,11 @@ class LiveBenchmark:
         self._lock = threading.Lock()
 
     # -- the public description -------------------------------------------------------------------
+    @property
+    def score(self) -> str:
+        """The metric a result is scored on: test accuracy, or for regression the observed error on test."""
+        return self.observe.replace("valid_", "test_", 1) if self.task.regression else self.task.score
+
     @cached_property
     def data_sha256(self) -> str:
         """SHA-256 of the data the answers come from (the splits)."""
@@ -141,8 +151,8 @@ class LiveBenchmark:
         """Fidelities are the protocol's epochs; the search observes validation accuracy, is scored on test."""
         epochs = tuple(range(1, self.protocol.epochs + 1))
         metrics = {}
-        for metric, (unit, direction, kind, text) in _metric_specs(self.protocol).items():
-            at = (epochs[-1],) if metric in FINAL else epochs
+        for metric, (unit, direction, kind, text) in metric_specs(self.task, self.protocol.recalibrate_bn).items():
+            at = (epochs[-1],) if metric in self.task.final else epochs
             metrics[metric] = MetricInfo(metric, unit, direction, text, kind, at)
         metrics["params"] = MetricInfo("params", "M", "minimize", "parameters, millions", "cost", epochs)
         metrics["flops"] = MetricInfo("flops", "MFLOPs", "minimize", "multiply-accumulates, millions", "cost", epochs)
@@ -156,8 +166,8 @@ class LiveBenchmark:
             seeds=self.seeds,
             metrics=metrics,
             observe=self.observe,
-            score="test_acc",
-            score_fallback="valid_acc",
+            score=self.score,
+            score_fallback=self.observe if self.task.regression else "valid_acc",
             cost="train_seconds",
             size=size,
         )
@@ -194,7 +204,7 @@ class LiveBenchmark:
         epoch = self.fidelity_index(fidelity) + 1
         seeds = self.seeds if seed is None else (self._check_seed(seed),)
         runs = [self.runs.get(text, {}).get(s) for s in seeds]
-        if any(r is None or len(r["valid_acc"]) < epoch for r in runs):
+        if any(r is None or len(r["train_seconds"]) < epoch for r in runs):
             return None
         return self._record(text, [r for r in runs if r is not None], epoch, metrics)
 
@@ -205,7 +215,7 @@ class LiveBenchmark:
         orders = []
         for s in self.seeds if seed is None else (self._check_seed(seed),):
             run = self.runs.get(text, {}).get(s)
-            if run is None or len(run["valid_acc"]) < epoch:
+            if run is None or len(run["train_seconds"]) < epoch:
                 orders.append(TrainOrder(text, s, epoch))
         return orders
 
@@ -232,7 +242,8 @@ class LiveBenchmark:
         return int(seed)
 
     def _record(self, text: str, runs: list[Run], epoch: int, metrics: Sequence[str] | None) -> dict[str, float]:
-        names = [*CURVES, *(FINAL if epoch == self.protocol.epochs else ()), "params", "flops"]
+        final = self.task.final
+        names = [*self.task.curves, *(final if epoch == self.protocol.epochs else ()), "params", "flops"]
         if metrics is not None:
             unknown = [m for m in metrics if m not in names]
             if unknown:
@@ -244,7 +255,7 @@ class LiveBenchmark:
             if name in ("params", "flops"):
                 record[name] = params if name == "params" else flops
                 continue
-            values = [r[name][-1] if name in FINAL else r[name][epoch - 1] for r in runs]
+            values = [r[name][-1] if name in final else r[name][epoch - 1] for r in runs]
             # the mean as a table stores it (float32), so a cached answer equals the table's
             record[name] = values[0] if len(values) == 1 else float(np.float32(np.nanmean(values)))
         return record
@@ -277,8 +288,8 @@ class LiveBenchmark:
             self._write_checkpoint(key, after)
         else:
             self.checkpoints.pop(key, None)
-        run = {name: [float(v) for v in result.curves[name]] for name in CURVES}
-        run |= {name: [float(result.test[name])] for name in FINAL if name in result.test}
+        run = {name: [float(v) for v in result.curves[name]] for name in self.task.curves}
+        run |= {name: [float(result.test[name])] for name in self.task.final if name in result.test}
         return run, (result.params / 1e6, result.flops / 1e6)
 
     def add_run(self, order: TrainOrder, outcome: tuple[Run, tuple[float, float]], wait: bool = True) -> None:
@@ -290,7 +301,7 @@ class LiveBenchmark:
         run, counts = outcome
         stored = {k: [float(np.float32(v)) for v in values] for k, values in run.items()}  # as the table stores
         old = self.runs.get(order.arch, {}).get(order.seed)
-        if old is None or len(old["valid_acc"]) < len(stored["valid_acc"]):
+        if old is None or len(old["train_seconds"]) < len(stored["train_seconds"]):
             with self._lock:
                 self.runs.setdefault(order.arch, {})[order.seed] = stored
         self.counts.setdefault(order.arch, (float(np.float32(counts[0])), float(np.float32(counts[1]))))

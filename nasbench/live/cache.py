@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nasbench.errors import NasbenchError
-from nasbench.live.build import CURVES, FINAL, SPACE_REFERENCES, _metric_specs
+from nasbench.live.build import SPACE_REFERENCES
 from nasbench.live.data import DATASETS
+from nasbench.live.tasks import metric_specs
 from nasbench.spaces import get_space
 from nasbench.spaces.base import EnumerableSpace
 from nasbench.tables.format import FAILED, MEASURED, MISSING, Dataset, Metric, read_header, read_table, seed_mean
@@ -52,6 +53,8 @@ def _check_build(bench: LiveBenchmark, meta: dict[str, Any]) -> None:
 
 def read_cache(bench: LiveBenchmark) -> None:
     """Fill `bench.runs` and `bench.counts` from its cache table; refuse a table of another build."""
+    from nasbench.live.benchmark import CacheMismatch
+
     assert bench.cache is not None
     meta, datasets = read_header(bench.cache)
     _check_build(bench, meta)
@@ -60,14 +63,19 @@ def read_cache(bench: LiveBenchmark) -> None:
             f"expected dataset {bench.data.name} in the cache table {bench.cache}, got {list(datasets)}"
         )
     table = read_table(bench.cache, bench.data.name)
+    lacking = [name for name in (*bench.task.curves, *bench.task.final) if name not in table.metrics]
+    if lacking:
+        raise CacheMismatch(
+            f"expected a cache table with the {bench.task.name} metrics, got one without {lacking[0]} in {bench.cache}"
+        )
     seconds = table.metrics["train_seconds"]
     for row, text in enumerate(table.archs()):
         for position, seed in enumerate(bench.seeds):
             reached = int((seconds.status[row, position] != MISSING).sum())
             if reached == 0:
                 continue
-            run = {name: table.metrics[name].values[row, position, :reached].tolist() for name in CURVES}
-            for name in FINAL:
+            run = {name: table.metrics[name].values[row, position, :reached].tolist() for name in bench.task.curves}
+            for name in bench.task.final:
                 if table.metrics[name].status[row, position, -1] != MISSING:
                     run[name] = [float(table.metrics[name].values[row, position, -1])]
             bench.runs.setdefault(text, {})[seed] = run
@@ -88,7 +96,7 @@ def _arrays(
             run = runs[text].get(seed)
             if run is None or name not in run:
                 continue
-            if name in FINAL:
+            if name in bench.task.final:
                 values[row, position, -1] = run[name][-1]
                 reached[row, position, -1] = True
             else:
@@ -112,9 +120,9 @@ def write_cache(bench: LiveBenchmark, runs: dict[str, dict[int, Any]]) -> None:
     """Rewrite the whole cache table atomically (a temporary file, then a rename) from `runs` (a snapshot)."""
     assert bench.cache is not None
     archs = _order(bench, runs)
-    specs = _metric_specs(bench.protocol)
+    specs = metric_specs(bench.task, bench.protocol.recalibrate_bn)
     metrics = []
-    for name in (*CURVES, *FINAL):
+    for name in (*bench.task.curves, *bench.task.final):
         values, status = _arrays(bench, runs, archs, name)
         unit, direction, kind, text = specs[name]
         mean, mean_status = seed_mean(values, status)
@@ -144,11 +152,11 @@ def _dataset(bench: LiveBenchmark, metrics: list[Metric]) -> Dataset:
         bench.data.name,
         list(range(1, protocol.epochs + 1)),
         list(bench.seeds),
-        observe="valid_acc",
-        score="test_acc",
+        observe=bench.task.observe,
+        score=bench.task.score,
         cost="train_seconds",
         metrics=metrics,
-        score_fallback="valid_acc",
+        score_fallback=bench.task.observe,
         notes=notes,
     )
 
@@ -158,7 +166,7 @@ def _meta(bench: LiveBenchmark, runs: dict[str, dict[int, Any]], archs: list[str
     import torch
 
     title, reference = SPACE_REFERENCES.get(bench.space_name, (bench.space_name, "this suite"))
-    complete = [a for a in archs if all(len(r.get("test_acc", [])) for r in runs[a].values())]
+    complete = [a for a in archs if all(len(r.get(bench.task.final[0], [])) for r in runs[a].values())]
     space = get_space(bench.space_name)
     size = space.size if isinstance(space, EnumerableSpace) else len(archs)
     assert bench.cache is not None

@@ -1,13 +1,18 @@
 """`nasbench search`: NAS on a user's data, in real time, from data to an exported, tested network.
 
 Owns the plan of one search (every check before anything is written: data, space, strategy,
-metric, budget, cache) and its steps: a stratified test split the search never sees; a real-time
-search (`nasbench.runner.realtime`) on a `LiveBenchmark` over a stratified hold-out of the rest;
-the winner (the final incumbent) retrained on train + validation under the same protocol and
-scored once on the test split; the outputs in one folder:
+metric, budget, cache) and its steps: a test split the search never sees (stratified by class;
+shuffled for regression); a real-time search (`nasbench.runner.realtime`) on a `LiveBenchmark`
+over a hold-out of the rest (or K folds); the winner (the final incumbent) retrained on train +
+validation under the same protocol and scored once on the test split; the outputs in one folder.
+
+`--metric`: accuracy, balanced_accuracy (maximised), log_loss (minimised) for class labels; mse,
+mae (minimised) for a continuous target. The search follows the observed metric's
+`MetricInfo.maximize`, so the results schema's direction rules hold unchanged.
 
     OUT/best.txt           the winning architecture's string
-    OUT/model.pt           the retrained network as TorchScript (`torch.jit.load`, no nasbench needed)
+    OUT/model.pt           the retrained network as TorchScript (`torch.jit.load`, no nasbench needed);
+                           it takes standardised inputs and gives logits, or for regression the target
     OUT/history/           the search history (a results folder: `nasbench report` draws it)
     OUT/cache.h5           every trained run, a table (`nasbench.load`); a rerun resumes from it
     OUT/final.json         the winner, its test score, the splits, the classes
@@ -29,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from torch import nn
 
 from nasbench.errors import NasbenchError, UnknownName
 from nasbench.files import atomic_path
@@ -38,6 +44,7 @@ from nasbench.live.crossval import CrossValidated
 from nasbench.live.data import ImageData
 from nasbench.live.export import save_torchscript
 from nasbench.live.models import build_model
+from nasbench.live.tasks import Rescaled
 from nasbench.live.train import Protocol, train_until
 from nasbench.live.userdata import UserData, image_data, load_user_data, search_splits, test_split
 from nasbench.runner.realtime import RealTimeRun, run_realtime_comparison
@@ -46,7 +53,13 @@ from nasbench.runner.simulation import Budget
 from nasbench.spaces import get_space
 from nasbench.strategies import get_strategy
 
-METRICS = {"accuracy": ("valid_acc", "test_acc"), "log_loss": ("valid_loss", "test_loss")}
+METRICS = {  # --metric -> (what the search observes, the final test score, the task)
+    "accuracy": ("valid_acc", "test_acc", "classification"),
+    "balanced_accuracy": ("valid_bacc", "test_bacc", "classification"),
+    "log_loss": ("valid_loss", "test_loss", "classification"),
+    "mse": ("valid_loss", "test_loss", "regression"),
+    "mae": ("valid_mae", "test_mae", "regression"),
+}
 IMAGE_SPACES, TABULAR_SPACES = ("nb201", "macro"), ("mlp",)
 PROBE_ARCH = {"nb201": 0, "macro": 0, "mlp": 0}  # the probe of the budget check: the space's first architecture
 TOP = 5
@@ -130,21 +143,24 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
 
     `data`: arrays already read (the estimators'); else `settings.data` names them.
     """
-    if settings.metric not in METRICS:
+    metric = settings.metric.replace("-", "_")
+    if metric not in METRICS:
         raise UnknownName(f"expected --metric among {', '.join(METRICS)}, got {settings.metric!r}")
+    observe, _, task = METRICS[metric]
     if settings.cv is not None and (
         isinstance(settings.cv, bool) or not isinstance(settings.cv, int) or settings.cv < 2
     ):
         raise NasbenchError(f"expected --cv K with K >= 2 folds, got {settings.cv!r}")
     get_strategy(settings.strategy)
     budget = Budget.parse(settings.budget)
-    data = data if data is not None else load_user_data(settings.data, settings.target)
+    data = data if data is not None else load_user_data(settings.data, settings.target, task)
+    if data.task != task:
+        raise NasbenchError(f"expected {task} data for --metric {settings.metric}, got {data.task} data")
     space = _space(settings, data)
     options = dict(settings.model_options) | ({"features": data.x.shape[1]} if space == "mlp" else {})
     protocol = _protocol(data, settings.epochs)
     rest, test = test_split(data, settings.seed)
     splits = search_splits(data, rest, settings.cv, settings.seed)
-    observe = METRICS[settings.metric][0]
     device = str(resolve_device(settings.device))
     folds = []
     for i, (train, valid) in enumerate(splits):
@@ -180,7 +196,11 @@ def _check_budget(bench: LiveBenchmark | CrossValidated, seconds: float, multi_f
     start = time.perf_counter()
     for _ in range(2):
         optimizer.zero_grad()
-        torch.nn.functional.cross_entropy(model(x), y).backward()
+        out = model(x)
+        loss = (
+            nn.functional.mse_loss(out.squeeze(1), y) if bench.task.regression else nn.functional.cross_entropy(out, y)
+        )
+        loss.backward()
         optimizer.step()
     step = (time.perf_counter() - start) / 2
     steps = math.ceil(len(bench.data.train[1]) / bench.protocol.batch_size)
@@ -252,10 +272,12 @@ def _final(checked: Plan, best: str) -> tuple[float, torch.nn.Module, ImageData]
     result, state = train_until(
         space, best, final, checked.protocol, 0, checked.protocol.epochs, device, **checked.options
     )
-    model = build_model(space, best, data.classes.size, **checked.options)
+    model: torch.nn.Module = build_model(space, best, final.num_classes, **checked.options)
     model.load_state_dict(state.model)
-    score = result.test["test_acc" if checked.settings.metric == "accuracy" else "test_loss"]
-    return float(score), model.cpu(), final
+    if final.task == "regression":
+        model = Rescaled(model, final.target_mean, final.target_std)
+    score = result.test[METRICS[checked.settings.metric.replace("-", "_")][1]]
+    return float(score), model.cpu().eval(), final
 
 
 def _validation(checked: Plan, best: str) -> dict[str, Any]:

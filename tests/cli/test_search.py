@@ -87,6 +87,12 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     np.savez(lengths, X=rng.normal(size=(20, 3)), y=np.repeat([0, 1], 5))
     csv = tmp_path / "t.csv"
     csv.write_text("a,b\n1,2\n")
+    continuous = tmp_path / "continuous.npz"
+    np.savez(continuous, X=rng.normal(size=(20, 3)), y=rng.normal(size=20))
+    nan_target = tmp_path / "nan_target.npz"
+    np.savez(nan_target, X=rng.normal(size=(20, 3)), y=np.r_[rng.normal(size=19), np.nan])
+    csv_text = tmp_path / "text.csv"
+    csv_text.write_text("a,b\n" + "".join(f"{i},x{i}\n" for i in range(20)))
     folder = tmp_path / "folder"
     for label, size in (("a", 4), ("b", 5)):
         from PIL import Image
@@ -100,14 +106,30 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "no target": (["--data", str(csv), "--target", "label"], "expected --target naming a column of t.csv"),
         "mixed sizes": (["--data", str(folder)], "expected images of one size, got 4x4 and 5x5"),
         "budget": (["--data", "digits", "--budget", "0.001s"], "expected a budget that affords one evaluation"),
-        "metric": (["--data", "digits", "--metric", "f1"], "expected --metric among accuracy, log_loss"),
+        "metric": (
+            ["--data", "digits", "--metric", "f1"],
+            "expected --metric among accuracy, balanced_accuracy, log_loss, mse, mae",
+        ),
+        "continuous": (
+            ["--data", str(continuous)],
+            "expected class labels for a classification metric, got a continuous target (20 distinct values)",
+        ),
+        "NaN target": (["--data", str(nan_target), "--metric", "mse"], "expected a target without NaN"),
+        "text target": (
+            ["--data", str(csv_text), "--target", "b", "--metric", "mae"],
+            "expected a numeric target for a regression metric",
+        ),
         "space": (["--data", "digits", "--space", "mlp"], "expected --space among nb201, macro for image data"),
     }
 
 
 @pytest.mark.parametrize(
-    "case", ["one class", "NaNs", "lengths", "no target", "mixed sizes", "budget", "metric", "space"]
-)
+    "case",
+    [
+        "one class", "NaNs", "lengths", "no target", "mixed sizes", "budget", "metric", "space", "continuous",
+        "NaN target", "text target",
+    ],
+)  # fmt: skip
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys, case: str) -> None:
     args, message = _bad(tmp_path)[case]
     out = tmp_path / "out"
@@ -128,3 +150,33 @@ def test_a_cache_of_another_protocol_is_refused_before_training(tmp_path: Path, 
     )
     assert "expected a cache table of protocol" in capsys.readouterr().err
     assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_a_regression_search_minimises_the_mse_and_reports_it_in_the_targets_units(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(100, 3))
+    y = 500.0 + 30.0 * x[:, 0] + rng.normal(size=100)
+    csv = tmp_path / "houses.csv"
+    csv.write_text("a,b,c,price\n" + "".join(f"{r[0]},{r[1]},{r[2]},{t}\n" for r, t in zip(x, y, strict=True)))
+    out = tmp_path / "reg"
+    assert _search(out, "--data", str(csv), "--target", "price", "--metric", "mse", "--budget", "2evals") == 0
+    final = json.loads((out / "final.json").read_text())
+    assert final["metric"] == "mse" and final["classes"] == [] and "shuffled" in final["split"]
+    assert 0 < final["test_score"] < y.var()  # better than predicting the mean, in squared price units
+    history = ResultsFolder(out / "history").load()
+    assert set(history["observe_metric"]) == {"valid_loss"} and set(history["score_metric"]) == {"test_loss"}
+    assert history["incumbent_observed"].iloc[-1] == history["observed"].min()
+    table = nasbench.load(str(out / "cache.h5"))
+    assert not table.info.metrics["valid_mae"].maximize and "valid_acc" not in table.info.metrics
+    model = torch.jit.load(str(out / "model.pt"))
+    with torch.no_grad():
+        assert model(torch.zeros(4, 3)).shape == (4,) and abs(float(model(torch.zeros(1, 3))[0]) - 500.0) < 50.0
+
+
+def test_balanced_accuracy_is_observed_and_scored(tmp_path: Path) -> None:
+    out = tmp_path / "bacc"
+    assert _search(out, "--data", "digits", "--metric", "balanced_accuracy", "--budget", "1evals", *TINY) == 0
+    history = ResultsFolder(out / "history").load()
+    assert set(history["observe_metric"]) == {"valid_bacc"}
+    final = json.loads((out / "final.json").read_text())
+    assert final["metric"] == "balanced_accuracy" and 0 <= final["test_score"] <= 100
