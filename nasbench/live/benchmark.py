@@ -42,6 +42,7 @@ from nasbench.errors import NasbenchError, UnknownName
 from nasbench.files import atomic_path
 from nasbench.live.build import BuildSpec
 from nasbench.live.data import ImageData
+from nasbench.live.latency import BATCH
 from nasbench.live.models import build_model, check_options, count_flops, count_params
 from nasbench.live.tasks import get_task, metric_specs
 from nasbench.live.train import Checkpoint, Protocol, train_until
@@ -88,6 +89,8 @@ class LiveBenchmark:
         name: the benchmark's name in results.
         observe: the metric a search observes (`valid_acc`, `valid_bacc`, `valid_loss`, or for regression
             data `valid_loss` (MSE) or `valid_mae`); the data's `task` names the metrics a run records.
+        latency: also answer `latency`, milliseconds per forward pass of a batch measured on this machine
+            and `device` (`nasbench.live.latency`; per architecture, once, kept in the cache table).
     """
 
     def __init__(
@@ -101,6 +104,7 @@ class LiveBenchmark:
         model_options: dict[str, Any] | None = None,
         name: str | None = None,
         observe: str = "valid_acc",
+        latency: bool = False,
     ) -> None:
         self.space = get_space(space) if isinstance(space, str) else space
         self.space_name = self.space.name
@@ -118,6 +122,8 @@ class LiveBenchmark:
         self.cache = None if cache is None else Path(cache)
         self.runs: dict[str, dict[int, Run]] = {}  # architecture string -> seed -> its run
         self.counts: dict[str, tuple[float, float]] = {}  # architecture string -> (params M, MFLOPs)
+        self.latency = latency
+        self.latencies: dict[str, float] = {}  # architecture string -> milliseconds per batch (measured here)
         self.checkpoints: dict[tuple[str, int], Checkpoint] = {}
         self.trained: list[tuple[str, int, int]] = []  # (architecture, seed, epochs) trained by this object
         self._behind: WriteBehind | None = None
@@ -156,6 +162,9 @@ class LiveBenchmark:
             metrics[metric] = MetricInfo(metric, unit, direction, text, kind, at)
         metrics["params"] = MetricInfo("params", "M", "minimize", "parameters, millions", "cost", epochs)
         metrics["flops"] = MetricInfo("flops", "MFLOPs", "minimize", "multiply-accumulates, millions", "cost", epochs)
+        if self.latency:
+            text = f"median ms per forward pass of a batch of {BATCH} on this machine ({self.device}, 1 CPU thread)"
+            metrics["latency"] = MetricInfo("latency", "ms", "minimize", text, "cost", epochs)
         size = self.space.size if isinstance(self.space, EnumerableSpace) else 0
         return BenchmarkInfo(
             name=self.name,
@@ -244,6 +253,7 @@ class LiveBenchmark:
     def _record(self, text: str, runs: list[Run], epoch: int, metrics: Sequence[str] | None) -> dict[str, float]:
         final = self.task.final
         names = [*self.task.curves, *(final if epoch == self.protocol.epochs else ()), "params", "flops"]
+        names += ["latency"] if self.latency else []
         if metrics is not None:
             unknown = [m for m in metrics if m not in names]
             if unknown:
@@ -252,8 +262,8 @@ class LiveBenchmark:
         params, flops = self.counts[text]
         record = {}
         for name in names:
-            if name in ("params", "flops"):
-                record[name] = params if name == "params" else flops
+            if name in ("params", "flops", "latency"):
+                record[name] = params if name == "params" else flops if name == "flops" else self.latency_of(text)
                 continue
             values = [r[name][-1] if name in final else r[name][epoch - 1] for r in runs]
             # the mean as a table stores it (float32), so a cached answer equals the table's
@@ -351,6 +361,15 @@ class LiveBenchmark:
             counts = (count_params(model) / 1e6, count_flops(model, self.data.input_shape) / 1e6)
             self.counts[text] = (float(np.float32(counts[0])), float(np.float32(counts[1])))
         return self.counts[text]
+
+    def latency_of(self, text: str) -> float:
+        """Milliseconds per forward pass of a batch, measured once here on the benchmark's device."""
+        if text not in self.latencies:
+            from nasbench.live.latency import measure_latency
+
+            model = build_model(self.space_name, text, self.data.num_classes, **self.model_options)
+            self.latencies[text] = float(np.float32(measure_latency(model, self.data.input_shape, self.device)))
+        return self.latencies[text]
 
     def write(self) -> None:
         """Rewrite the cache table (atomically) from every run kept."""

@@ -82,6 +82,9 @@ def read_cache(bench: LiveBenchmark) -> None:
         if text in bench.runs:
             values = (table.metrics["params"].values[row], table.metrics["flops"].values[row])
             bench.counts[text] = (float(np.ravel(values[0])[0]), float(np.ravel(values[1])[0]))
+            latency = table.metrics["latency"].values[row] if "latency" in table.metrics else np.nan
+            if bench.latency and np.isfinite(latency).all():  # measured when first asked (see latency.py)
+                bench.latencies[text] = float(np.ravel(latency)[0])
 
 
 def _arrays(
@@ -137,6 +140,10 @@ def write_cache(bench: LiveBenchmark, runs: dict[str, dict[int, Any]]) -> None:
     shape = "x".join(map(str, bench.data.input_shape))
     text = f"multiply-accumulates of convolutions and linear layers, millions, one {shape} input"
     metrics.append(Metric("flops", "MFLOPs", "minimize", text, ("arch",), counts[:, 1], kind="cost"))
+    if bench.latency:
+        values = np.array([bench.latencies.get(a, np.nan) for a in archs], dtype=float)  # never measured here
+        text = bench.info.metrics["latency"].description
+        metrics.append(Metric("latency", "ms", "minimize", text, ("arch",), values, kind="cost"))
     write_hdf5(bench.cache, _meta(bench, runs, archs), archs, [_dataset(bench, metrics)])
 
 

@@ -10,6 +10,14 @@ validation under the same protocol and scored once on the test split; the output
 mae (minimised) for a continuous target. The search follows the observed metric's
 `MetricInfo.maximize`, so the results schema's direction rules hold unchanged.
 
+`--objectives accuracy,params` or `accuracy,latency` (one performance metric of `--metric`'s names
+plus params, flops or latency; two or three in all) makes it a multi-objective search with a
+multi-objective strategy (mo-rs, mo-re, nsga2, parego). Latency is measured on this machine as
+`nasbench.live.latency` says (median of 15 forward passes of a batch of 32 after 3 warm-up passes,
+one CPU thread, on the search's device). The search's Pareto front (non-dominated among the
+evaluated designs, full fidelity) goes to OUT/front.csv and final.json; the design retrained and
+exported is the best by the performance objective.
+
     OUT/best.txt           the winning architecture's string
     OUT/model.pt           the retrained network as TorchScript (`torch.jit.load`, no nasbench needed);
                            it takes standardised inputs and gives logits, or for regression the target
@@ -81,6 +89,7 @@ class SearchSettings:
     seed: int = 0
     model_options: dict[str, Any] = field(default_factory=dict)
     device: str = "cpu"
+    objectives: str | None = None
 
 
 @dataclass
@@ -95,6 +104,7 @@ class Plan:
     comparison: Comparison
     protocol: Protocol
     options: dict[str, Any]
+    metric: str = "accuracy"  # `--metric`'s name, or the performance objective's
 
 
 @dataclass
@@ -109,17 +119,21 @@ class SearchOutcome:
     seconds: float
     history: Any = None
     plan: Plan | None = None
+    front: Any = None  # with several objectives: the Pareto front's rows (architecture, objectives)
 
     def summary(self) -> str:
         """The lines `nasbench search` prints."""
-        return "\n".join(
-            [
-                f"best architecture: {self.best}",
-                f"test {self.metric}: {self.test_score:.4f} (retrained on train + validation; test split unseen)",
-                f"{self.evaluations} evaluations in {self.seconds:.0f} s; outputs in {self.out}",
-                "  model.pt (TorchScript), best.txt, history/, cache.h5, final.json, report.md",
-            ]
-        )
+        lines = [
+            f"best architecture: {self.best}",
+            f"test {self.metric}: {self.test_score:.4f} (retrained on train + validation; test split unseen)",
+            f"{self.evaluations} evaluations in {self.seconds:.0f} s; outputs in {self.out}",
+            "  model.pt (TorchScript), best.txt, history/, cache.h5, final.json, report.md",
+        ]
+        if self.front is not None:
+            lines.append(f"Pareto front ({len(self.front)} designs, validation; also in front.csv):")
+            lines += ["  " + "  ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row)
+                      for row in self.front.itertuples(index=False)]  # fmt: skip
+        return "\n".join(lines)
 
 
 def _protocol(data: UserData, epochs: int | None) -> Protocol:
@@ -146,6 +160,8 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
     metric = settings.metric.replace("-", "_")
     if metric not in METRICS:
         raise UnknownName(f"expected --metric among {', '.join(METRICS)}, got {settings.metric!r}")
+    objectives = _objectives(settings, metric)
+    metric = settings.objectives.split(",")[0].strip().replace("-", "_") if settings.objectives else metric
     observe, _, task = METRICS[metric]
     if settings.cv is not None and (
         isinstance(settings.cv, bool) or not isinstance(settings.cv, int) or settings.cv < 2
@@ -167,7 +183,9 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
         name = f"{data.name}-holdout" if settings.cv is None else f"{data.name}-fold{i + 1}of{settings.cv}"
         split = image_data(data, train, valid, valid, name)  # "test" slot: validation (see above)
         cache = Path(out) / ("cache.h5" if settings.cv is None else f"cache-fold{i + 1}.h5")
-        folds.append(LiveBenchmark(space, split, protocol, (0,), cache, device, options, f"live-{space}", observe))
+        latency = objectives is not None and "latency" in objectives.split(",")
+        name = f"live-{space}"
+        folds.append(LiveBenchmark(space, split, protocol, (0,), cache, device, options, name, observe, latency))
     bench: LiveBenchmark | CrossValidated = folds[0] if settings.cv is None else CrossValidated(folds)
     comparison = Comparison(
         bench=space,
@@ -178,10 +196,33 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
         workers=settings.workers,
         root_seed=settings.seed,
         estimator="live",
+        objectives=objectives,
     )
     if budget.unit == "s":
         _check_budget(bench, budget.amount, get_strategy(settings.strategy).multi_fidelity)
-    return Plan(settings, data, rest, test, bench, comparison, protocol, options)
+    return Plan(settings, data, rest, test, bench, comparison, protocol, options, metric)
+
+
+def _objectives(settings: SearchSettings, metric: str) -> str | None:
+    """The runner's objectives for `--objectives` (e.g. 'accuracy,latency' -> 'valid_acc,latency'), or None.
+
+    The first is the performance metric (one of `METRICS`, which also sets what the search observes);
+    the others are params, flops or latency.
+    """
+    if not settings.objectives:
+        return None
+    names = [n.strip().replace("-", "_") for n in settings.objectives.split(",")]
+    costs = ("params", "flops", "latency")
+    if names[0] not in METRICS or not 2 <= len(names) <= 3 or not all(n in costs for n in names[1:]):
+        raise UnknownName(
+            f"expected --objectives as one of {', '.join(METRICS)} then one or two of {', '.join(costs)} "
+            f"(e.g. accuracy,latency), got {settings.objectives!r}"
+        )
+    if len(set(names)) != len(names):
+        raise UnknownName(f"expected distinct --objectives, got {settings.objectives!r}")
+    if settings.metric not in ("accuracy", names[0]):
+        raise UnknownName(f"expected --metric {names[0]} as in --objectives (or none), got {settings.metric!r}")
+    return ",".join([METRICS[names[0]][0], *names[1:]])
 
 
 def _check_budget(bench: LiveBenchmark | CrossValidated, seconds: float, multi_fidelity: bool) -> None:
@@ -248,18 +289,39 @@ def search(
         raise NasbenchError("expected at least one evaluation within the budget, got none: give a larger --budget")
     best = str(history["incumbent"].iloc[-1])
     score, model, final = _final(checked, best)
-    metric = settings.metric
+    metric = checked.metric
     save_torchscript(model, final.test[0][:2], out / "model.pt")
     with atomic_path(out / "best.txt") as tmp:
         tmp.write_text(best + "\n")
+    front = _front(checked, history, out)
     record = _record(checked, best, metric, score, history)
+    if front is not None:
+        record["front"] = front.to_dict(orient="records")
     with atomic_path(out / "final.json") as tmp:
         tmp.write_text(json.dumps(record, indent=2) + "\n")
     from nasbench.live.search_report import write_report
 
     write_report(out, checked.bench, history, record)
     seconds = float(history["end"].iloc[-1]) if len(history) else time.perf_counter() - start
-    return SearchOutcome(out, best, metric, score, len(history), seconds, history, checked)
+    return SearchOutcome(out, best, metric, score, len(history), seconds, history, checked, front)
+
+
+def _front(checked: Plan, history: Any, out: Path) -> Any:
+    """With several objectives: the search's Pareto front (architecture, objectives), written to OUT/front.csv."""
+    objectives = checked.comparison.objectives
+    if not objectives:
+        return None
+    from nasbench.problem.objectives import parse_problem
+    from nasbench.runner.realtime import pareto_rows
+
+    problem = parse_problem(objectives, [], checked.bench.info)
+    names = objectives.split(",")
+    rows = pareto_rows(history, problem)
+    front = rows[["arch", *(f"objective_{k}" for k in range(len(names)))]]
+    front = front.set_axis(["architecture", *names], axis=1).sort_values(names[0], ascending=False, kind="stable")
+    with atomic_path(out / "front.csv") as tmp:
+        front.to_csv(tmp, index=False)
+    return front.reset_index(drop=True)
 
 
 def _final(checked: Plan, best: str) -> tuple[float, torch.nn.Module, ImageData]:
@@ -276,7 +338,7 @@ def _final(checked: Plan, best: str) -> tuple[float, torch.nn.Module, ImageData]
     model.load_state_dict(state.model)
     if final.task == "regression":
         model = Rescaled(model, final.target_mean, final.target_std)
-    score = result.test[METRICS[checked.settings.metric.replace("-", "_")][1]]
+    score = result.test[METRICS[checked.metric][1]]
     return float(score), model.cpu().eval(), final
 
 

@@ -13,6 +13,12 @@ clock moves on by them, so a resumed search spends its budget as the interrupted
 repeats its proposals while they come from the cache. Real time is not reproducible bit-for-bit:
 what a strategy has been told when it asks depends on which worker finished first.
 
+With several objectives (`--objectives`, a multi-objective strategy) the strategy is told every
+objective, as in a simulation; each evaluation's objectives are recorded (`objective_<k>`), but
+not the hypervolume regret and other front progress of simulated runs: those need the true front
+of the whole space, which a live search never trains. Its front is the non-dominated set of what it
+evaluated (`pareto_rows`).
+
 The benchmark must answer from its cache alone (`cached`), list what it lacks as picklable training
 orders (`missing`), train one order anywhere (`train`, in a worker) and keep its outcome (`add_run`,
 here): `nasbench.live.benchmark.LiveBenchmark` does. The incumbent is scored from the cache only
@@ -36,7 +42,6 @@ from tqdm import tqdm
 
 from nasbench._version import __version__
 from nasbench.benchmark.base import Benchmark
-from nasbench.errors import NasbenchError
 from nasbench.problem.objectives import parse_problem
 from nasbench.results import ResultsFolder
 from nasbench.runner.compare import Outcome, _check_fair_budget, _strategy_settings, run_specs
@@ -101,11 +106,6 @@ class RealTimeRun(Simulation):
     def __init__(
         self, spec: RunSpec, bench: Trainable, on_evaluation: Callable[[RealTimeRun], None] | None = None
     ) -> None:
-        if spec.objectives or spec.constraints:
-            raise NasbenchError(
-                f"expected a single-objective real-time search, got objectives {spec.objectives!r} "
-                f"and constraints {spec.constraints!r}"
-            )
         super().__init__(spec, bench)
         self.live: Trainable = bench
         self.scorer = CachedScorer(bench)  # type: ignore[assignment]
@@ -115,6 +115,22 @@ class RealTimeRun(Simulation):
         self.credit = 0.0  # the recorded seconds of cached answers: the clock moves on by them
         self.pool: Any = None
         self.on_evaluation = on_evaluation  # e.g. a progress line after each recorded evaluation
+
+    def _front_tracker(self) -> None:
+        return None  # no true front: see the module docstring
+
+    def _problem_columns(self, job: _Job, feasible: bool) -> tuple[Any, ...]:
+        """Feasibility, constrained values and, for several objectives, each objective as observed."""
+        columns = super()._problem_columns(job, feasible)
+        if not self.problem.multi_objective:
+            return columns
+        return (*columns, *(job.record[o.metric] for o in self.problem.objectives))
+
+    def _problem_names(self) -> list[str]:
+        names = super()._problem_names()
+        if not self.problem.multi_objective:
+            return names
+        return [*names, *(f"objective_{k}" for k in range(len(self.problem.objectives)))]
 
     def now(self) -> float:
         """Seconds on this run's clock: wall time since it started, plus the cached answers' recorded cost."""
@@ -218,11 +234,9 @@ def run_realtime(spec: RunSpec, bench: Trainable, on_evaluation: Callable[[RealT
 
 def realtime_record(comparison: Comparison, bench: Trainable, where: str) -> dict[str, Any]:
     """The settings `comparison.json` holds for a real-time comparison (`where`: the cache table's path)."""
-    if comparison.objectives or comparison.constraints:
-        raise NasbenchError(f"expected a single-objective real-time comparison, got {comparison.objectives!r}")
     if comparison.fidelity is not None:
         bench.fidelity_index(comparison.fidelity)
-    problem = parse_problem(None, [], bench.info)
+    problem = parse_problem(comparison.objectives, list(comparison.constraints or []), bench.info)
     full = _strategy_settings(bench, comparison, problem)
     _check_fair_budget(comparison, bench)
     metric = bench.info.score_metric(bench.info.max_fidelity)
@@ -264,3 +278,22 @@ def run_realtime_comparison(
         folder.write_run(spec.strategy, spec.run, run_realtime(spec, bench, on_evaluation))
     total = len(comparison.strategies) * comparison.runs
     return Outcome(folder, comparison, len(specs), total - len(specs))
+
+
+def pareto_rows(history: Any, problem: Any) -> Any:
+    """The rows of `history` (a real-time run's frame with `objective_<k>` columns) on its Pareto front:
+    non-dominated among the feasible evaluations at the run's highest fidelity, one row per architecture."""
+    import numpy as np
+
+    from nasbench.problem.pareto import non_dominated
+
+    names = [f"objective_{k}" for k in range(len(problem.objectives))]
+    rows = history[history["fidelity"] == history["fidelity"].max()]
+    if "feasible" in rows:
+        rows = rows[rows["feasible"].astype(bool)]
+    rows = rows.drop_duplicates("arch", keep="last")
+    values = rows[names].to_numpy(dtype=float)
+    signs = np.array([o.loss_sign for o in problem.objectives])
+    finite = np.isfinite(values).all(axis=1)
+    rows, values = rows[finite], values[finite]
+    return rows[non_dominated(values * signs)] if len(rows) else rows

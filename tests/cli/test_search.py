@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -180,3 +181,43 @@ def test_balanced_accuracy_is_observed_and_scored(tmp_path: Path) -> None:
     assert set(history["observe_metric"]) == {"valid_bacc"}
     final = json.loads((out / "final.json").read_text())
     assert final["metric"] == "balanced_accuracy" and 0 <= final["test_score"] <= 100
+
+
+@pytest.mark.slow
+def test_a_multi_objective_search_reports_its_pareto_front(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "mo"
+    images = tmp_path / "images.npz"
+    rng = np.random.default_rng(0)
+    np.savez(images, X=rng.integers(0, 255, size=(60, 6, 6, 3), dtype=np.uint8), y=np.repeat([0, 1, 2], 20))
+    args = ["--data", str(images), "--strategy", "mo-rs", "--budget", "4evals", "--objectives", "accuracy,latency"]
+    assert main(["search", *args, *TINY, "--out", str(out), "--quiet"]) == 0
+    assert "Pareto front (" in capsys.readouterr().out
+    front = pd.read_csv(out / "front.csv")
+    assert list(front.columns) == ["architecture", "valid_acc", "latency"] and len(front) >= 1
+    assert (front["latency"] > 0).all() and front["valid_acc"].is_monotonic_decreasing
+    assert front["latency"].is_monotonic_decreasing  # a front: more accurate costs more time
+    history = ResultsFolder(out / "history").load()
+    assert set(history["objectives"]) == {"valid_acc,latency"} and len(history) == 4
+    evaluated = history[["objective_0", "objective_1"]].to_numpy()
+    for acc, ms in front[["valid_acc", "latency"]].to_numpy():  # nothing evaluated dominates a front point
+        assert not (
+            (evaluated[:, 0] >= acc) & (evaluated[:, 1] <= ms) & ((evaluated[:, 0] > acc) | (evaluated[:, 1] < ms))
+        ).any()
+    assert json.loads((out / "final.json").read_text())["front"][0]["architecture"] == front["architecture"][0]
+    table = nasbench.load(str(out / "cache.h5"))
+    assert table.info.metrics["latency"].unit == "ms"  # kept: a resumed search reuses the measurements
+
+
+@pytest.mark.parametrize(
+    ("objectives", "strategy", "message"),
+    [
+        ("accuracy", "mo-rs", "expected --objectives as one of accuracy"),
+        ("params,accuracy", "mo-rs", "expected --objectives as one of accuracy"),
+        ("accuracy,params", "re", "expected a multi-objective strategy for --objectives valid_acc,params"),
+    ],
+)
+def test_bad_objectives_are_refused_in_one_line(tmp_path: Path, capsys, objectives: str, strategy: str, message: str):
+    args = ["--data", "digits", "--strategy", strategy, "--budget", "2evals", "--objectives", objectives, *TINY]
+    assert main(["search", *args, "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
