@@ -87,6 +87,12 @@ def add_search_commands(commands: Any) -> None:
         "accuracy,latency (latency: median ms of 15 forward passes of a batch of 32 after 3 warm-up passes, "
         "one CPU thread, on --device, measured on this machine); the Pareto front goes to OUT/front.csv",
     )
+    search.add_argument(
+        "--export-format",
+        default="torchscript",
+        help="the retrained network: torchscript (OUT/model.pt, default), exported (OUT/model.pt2, torch.export) "
+        "or both",
+    )
     search.add_argument("--epochs", type=int, help="training epochs (default 12)")
     search.add_argument("--workers", type=int, default=1, help="parallel training processes (default 1)")
     search.add_argument("--seed", type=int, default=0, help="seed of the split and the search (default 0)")
@@ -122,6 +128,7 @@ def run_search(args: argparse.Namespace) -> str:
         model_options=options,
         device=args.device,
         objectives=args.objectives,
+        export_format=args.export_format,
     )
     return search(settings, args.out, quiet=args.quiet).summary()
 

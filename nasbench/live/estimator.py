@@ -99,11 +99,12 @@ class _NASEstimator(BaseEstimator):  # type: ignore[misc]
             return self.model_.eval()(torch.from_numpy(x.astype(np.float32)))
 
     def export(self, path: str | Path) -> Path:
-        """Write the fitted network as TorchScript (`torch.jit.load`; takes standardised inputs, see `mean_`)."""
-        from nasbench.live.export import save_torchscript
+        """Write the fitted network: TorchScript for a `.pt` file (`torch.jit.load`), a `torch.export` program
+        for a `.pt2` file (`torch.export.load(path).module()`); it takes standardised inputs (see `mean_`)."""
+        from nasbench.live.export import save_network
 
         check_is_fitted(self, "model_")
-        return save_torchscript(self.model_, torch.zeros((2, *self.input_shape_)), path)
+        return save_network(self.model_, torch.zeros((2, *self.input_shape_)), path)
 
 
 class NASClassifier(ClassifierMixin, _NASEstimator):

@@ -21,6 +21,8 @@ exported is the best by the performance objective.
     OUT/best.txt           the winning architecture's string
     OUT/model.pt           the retrained network as TorchScript (`torch.jit.load`, no nasbench needed);
                            it takes standardised inputs and gives logits, or for regression the target
+    OUT/model.pt2          the same as a `torch.export` program (`export_format` exported or both;
+                           `torch.export.load(path).module()`, any batch size)
     OUT/history/           the search history (a results folder: `nasbench report` draws it)
     OUT/cache.h5           every trained run, a table (`nasbench.load`); a rerun resumes from it
     OUT/final.json         the winner, its test score, the splits, the classes
@@ -50,7 +52,7 @@ from nasbench.live._torch import resolve_device
 from nasbench.live.benchmark import LiveBenchmark
 from nasbench.live.crossval import CrossValidated
 from nasbench.live.data import ImageData
-from nasbench.live.export import save_torchscript
+from nasbench.live.export import save_exported, save_torchscript
 from nasbench.live.models import build_model
 from nasbench.live.tasks import Rescaled
 from nasbench.live.train import Protocol, train_until
@@ -71,6 +73,7 @@ METRICS = {  # --metric -> (what the search observes, the final test score, the 
 IMAGE_SPACES, TABULAR_SPACES = ("nb201", "macro"), ("mlp",)
 PROBE_ARCH = {"nb201": 0, "macro": 0, "mlp": 0}  # the probe of the budget check: the space's first architecture
 TOP = 5
+EXPORT_FORMATS = ("torchscript", "exported", "both")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class SearchSettings:
     model_options: dict[str, Any] = field(default_factory=dict)
     device: str = "cpu"
     objectives: str | None = None
+    export_format: str = "torchscript"  # or "exported" (model.pt2), or "both"
 
 
 @dataclass
@@ -127,13 +131,19 @@ class SearchOutcome:
             f"best architecture: {self.best}",
             f"test {self.metric}: {self.test_score:.4f} (retrained on train + validation; test split unseen)",
             f"{self.evaluations} evaluations in {self.seconds:.0f} s; outputs in {self.out}",
-            "  model.pt (TorchScript), best.txt, history/, cache.h5, final.json, report.md",
+            f"  {_model_files(self.plan)}, best.txt, history/, cache.h5, final.json, report.md",
         ]
         if self.front is not None:
             lines.append(f"Pareto front ({len(self.front)} designs, validation; also in front.csv):")
             lines += ["  " + "  ".join(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row)
                       for row in self.front.itertuples(index=False)]  # fmt: skip
         return "\n".join(lines)
+
+
+def _model_files(plan: Plan | None) -> str:
+    pt, pt2 = "model.pt (TorchScript)", "model.pt2 (torch.export)"
+    chosen = plan.settings.export_format if plan is not None else "torchscript"
+    return {"torchscript": pt, "exported": pt2, "both": f"{pt}, {pt2}"}[chosen]
 
 
 def _protocol(data: UserData, epochs: int | None) -> Protocol:
@@ -161,6 +171,8 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
     if metric not in METRICS:
         raise UnknownName(f"expected --metric among {', '.join(METRICS)}, got {settings.metric!r}")
     objectives = _objectives(settings, metric)
+    if settings.export_format not in EXPORT_FORMATS:
+        raise UnknownName(f"expected --export-format among {', '.join(EXPORT_FORMATS)}, got {settings.export_format!r}")
     metric = settings.objectives.split(",")[0].strip().replace("-", "_") if settings.objectives else metric
     observe, _, task = METRICS[metric]
     if settings.cv is not None and (
@@ -290,7 +302,10 @@ def search(
     best = str(history["incumbent"].iloc[-1])
     score, model, final = _final(checked, best)
     metric = checked.metric
-    save_torchscript(model, final.test[0][:2], out / "model.pt")
+    if settings.export_format in ("torchscript", "both"):
+        save_torchscript(model, final.test[0][:2], out / "model.pt")
+    if settings.export_format in ("exported", "both"):
+        save_exported(model, final.test[0][:2], out / "model.pt2")
     with atomic_path(out / "best.txt") as tmp:
         tmp.write_text(best + "\n")
     front = _front(checked, history, out)

@@ -221,3 +221,18 @@ def test_bad_objectives_are_refused_in_one_line(tmp_path: Path, capsys, objectiv
     assert main(["search", *args, "--out", str(tmp_path / "out"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_both_export_formats_reload_and_predict_alike(tmp_path: Path) -> None:
+    out = tmp_path / "both"
+    images = tmp_path / "images.npz"
+    rng = np.random.default_rng(0)
+    np.savez(images, X=rng.integers(0, 255, size=(60, 6, 6, 3), dtype=np.uint8), y=np.repeat([0, 1, 2], 20))
+    assert _search(out, "--data", str(images), "--budget", "1evals", "--export-format", "both", *TINY) == 0
+    x = torch.from_numpy(rng.normal(size=(7, 3, 6, 6)).astype(np.float32))  # another batch size than exported
+    exported = torch.export.load(str(out / "model.pt2")).module()
+    scripted = torch.jit.load(str(out / "model.pt"))
+    with torch.no_grad():
+        torch.testing.assert_close(exported(x), scripted(x))
+    assert _search(tmp_path / "bad", "--data", "digits", "--budget", "1evals", "--export-format", "onnx") == 2

@@ -112,6 +112,9 @@ def test_the_regressor_predicts_in_the_targets_units_and_exports(tmp_path: Path)
     model = torch.jit.load(str(reg.export(tmp_path / "model.pt")))
     x0 = torch.from_numpy(((x[:5] - reg.mean_) / reg.std_).astype(np.float32))
     np.testing.assert_allclose(model(x0).detach().numpy(), reg.predict(x[:5]), rtol=1e-6)
+    program = torch.export.load(str(reg.export(tmp_path / "model.pt2"))).module()  # torch.export beside TorchScript
+    with torch.no_grad():
+        np.testing.assert_allclose(program(x0).numpy(), reg.predict(x[:5]), rtol=1e-6)
 
 
 @pytest.mark.parametrize(
