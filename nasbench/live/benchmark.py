@@ -302,13 +302,23 @@ class LiveBenchmark:
         run |= {name: [float(result.test[name])] for name in self.task.final if name in result.test}
         return run, (result.params / 1e6, result.flops / 1e6)
 
-    def add_run(self, order: TrainOrder, outcome: tuple[Run, tuple[float, float]], wait: bool = True) -> None:
+    def add_run(
+        self,
+        order: TrainOrder,
+        outcome: tuple[Run, tuple[float, float]],
+        wait: bool = True,
+        charged: float | None = None,
+    ) -> None:
         """Keep a trained run (from `train`, here or in a worker) and rewrite the cache table atomically.
 
         `wait=False` writes behind, in a thread (the real-time runner's loop does not wait for the file;
-        `flush` does): a rewrite pending when a newer one is asked is replaced by it.
+        `flush` does): a rewrite pending when a newer one is asked is replaced by it. `charged`: the wall
+        seconds a real-time run charged for this training, kept as the run's `wall_seconds` curve (what a
+        resumed run is charged again: `recorded_seconds`).
         """
         run, counts = outcome
+        if charged is not None:
+            run = {**run, "wall_seconds": _wall_curve(self.runs.get(order.arch, {}).get(order.seed), run, charged)}
         stored = {k: [float(np.float32(v)) for v in values] for k, values in run.items()}  # as the table stores
         old = self.runs.get(order.arch, {}).get(order.seed)
         if old is None or len(old["train_seconds"]) < len(stored["train_seconds"]):
@@ -320,6 +330,18 @@ class LiveBenchmark:
             self.write()
         elif self.cache is not None:
             self._writer().request()
+
+    def recorded_seconds(self, arch: Any, seed: int | None, start: int, end: int) -> float:
+        """Seconds recorded for training `arch` from epoch `start` (0: from scratch) to `end`, summed over the
+        seeds (None: every seed): the run's `wall_seconds` where a real-time run charged them, else its
+        training seconds (e.g. a pre-filled table's)."""
+        text = self.space.to_str(self.space.validate(arch))
+        total = 0.0
+        for s in self.seeds if seed is None else (self._check_seed(seed),):
+            run = self.runs[text][s]
+            curve = run.get("wall_seconds") or run["train_seconds"]
+            total += curve[end - 1] - (curve[start - 1] if start else 0.0)
+        return total
 
     def flush(self) -> None:
         """Wait until the cache file holds every run kept (after `add_run(..., wait=False)`)."""
@@ -384,6 +406,18 @@ class LiveBenchmark:
         from nasbench.live.cache import read_cache
 
         read_cache(self)
+
+
+def _wall_curve(old: Run | None, run: Run, charged: float) -> list[float]:
+    """The run's cumulative wall seconds per epoch: the old run's up to where it stopped, then `charged`
+    spread over the newly trained epochs in proportion to their training seconds."""
+    reached = 0 if old is None else len(old["train_seconds"])
+    seconds = run["train_seconds"]
+    prior = [] if old is None else list(old.get("wall_seconds") or old["train_seconds"])[:reached]
+    base, start = (prior[-1], seconds[reached - 1]) if reached else (0.0, 0.0)
+    span = seconds[-1] - start
+    share = [(t - start) / span if span > 0 else 1.0 for t in seconds[reached:]]
+    return prior + [base + charged * f for f in share]
 
 
 def query_by_training(

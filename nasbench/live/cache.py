@@ -22,6 +22,11 @@ from nasbench.spaces.base import EnumerableSpace
 from nasbench.tables.format import FAILED, MEASURED, MISSING, Dataset, Metric, read_header, read_table, seed_mean
 from nasbench.tables.format import write_table as write_hdf5
 
+WALL_TEXT = (
+    "wall seconds a real-time search charged for training up to each epoch (this machine; missing where a "
+    "run was not trained by one)"
+)
+
 if TYPE_CHECKING:
     from nasbench.live.benchmark import LiveBenchmark
 
@@ -75,6 +80,11 @@ def read_cache(bench: LiveBenchmark) -> None:
             if reached == 0:
                 continue
             run = {name: table.metrics[name].values[row, position, :reached].tolist() for name in bench.task.curves}
+            wall = np.full(reached, np.nan)
+            if "wall_seconds" in table.metrics:
+                wall = table.metrics["wall_seconds"].values[row, position, :reached]
+            if np.isfinite(wall).all():  # charged by a real-time run (see `add_run`)
+                run["wall_seconds"] = wall.tolist()
             for name in bench.task.final:
                 if table.metrics[name].status[row, position, -1] != MISSING:
                     run[name] = [float(table.metrics[name].values[row, position, -1])]
@@ -125,7 +135,9 @@ def write_cache(bench: LiveBenchmark, runs: dict[str, dict[int, Any]]) -> None:
     archs = _order(bench, runs)
     specs = metric_specs(bench.task, bench.protocol.recalibrate_bn)
     metrics = []
-    for name in (*bench.task.curves, *bench.task.final):
+    wall = any("wall_seconds" in r for seeds in runs.values() for r in seeds.values())
+    specs["wall_seconds"] = ("s", "minimize", "cost", WALL_TEXT)
+    for name in (*bench.task.curves, *bench.task.final, *(["wall_seconds"] if wall else [])):
         values, status = _arrays(bench, runs, archs, name)
         unit, direction, kind, text = specs[name]
         mean, mean_status = seed_mean(values, status)

@@ -8,10 +8,13 @@ cache stay in this process, which alone writes the cache. With one worker, train
 process, and the run ends at the first evaluation finishing past the budget (cached, not recorded).
 
 A cached answer (an (architecture, seed) trained to that fidelity before, e.g. by an interrupted
-run of the same command, or a pre-filled table) costs the training seconds recorded for it: the
-clock moves on by them, so a resumed search spends its budget as the interrupted one did and
-repeats its proposals while they come from the cache. Real time is not reproducible bit-for-bit:
-what a strategy has been told when it asks depends on which worker finished first.
+run of the same command, or a pre-filled table) costs the seconds recorded for training it beyond
+the fidelity this run has already paid for (nothing for an answer it has paid for): the wall seconds
+a real-time run charged when it trained it (the cache's `wall_seconds`), else the recorded training
+seconds. The clock moves on by them, so a resumed search spends its budget as the interrupted one
+did, evaluation for evaluation, and repeats its proposals while they come from the cache. Real time
+is not reproducible bit-for-bit: what a strategy has been told when it asks depends on which worker
+finished first.
 
 With several objectives (`--objectives`, a multi-objective strategy) the strategy is told every
 objective, as in a simulation; each evaluation's objectives are recorded (`objective_<k>`), but
@@ -62,7 +65,9 @@ class Trainable(Benchmark, Protocol):
 
     def train(self, order: Any) -> Any: ...
 
-    def add_run(self, order: Any, outcome: Any, wait: bool = True) -> None: ...
+    def add_run(self, order: Any, outcome: Any, wait: bool = True, charged: float | None = None) -> None: ...
+
+    def recorded_seconds(self, arch: Any, seed: int | None, start: int, end: int) -> float: ...
 
     def flush(self) -> None: ...
 
@@ -113,6 +118,7 @@ class RealTimeRun(Simulation):
         self.running: dict[int, _Job] = {}
         self.origin = 0.0
         self.credit = 0.0  # the recorded seconds of cached answers: the clock moves on by them
+        self.reached: dict[tuple[Any, int | None], int] = {}  # (arch, seed) -> the fidelity this run paid for
         self.pool: Any = None
         self.on_evaluation = on_evaluation  # e.g. a progress line after each recorded evaluation
 
@@ -187,13 +193,19 @@ class RealTimeRun(Simulation):
             job = _Job(start, self.started, start, worker, arch, asked, fidelity, seed, math.nan, 0.0, {})
             record = self.live.cached(arch, fidelity, seed, metrics=self.metrics)
             if record is not None:
-                job.cost, job.record = record[self.info.cost], record
+                job.cost, job.record = self._replayed(arch, fidelity, seed), record
                 self.credit += job.cost
                 self.done.put((job.counter, None))
             else:
                 self._send(job, self.live.missing(arch, fidelity, seed))
             self.running[job.counter] = job
             self.started += 1
+
+    def _replayed(self, arch: Any, fidelity: int, seed: int | None) -> float:
+        """A cached answer's cost: the recorded seconds beyond the fidelity this run has paid for (see above)."""
+        reached = self.reached.get((arch, seed), 0)
+        self.reached[(arch, seed)] = max(reached, fidelity)
+        return self.live.recorded_seconds(arch, seed, reached, fidelity) if fidelity > reached else 0.0
 
     def _send(self, job: _Job, orders: list[Any]) -> None:
         key = job.counter
@@ -210,10 +222,12 @@ class RealTimeRun(Simulation):
     def _complete(self, job: _Job, outcome: list[tuple[Any, Any]] | None) -> bool:
         """Keep what trained, record the evaluation; False once it ends past the budget (not recorded)."""
         if outcome is not None:
-            for order, result in outcome:
-                self.live.add_run(order, result, wait=False)  # the cache file is written behind: see flush
-            job.record = self.live.cached(job.arch, job.fidelity, job.seed, metrics=self.metrics) or {}
             job.cost = self.now() - job.start
+            for order, result in outcome:  # the cache file is written behind: see flush
+                self.live.add_run(order, result, wait=False, charged=job.cost / len(outcome))
+            job.record = self.live.cached(job.arch, job.fidelity, job.seed, metrics=self.metrics) or {}
+            key = (job.arch, job.seed)
+            self.reached[key] = max(self.reached.get(key, 0), job.fidelity)
         job.end = job.start + job.cost
         if self.time_budget and job.end > self.spec.budget.amount:
             return False

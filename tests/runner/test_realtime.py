@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -83,3 +84,18 @@ def test_compare_with_the_live_estimator_writes_a_results_folder(tmp_path: Path,
     assert len(ResultsFolder(out).load(frozenset({"arch"}))) == 2 and (out / "cache.h5").exists()
     assert json.loads((out / "comparison.json").read_text())["benchmark"] == str(out / "cache.h5")
     assert main([*argv, "--out", str(out), "--quiet"]) == 0 and "1/1 runs already done" in capsys.readouterr().out
+
+
+def test_a_resumed_run_is_charged_what_the_original_spent(digits, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.h5"
+    first = run_realtime(_spec("5evals"), _bench(digits, cache))
+    again = _bench(digits, cache)
+    replay = run_realtime(_spec("5evals"), again)
+    assert again.trained == [] and list(replay["arch"]) == list(first["arch"])
+    np.testing.assert_allclose(replay["cost"], first["cost"], rtol=1e-5)  # float32 in the cache table
+    # the clock differs only by the original's one-time start-up before its first proposal (~0.1 s) and each
+    # run's own few ms per evaluation
+    np.testing.assert_allclose(replay["end"], first["end"], atol=0.25)
+    budget = f"{float(first['end'].iloc[2]) + 0.01:.3f}s"  # three evaluations' worth
+    timed = run_realtime(_spec(budget), _bench(digits, cache))
+    assert len(timed) == 3  # a resumed run under a time budget fits what the original fitted, no more
