@@ -238,16 +238,20 @@ def _objectives(settings: SearchSettings, metric: str) -> str | None:
 
 
 def _check_budget(bench: LiveBenchmark | CrossValidated, seconds: float, multi_fidelity: bool) -> None:
-    """Refuse a budget below one evaluation, estimated from one timed training step (nothing is kept)."""
+    """Refuse a budget below one evaluation, estimated from two timed training steps on the search's device
+    after one untimed one (kernel selection, allocation); nothing is kept."""
     folds = len(bench.folds) if isinstance(bench, CrossValidated) else 1
     bench = bench.folds[0] if isinstance(bench, CrossValidated) else bench
     space = get_space(bench.space_name)
     arch = space.arch(PROBE_ARCH[bench.space_name])  # type: ignore[attr-defined]
-    model = build_model(bench.space_name, arch, bench.data.num_classes, **bench.model_options)
-    x, y = bench.data.train[0][: bench.protocol.batch_size], bench.data.train[1][: bench.protocol.batch_size]
+    device = torch.device(bench.device)
+    model = build_model(bench.space_name, arch, bench.data.num_classes, **bench.model_options).to(device)
+    x, y = (t[: bench.protocol.batch_size].to(device) for t in bench.data.train)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.0)
-    start = time.perf_counter()
-    for _ in range(2):
+    for i in range(3):
+        if i == 1:
+            _synchronize(device)
+            start = time.perf_counter()
         optimizer.zero_grad()
         out = model(x)
         loss = (
@@ -255,6 +259,7 @@ def _check_budget(bench: LiveBenchmark | CrossValidated, seconds: float, multi_f
         )
         loss.backward()
         optimizer.step()
+    _synchronize(device)
     step = (time.perf_counter() - start) / 2
     steps = math.ceil(len(bench.data.train[1]) / bench.protocol.batch_size)
     epochs = 1 if multi_fidelity else bench.protocol.epochs
@@ -264,6 +269,11 @@ def _check_budget(bench: LiveBenchmark | CrossValidated, seconds: float, multi_f
             f"expected a budget that affords one evaluation (about {estimate:.3g} s: {epochs} epoch(s) of "
             f"{steps} steps{f' on each of {folds} folds' if folds > 1 else ''} on this machine), got {seconds:g} s"
         )
+
+
+def _synchronize(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
 
 
 def _progress(plan: Plan, quiet: bool) -> Any:
