@@ -99,3 +99,22 @@ def test_a_resumed_run_is_charged_what_the_original_spent(digits, tmp_path: Path
     budget = f"{float(first['end'].iloc[2]) + 0.01:.3f}s"  # three evaluations' worth
     timed = run_realtime(_spec(budget), _bench(digits, cache))
     assert len(timed) == 3  # a resumed run under a time budget fits what the original fitted, no more
+
+
+def test_the_pareto_rows_are_the_non_dominated_feasible_evaluations_at_full_fidelity() -> None:
+    import pandas as pd
+
+    from nasbench.problem.objectives import Objective, Problem
+    from nasbench.runner.realtime import pareto_rows
+
+    problem = Problem((Objective("valid_acc", True), Objective("latency", False)))
+    history = pd.DataFrame(
+        {
+            "arch": ["a", "b", "c", "d", "e", "a"],
+            "fidelity": [12, 12, 12, 12, 6, 12],
+            "feasible": [True, True, True, False, True, True],
+            "objective_0": [90.0, 80.0, 85.0, 99.0, 99.0, 90.0],  # d infeasible, e at a lower fidelity
+            "objective_1": [5.0, 1.0, 6.0, 0.1, 0.1, 5.0],  # c: less accurate and slower than a
+        }
+    )
+    assert sorted(pareto_rows(history, problem)["arch"]) == ["a", "b"]  # a once, though evaluated twice
