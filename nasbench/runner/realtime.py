@@ -9,11 +9,12 @@ process, and the run ends at the first evaluation finishing past the budget (cac
 
 A cached answer (an (architecture, seed) trained to that fidelity before, e.g. by an interrupted
 run of the same command, or a pre-filled table) costs the seconds recorded for training it beyond
-the fidelity this run has already paid for (nothing for an answer it has paid for): the wall seconds
-a real-time run charged when it trained it (the cache's `wall_seconds`), else the recorded training
-seconds. The clock moves on by them, so a resumed search spends its budget as the interrupted one
-did, evaluation for evaluation, and repeats its proposals while they come from the cache. Real time
-is not reproducible bit-for-bit: what a strategy has been told when it asks depends on which worker
+the fidelity this run has already reached for it (an answer it has reached before costs its whole
+recorded training again, as a repeated query does in a simulation): the wall seconds a real-time run
+charged when it trained it (the cache's `wall_seconds`), else the recorded training seconds. The
+clock moves on by them, so a resumed search spends its budget as the interrupted one did, evaluation
+for evaluation, and repeats its proposals while they come from the cache. Real time is not
+reproducible bit-for-bit: what a strategy has been told when it asks depends on which worker
 finished first.
 
 With several objectives (`--objectives`, a multi-objective strategy) the strategy is told every
@@ -202,10 +203,11 @@ class RealTimeRun(Simulation):
             self.started += 1
 
     def _replayed(self, arch: Any, fidelity: int, seed: int | None) -> float:
-        """A cached answer's cost: the recorded seconds beyond the fidelity this run has paid for (see above)."""
+        """A cached answer's cost: the recorded seconds beyond the fidelity this run has reached, or all of
+        them for an answer it has reached before (see the module docstring)."""
         reached = self.reached.get((arch, seed), 0)
         self.reached[(arch, seed)] = max(reached, fidelity)
-        return self.live.recorded_seconds(arch, seed, reached, fidelity) if fidelity > reached else 0.0
+        return self.live.recorded_seconds(arch, seed, reached if fidelity > reached else 0, fidelity)
 
     def _send(self, job: _Job, orders: list[Any]) -> None:
         key = job.counter

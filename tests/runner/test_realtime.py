@@ -118,3 +118,16 @@ def test_the_pareto_rows_are_the_non_dominated_feasible_evaluations_at_full_fide
         }
     )
     assert sorted(pareto_rows(history, problem)["arch"]) == ["a", "b"]  # a once, though evaluated twice
+
+
+def test_a_cached_answer_costs_what_lies_beyond_the_fidelity_reached_and_a_repeat_costs_it_all(tmp_path) -> None:
+    from nasbench.runner.realtime import RealTimeRun
+    from tests.live.test_cache import RUNS, bench
+
+    live = bench(tmp_path / "cache.h5")  # mlp runs by hand: training seconds 1.5 per epoch
+    live.runs = {a: dict(s) for a, s in RUNS.items()}
+    spec = RunSpec(bench_name="live", dataset="toy", strategy="rs", run=0, budget=Budget.parse("2evals"))
+    run = RealTimeRun(spec, live)
+    assert run._replayed("5500", 1, 0) == 1.5 and run._replayed("5500", 2, 0) == 1.5  # continued: one more epoch
+    assert run._replayed("5500", 2, 0) == 3.0  # reached before: its whole training again, as in a simulation
+    assert run._replayed("0011", 3, 0) == 4.5
