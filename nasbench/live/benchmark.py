@@ -319,7 +319,8 @@ class LiveBenchmark:
         run, counts = outcome
         if charged is not None:
             run = {**run, "wall_seconds": _wall_curve(self.runs.get(order.arch, {}).get(order.seed), run, charged)}
-        stored = {k: [float(np.float32(v)) for v in values] for k, values in run.items()}  # as the table stores
+        with np.errstate(over="ignore"):  # a diverged run's loss beyond float32 is stored as inf
+            stored = {k: [float(np.float32(v)) for v in values] for k, values in run.items()}  # as the table stores
         old = self.runs.get(order.arch, {}).get(order.seed)
         if old is None or len(old["train_seconds"]) < len(stored["train_seconds"]):
             with self._lock:

@@ -16,7 +16,7 @@ multi-objective strategy (mo-rs, mo-re, nsga2, parego). Latency is measured on t
 `nasbench.live.latency` says (median of 15 forward passes of a batch of 32 after 3 warm-up passes,
 one CPU thread, on the search's device). The search's Pareto front (non-dominated among the
 evaluated designs, full fidelity) goes to OUT/front.csv and final.json; the design retrained and
-exported is the best by the performance objective.
+exported is the front's best by the performance objective.
 
     OUT/best.txt           the winning architecture's string
     OUT/model.pt           the retrained network as TorchScript (`torch.jit.load`, no nasbench needed);
@@ -309,7 +309,9 @@ def search(
     history = outcome.folder.load()
     if history.empty:
         raise NasbenchError("expected at least one evaluation within the budget, got none: give a larger --budget")
-    best = str(history["incumbent"].iloc[-1])
+    front = _front(checked, history, out)
+    # several objectives: the front's best by the performance objective (the incumbent may tie with a cheaper one)
+    best = str(history["incumbent"].iloc[-1]) if front is None or front.empty else str(front["architecture"][0])
     score, model, final = _final(checked, best)
     metric = checked.metric
     if settings.export_format in ("torchscript", "both"):
@@ -318,7 +320,6 @@ def search(
         save_exported(model, final.test[0][:2], out / "model.pt2")
     with atomic_path(out / "best.txt") as tmp:
         tmp.write_text(best + "\n")
-    front = _front(checked, history, out)
     record = _record(checked, best, metric, score, history)
     if front is not None:
         record["front"] = front.to_dict(orient="records")
@@ -343,7 +344,8 @@ def _front(checked: Plan, history: Any, out: Path) -> Any:
     names = objectives.split(",")
     rows = pareto_rows(history, problem)
     front = rows[["arch", *(f"objective_{k}" for k in range(len(names)))]]
-    front = front.set_axis(["architecture", *names], axis=1).sort_values(names[0], ascending=False, kind="stable")
+    ascending = not problem.objectives[0].maximize  # the best by the performance objective first
+    front = front.set_axis(["architecture", *names], axis=1).sort_values(names[0], ascending=ascending, kind="stable")
     with atomic_path(out / "front.csv") as tmp:
         front.to_csv(tmp, index=False)
     return front.reset_index(drop=True)

@@ -204,6 +204,7 @@ def test_a_multi_objective_search_reports_its_pareto_front(tmp_path: Path, capsy
             (evaluated[:, 0] >= acc) & (evaluated[:, 1] <= ms) & ((evaluated[:, 0] > acc) | (evaluated[:, 1] < ms))
         ).any()
     assert json.loads((out / "final.json").read_text())["front"][0]["architecture"] == front["architecture"][0]
+    assert (out / "best.txt").read_text().strip() == front["architecture"][0]  # the front's most accurate design
     table = nasbench.load(str(out / "cache.h5"))
     assert table.info.metrics["latency"].unit == "ms"  # kept: a resumed search reuses the measurements
 
