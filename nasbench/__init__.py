@@ -16,7 +16,7 @@ from nasbench.errors import InvalidArchitecture, NasbenchError, TableFileError, 
 if TYPE_CHECKING:
     from nasbench.benchmark.base import Benchmark, BenchmarkInfo, MetricInfo
     from nasbench.benchmark.table import TableBenchmark
-    from nasbench.live.estimator import NASClassifier
+    from nasbench.live.estimator import NASClassifier, NASRegressor
     from nasbench.registry import list_benchmarks, load
     from nasbench.runner.compare import compare
 
@@ -29,6 +29,7 @@ _LAZY = {
     "load": "nasbench.registry",
     "compare": "nasbench.runner.compare",
     "NASClassifier": "nasbench.live.estimator",  # torch, scikit-learn: only when asked for
+    "NASRegressor": "nasbench.live.estimator",
 }
 
 
@@ -46,6 +47,7 @@ __all__ = [
     "InvalidArchitecture",
     "MetricInfo",
     "NASClassifier",
+    "NASRegressor",
     "NasbenchError",
     "TableBenchmark",
     "TableFileError",

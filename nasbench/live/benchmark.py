@@ -40,9 +40,11 @@ import torch
 from nasbench.benchmark.base import REFERENCE, BenchmarkInfo, Candidates, MetricInfo, best_value
 from nasbench.errors import NasbenchError, UnknownName
 from nasbench.files import atomic_path
-from nasbench.live.build import CURVES, FINAL, BuildSpec, _metric_specs
+from nasbench.live.build import BuildSpec
 from nasbench.live.data import ImageData
+from nasbench.live.latency import BATCH
 from nasbench.live.models import build_model, check_options, count_flops, count_params
+from nasbench.live.tasks import get_task, metric_specs
 from nasbench.live.train import Checkpoint, Protocol, train_until
 from nasbench.spaces import get_space
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
@@ -85,7 +87,10 @@ class LiveBenchmark:
         device: where to train.
         model_options: the builder's options (e.g. NB201's `channels`, `cells`).
         name: the benchmark's name in results.
-        observe: the metric a search observes (`valid_acc`, or `valid_loss`).
+        observe: the metric a search observes (`valid_acc`, `valid_bacc`, `valid_loss`, or for regression
+            data `valid_loss` (MSE) or `valid_mae`); the data's `task` names the metrics a run records.
+        latency: also answer `latency`, milliseconds per forward pass of a batch measured on this machine
+            and `device` (`nasbench.live.latency`; per architecture, once, kept in the cache table).
     """
 
     def __init__(
@@ -99,12 +104,16 @@ class LiveBenchmark:
         model_options: dict[str, Any] | None = None,
         name: str | None = None,
         observe: str = "valid_acc",
+        latency: bool = False,
     ) -> None:
         self.space = get_space(space) if isinstance(space, str) else space
         self.space_name = self.space.name
         self.model_options = dict(model_options or {})
         check_options(self.space_name, self.model_options)
         self.data, self.protocol, self.device, self.observe = data, protocol, device, observe
+        self.task = get_task(data.task)
+        if observe not in self.task.curves:
+            raise UnknownName(f"expected a metric to observe among {', '.join(self.task.curves)}, got {observe!r}")
         self.seeds = tuple(int(s) for s in seeds)
         if not self.seeds or len(set(self.seeds)) != len(self.seeds):
             raise NasbenchError(f"expected distinct training seeds, got {list(seeds)}")
@@ -113,6 +122,8 @@ class LiveBenchmark:
         self.cache = None if cache is None else Path(cache)
         self.runs: dict[str, dict[int, Run]] = {}  # architecture string -> seed -> its run
         self.counts: dict[str, tuple[float, float]] = {}  # architecture string -> (params M, MFLOPs)
+        self.latency = latency
+        self.latencies: dict[str, float] = {}  # architecture string -> milliseconds per batch (measured here)
         self.checkpoints: dict[tuple[str, int], Checkpoint] = {}
         self.trained: list[tuple[str, int, int]] = []  # (architecture, seed, epochs) trained by this object
         self._behind: WriteBehind | None = None
@@ -131,6 +142,11 @@ class LiveBenchmark:
         self._lock = threading.Lock()
 
     # -- the public description -------------------------------------------------------------------
+    @property
+    def score(self) -> str:
+        """The metric a result is scored on: test accuracy, or for regression the observed error on test."""
+        return self.observe.replace("valid_", "test_", 1) if self.task.regression else self.task.score
+
     @cached_property
     def data_sha256(self) -> str:
         """SHA-256 of the data the answers come from (the splits)."""
@@ -141,11 +157,14 @@ class LiveBenchmark:
         """Fidelities are the protocol's epochs; the search observes validation accuracy, is scored on test."""
         epochs = tuple(range(1, self.protocol.epochs + 1))
         metrics = {}
-        for metric, (unit, direction, kind, text) in _metric_specs(self.protocol).items():
-            at = (epochs[-1],) if metric in FINAL else epochs
+        for metric, (unit, direction, kind, text) in metric_specs(self.task, self.protocol.recalibrate_bn).items():
+            at = (epochs[-1],) if metric in self.task.final else epochs
             metrics[metric] = MetricInfo(metric, unit, direction, text, kind, at)
         metrics["params"] = MetricInfo("params", "M", "minimize", "parameters, millions", "cost", epochs)
         metrics["flops"] = MetricInfo("flops", "MFLOPs", "minimize", "multiply-accumulates, millions", "cost", epochs)
+        if self.latency:
+            text = f"median ms per forward pass of a batch of {BATCH} on this machine ({self.device}, 1 CPU thread)"
+            metrics["latency"] = MetricInfo("latency", "ms", "minimize", text, "cost", epochs)
         size = self.space.size if isinstance(self.space, EnumerableSpace) else 0
         return BenchmarkInfo(
             name=self.name,
@@ -156,8 +175,8 @@ class LiveBenchmark:
             seeds=self.seeds,
             metrics=metrics,
             observe=self.observe,
-            score="test_acc",
-            score_fallback="valid_acc",
+            score=self.score,
+            score_fallback=self.observe if self.task.regression else "valid_acc",
             cost="train_seconds",
             size=size,
         )
@@ -194,7 +213,7 @@ class LiveBenchmark:
         epoch = self.fidelity_index(fidelity) + 1
         seeds = self.seeds if seed is None else (self._check_seed(seed),)
         runs = [self.runs.get(text, {}).get(s) for s in seeds]
-        if any(r is None or len(r["valid_acc"]) < epoch for r in runs):
+        if any(r is None or len(r["train_seconds"]) < epoch for r in runs):
             return None
         return self._record(text, [r for r in runs if r is not None], epoch, metrics)
 
@@ -205,7 +224,7 @@ class LiveBenchmark:
         orders = []
         for s in self.seeds if seed is None else (self._check_seed(seed),):
             run = self.runs.get(text, {}).get(s)
-            if run is None or len(run["valid_acc"]) < epoch:
+            if run is None or len(run["train_seconds"]) < epoch:
                 orders.append(TrainOrder(text, s, epoch))
         return orders
 
@@ -232,7 +251,9 @@ class LiveBenchmark:
         return int(seed)
 
     def _record(self, text: str, runs: list[Run], epoch: int, metrics: Sequence[str] | None) -> dict[str, float]:
-        names = [*CURVES, *(FINAL if epoch == self.protocol.epochs else ()), "params", "flops"]
+        final = self.task.final
+        names = [*self.task.curves, *(final if epoch == self.protocol.epochs else ()), "params", "flops"]
+        names += ["latency"] if self.latency else []
         if metrics is not None:
             unknown = [m for m in metrics if m not in names]
             if unknown:
@@ -241,10 +262,10 @@ class LiveBenchmark:
         params, flops = self.counts[text]
         record = {}
         for name in names:
-            if name in ("params", "flops"):
-                record[name] = params if name == "params" else flops
+            if name in ("params", "flops", "latency"):
+                record[name] = params if name == "params" else flops if name == "flops" else self.latency_of(text)
                 continue
-            values = [r[name][-1] if name in FINAL else r[name][epoch - 1] for r in runs]
+            values = [r[name][-1] if name in final else r[name][epoch - 1] for r in runs]
             # the mean as a table stores it (float32), so a cached answer equals the table's
             record[name] = values[0] if len(values) == 1 else float(np.float32(np.nanmean(values)))
         return record
@@ -277,20 +298,31 @@ class LiveBenchmark:
             self._write_checkpoint(key, after)
         else:
             self.checkpoints.pop(key, None)
-        run = {name: [float(v) for v in result.curves[name]] for name in CURVES}
-        run |= {name: [float(result.test[name])] for name in FINAL if name in result.test}
+        run = {name: [float(v) for v in result.curves[name]] for name in self.task.curves}
+        run |= {name: [float(result.test[name])] for name in self.task.final if name in result.test}
         return run, (result.params / 1e6, result.flops / 1e6)
 
-    def add_run(self, order: TrainOrder, outcome: tuple[Run, tuple[float, float]], wait: bool = True) -> None:
+    def add_run(
+        self,
+        order: TrainOrder,
+        outcome: tuple[Run, tuple[float, float]],
+        wait: bool = True,
+        charged: float | None = None,
+    ) -> None:
         """Keep a trained run (from `train`, here or in a worker) and rewrite the cache table atomically.
 
         `wait=False` writes behind, in a thread (the real-time runner's loop does not wait for the file;
-        `flush` does): a rewrite pending when a newer one is asked is replaced by it.
+        `flush` does): a rewrite pending when a newer one is asked is replaced by it. `charged`: the wall
+        seconds a real-time run charged for this training, kept as the run's `wall_seconds` curve (what a
+        resumed run is charged again: `recorded_seconds`).
         """
         run, counts = outcome
-        stored = {k: [float(np.float32(v)) for v in values] for k, values in run.items()}  # as the table stores
+        if charged is not None:
+            run = {**run, "wall_seconds": _wall_curve(self.runs.get(order.arch, {}).get(order.seed), run, charged)}
+        with np.errstate(over="ignore"):  # a diverged run's loss beyond float32 is stored as inf
+            stored = {k: [float(np.float32(v)) for v in values] for k, values in run.items()}  # as the table stores
         old = self.runs.get(order.arch, {}).get(order.seed)
-        if old is None or len(old["valid_acc"]) < len(stored["valid_acc"]):
+        if old is None or len(old["train_seconds"]) < len(stored["train_seconds"]):
             with self._lock:
                 self.runs.setdefault(order.arch, {})[order.seed] = stored
         self.counts.setdefault(order.arch, (float(np.float32(counts[0])), float(np.float32(counts[1]))))
@@ -299,6 +331,18 @@ class LiveBenchmark:
             self.write()
         elif self.cache is not None:
             self._writer().request()
+
+    def recorded_seconds(self, arch: Any, seed: int | None, start: int, end: int) -> float:
+        """Seconds recorded for training `arch` from epoch `start` (0: from scratch) to `end`, summed over the
+        seeds (None: every seed): the run's `wall_seconds` where a real-time run charged them, else its
+        training seconds (e.g. a pre-filled table's)."""
+        text = self.space.to_str(self.space.validate(arch))
+        total = 0.0
+        for s in self.seeds if seed is None else (self._check_seed(seed),):
+            run = self.runs[text][s]
+            curve = run.get("wall_seconds") or run["train_seconds"]
+            total += curve[end - 1] - (curve[start - 1] if start else 0.0)
+        return total
 
     def flush(self) -> None:
         """Wait until the cache file holds every run kept (after `add_run(..., wait=False)`)."""
@@ -341,6 +385,15 @@ class LiveBenchmark:
             self.counts[text] = (float(np.float32(counts[0])), float(np.float32(counts[1])))
         return self.counts[text]
 
+    def latency_of(self, text: str) -> float:
+        """Milliseconds per forward pass of a batch, measured once here on the benchmark's device."""
+        if text not in self.latencies:
+            from nasbench.live.latency import measure_latency
+
+            model = build_model(self.space_name, text, self.data.num_classes, **self.model_options)
+            self.latencies[text] = float(np.float32(measure_latency(model, self.data.input_shape, self.device)))
+        return self.latencies[text]
+
     def write(self) -> None:
         """Rewrite the cache table (atomically) from every run kept."""
         assert self.cache is not None
@@ -354,6 +407,18 @@ class LiveBenchmark:
         from nasbench.live.cache import read_cache
 
         read_cache(self)
+
+
+def _wall_curve(old: Run | None, run: Run, charged: float) -> list[float]:
+    """The run's cumulative wall seconds per epoch: the old run's up to where it stopped, then `charged`
+    spread over the newly trained epochs in proportion to their training seconds."""
+    reached = 0 if old is None else len(old["train_seconds"])
+    seconds = run["train_seconds"]
+    prior = [] if old is None else list(old.get("wall_seconds") or old["train_seconds"])[:reached]
+    base, start = (prior[-1], seconds[reached - 1]) if reached else (0.0, 0.0)
+    span = seconds[-1] - start
+    share = [(t - start) / span if span > 0 else 1.0 for t in seconds[reached:]]
+    return prior + [base + charged * f for f in share]
 
 
 def query_by_training(

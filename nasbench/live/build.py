@@ -33,6 +33,7 @@ from nasbench.errors import NasbenchError
 from nasbench.live.data import INPUT_SHAPE, NUM_CLASSES, load_dataset
 from nasbench.live.errors import BuildTableError
 from nasbench.live.models import build_model, check_options, count_flops, count_params
+from nasbench.live.tasks import CLASSIFICATION, metric_specs
 from nasbench.live.train import Protocol, train
 from nasbench.spaces import EnumerableSpace, get_space
 from nasbench.tables.format import (
@@ -48,8 +49,7 @@ from nasbench.tables.format import (
 )
 
 log = logging.getLogger(__name__)
-CURVES = ("valid_acc", "valid_loss", "train_acc", "train_loss", "train_seconds")
-FINAL = ("test_acc", "test_loss")
+CURVES, FINAL = CLASSIFICATION.curves, CLASSIFICATION.final
 SPACE_REFERENCES = {  # space -> (title, the paper of its search space and network)
     "nb201": ("NAS-Bench-201", "Dong & Yang, NAS-Bench-201, ICLR 2020"),
     "macro": (
@@ -166,16 +166,7 @@ def run_tasks(tasks: list[Task], jobs: int) -> Iterator[tuple[str, int, RunRecor
 
 def _metric_specs(protocol: Protocol) -> dict[str, tuple[str, str, str, str]]:
     """name -> (unit, direction, kind, description) of every metric the table holds."""
-    bn = ", batch norm re-estimated on the training set" if protocol.recalibrate_bn else ""
-    return {
-        "valid_acc": ("%", "maximize", "performance", f"validation accuracy after each epoch{bn}"),
-        "valid_loss": ("nats", "minimize", "performance", f"validation cross-entropy after each epoch{bn}"),
-        "train_acc": ("%", "maximize", "performance", "training accuracy over each epoch's mini-batches"),
-        "train_loss": ("nats", "minimize", "performance", "training cross-entropy over each epoch's mini-batches"),
-        "train_seconds": ("s", "minimize", "cost", "training wall time up to each epoch (build machine, 1 thread)"),
-        "test_acc": ("%", "maximize", "performance", f"test accuracy after the last epoch{bn}"),
-        "test_loss": ("nats", "minimize", "performance", f"test cross-entropy after the last epoch{bn}"),
-    }
+    return metric_specs(CLASSIFICATION, protocol.recalibrate_bn)
 
 
 def _run_arrays(spec: BuildSpec, runs: list[RunRecord]) -> dict[str, np.ndarray]:

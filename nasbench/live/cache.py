@@ -14,12 +14,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nasbench.errors import NasbenchError
-from nasbench.live.build import CURVES, FINAL, SPACE_REFERENCES, _metric_specs
+from nasbench.live.build import SPACE_REFERENCES
 from nasbench.live.data import DATASETS
+from nasbench.live.tasks import metric_specs
 from nasbench.spaces import get_space
 from nasbench.spaces.base import EnumerableSpace
 from nasbench.tables.format import FAILED, MEASURED, MISSING, Dataset, Metric, read_header, read_table, seed_mean
 from nasbench.tables.format import write_table as write_hdf5
+
+WALL_TEXT = (
+    "wall seconds a real-time search charged for training up to each epoch (this machine; missing where a "
+    "run was not trained by one)"
+)
 
 if TYPE_CHECKING:
     from nasbench.live.benchmark import LiveBenchmark
@@ -52,6 +58,8 @@ def _check_build(bench: LiveBenchmark, meta: dict[str, Any]) -> None:
 
 def read_cache(bench: LiveBenchmark) -> None:
     """Fill `bench.runs` and `bench.counts` from its cache table; refuse a table of another build."""
+    from nasbench.live.benchmark import CacheMismatch
+
     assert bench.cache is not None
     meta, datasets = read_header(bench.cache)
     _check_build(bench, meta)
@@ -60,20 +68,33 @@ def read_cache(bench: LiveBenchmark) -> None:
             f"expected dataset {bench.data.name} in the cache table {bench.cache}, got {list(datasets)}"
         )
     table = read_table(bench.cache, bench.data.name)
+    lacking = [name for name in (*bench.task.curves, *bench.task.final) if name not in table.metrics]
+    if lacking:
+        raise CacheMismatch(
+            f"expected a cache table with the {bench.task.name} metrics, got one without {lacking[0]} in {bench.cache}"
+        )
     seconds = table.metrics["train_seconds"]
     for row, text in enumerate(table.archs()):
         for position, seed in enumerate(bench.seeds):
             reached = int((seconds.status[row, position] != MISSING).sum())
             if reached == 0:
                 continue
-            run = {name: table.metrics[name].values[row, position, :reached].tolist() for name in CURVES}
-            for name in FINAL:
+            run = {name: table.metrics[name].values[row, position, :reached].tolist() for name in bench.task.curves}
+            wall = np.full(reached, np.nan)
+            if "wall_seconds" in table.metrics:
+                wall = table.metrics["wall_seconds"].values[row, position, :reached]
+            if np.isfinite(wall).all():  # charged by a real-time run (see `add_run`)
+                run["wall_seconds"] = wall.tolist()
+            for name in bench.task.final:
                 if table.metrics[name].status[row, position, -1] != MISSING:
                     run[name] = [float(table.metrics[name].values[row, position, -1])]
             bench.runs.setdefault(text, {})[seed] = run
         if text in bench.runs:
             values = (table.metrics["params"].values[row], table.metrics["flops"].values[row])
             bench.counts[text] = (float(np.ravel(values[0])[0]), float(np.ravel(values[1])[0]))
+            latency = table.metrics["latency"].values[row] if "latency" in table.metrics else np.nan
+            if bench.latency and np.isfinite(latency).all():  # measured when first asked (see latency.py)
+                bench.latencies[text] = float(np.ravel(latency)[0])
 
 
 def _arrays(
@@ -88,7 +109,7 @@ def _arrays(
             run = runs[text].get(seed)
             if run is None or name not in run:
                 continue
-            if name in FINAL:
+            if name in bench.task.final:
                 values[row, position, -1] = run[name][-1]
                 reached[row, position, -1] = True
             else:
@@ -112,9 +133,11 @@ def write_cache(bench: LiveBenchmark, runs: dict[str, dict[int, Any]]) -> None:
     """Rewrite the whole cache table atomically (a temporary file, then a rename) from `runs` (a snapshot)."""
     assert bench.cache is not None
     archs = _order(bench, runs)
-    specs = _metric_specs(bench.protocol)
+    specs = metric_specs(bench.task, bench.protocol.recalibrate_bn)
     metrics = []
-    for name in (*CURVES, *FINAL):
+    wall = any("wall_seconds" in r for seeds in runs.values() for r in seeds.values())
+    specs["wall_seconds"] = ("s", "minimize", "cost", WALL_TEXT)
+    for name in (*bench.task.curves, *bench.task.final, *(["wall_seconds"] if wall else [])):
         values, status = _arrays(bench, runs, archs, name)
         unit, direction, kind, text = specs[name]
         mean, mean_status = seed_mean(values, status)
@@ -129,6 +152,10 @@ def write_cache(bench: LiveBenchmark, runs: dict[str, dict[int, Any]]) -> None:
     shape = "x".join(map(str, bench.data.input_shape))
     text = f"multiply-accumulates of convolutions and linear layers, millions, one {shape} input"
     metrics.append(Metric("flops", "MFLOPs", "minimize", text, ("arch",), counts[:, 1], kind="cost"))
+    if bench.latency:
+        values = np.array([bench.latencies.get(a, np.nan) for a in archs], dtype=float)  # never measured here
+        text = bench.info.metrics["latency"].description
+        metrics.append(Metric("latency", "ms", "minimize", text, ("arch",), values, kind="cost"))
     write_hdf5(bench.cache, _meta(bench, runs, archs), archs, [_dataset(bench, metrics)])
 
 
@@ -144,11 +171,11 @@ def _dataset(bench: LiveBenchmark, metrics: list[Metric]) -> Dataset:
         bench.data.name,
         list(range(1, protocol.epochs + 1)),
         list(bench.seeds),
-        observe="valid_acc",
-        score="test_acc",
+        observe=bench.task.observe,
+        score=bench.task.score,
         cost="train_seconds",
         metrics=metrics,
-        score_fallback="valid_acc",
+        score_fallback=bench.task.observe,
         notes=notes,
     )
 
@@ -158,7 +185,7 @@ def _meta(bench: LiveBenchmark, runs: dict[str, dict[int, Any]], archs: list[str
     import torch
 
     title, reference = SPACE_REFERENCES.get(bench.space_name, (bench.space_name, "this suite"))
-    complete = [a for a in archs if all(len(r.get("test_acc", [])) for r in runs[a].values())]
+    complete = [a for a in archs if all(len(r.get(bench.task.final[0], [])) for r in runs[a].values())]
     space = get_space(bench.space_name)
     size = space.size if isinstance(space, EnumerableSpace) else len(archs)
     assert bench.cache is not None

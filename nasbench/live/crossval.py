@@ -82,8 +82,14 @@ class CrossValidated:
     def train(self, order: tuple[int, TrainOrder]) -> Any:
         return self.folds[order[0]].train(order[1])
 
-    def add_run(self, order: tuple[int, TrainOrder], outcome: Any, wait: bool = True) -> None:
-        self.folds[order[0]].add_run(order[1], outcome, wait)
+    def add_run(
+        self, order: tuple[int, TrainOrder], outcome: Any, wait: bool = True, charged: float | None = None
+    ) -> None:
+        self.folds[order[0]].add_run(order[1], outcome, wait, charged)
+
+    def recorded_seconds(self, arch: Any, seed: int | None, start: int, end: int) -> float:
+        """The folds' recorded seconds, summed (they train one after another in one worker)."""
+        return sum(fold.recorded_seconds(arch, seed, start, end) for fold in self.folds)
 
     def flush(self) -> None:
         for fold in self.folds:

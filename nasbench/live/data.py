@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,12 @@ CIFAR_FILES = {
 
 @dataclass
 class ImageData:
-    """Train / validation / test images (N, 3, H, W, normalised float32) and labels (int64)."""
+    """Train / validation / test images (N, 3, H, W, normalised float32) and labels (int64).
+
+    `task` names what a run measures (`nasbench.live.tasks`); for `regression` the labels are float32
+    targets standardised by the training split (`target_mean`, `target_std`) and `num_classes` is 1
+    (one output).
+    """
 
     name: str
     num_classes: int
@@ -43,6 +48,9 @@ class ImageData:
     test: tuple[torch.Tensor, torch.Tensor]
     augment: bool
     split: str
+    task: str = "classification"
+    target_mean: float = 0.0
+    target_std: float = 1.0
 
     @property
     def input_shape(self) -> tuple[int, int, int]:
@@ -51,9 +59,7 @@ class ImageData:
     def to(self, device: torch.device) -> ImageData:
         """The same data on `device`."""
         move = lambda pair: (pair[0].to(device), pair[1].to(device))  # noqa: E731
-        return ImageData(
-            self.name, self.num_classes, move(self.train), move(self.valid), move(self.test), self.augment, self.split
-        )
+        return replace(self, train=move(self.train), valid=move(self.valid), test=move(self.test))
 
 
 def load_dataset(name: str, data_dir: str | Path | None = None) -> ImageData:

@@ -57,13 +57,25 @@ def export_network(
     `.pt2` file, TorchScript for a `.pt` file; any other suffix is refused."""
     check_suffix(out)
     model, example = _network(space_name, arch, num_classes, input_size, seed, options)
+    return save_network(model, example, out)
+
+
+def save_network(model: nn.Module, example: torch.Tensor, out: str | os.PathLike[str]) -> Path:
+    """Write `model` (e.g. a trained network) by `out`'s suffix: `.pt2` a torch.export program, `.pt` TorchScript."""
+    check_suffix(out)
+    return save_exported(model, example, out) if Path(out).suffix == ".pt2" else save_torchscript(model, example, out)
+
+
+def save_exported(model: nn.Module, example: torch.Tensor, out: str | os.PathLike[str]) -> Path:
+    """Export `model` in evaluation mode with `torch.export` (any batch size; `example`'s other dimensions) and
+    write the program atomically (`torch.export.load(path).module()` runs it)."""
     out = Path(out)
-    if out.suffix == ".pt2":
+    model = model.eval()
+    with torch.no_grad():
         program = torch.export.export(model, (example,), dynamic_shapes=({0: torch.export.Dim("batch")},))
-        with atomic_path(out) as tmp, open(tmp, "wb") as handle:  # a handle: torch.export wants paths to end in .pt2
-            torch.export.save(program, handle)
-        return out
-    return save_torchscript(model, example, out)
+    with atomic_path(out) as tmp, open(tmp, "wb") as handle:  # a handle: torch.export wants paths to end in .pt2
+        torch.export.save(program, handle)
+    return out
 
 
 def save_torchscript(model: nn.Module, example: torch.Tensor, out: str | os.PathLike[str]) -> Path:

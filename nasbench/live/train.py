@@ -23,6 +23,7 @@ from torch import nn
 from nasbench.errors import UnknownName
 from nasbench.live.data import ImageData, batches
 from nasbench.live.models import build_model, count_flops, count_params
+from nasbench.live.tasks import Task, balanced_accuracy, correct_per_class, get_task
 from nasbench.spaces import get_space
 
 
@@ -116,41 +117,67 @@ class _Run:
         return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x
 
 
-def _train_epoch(run: _Run, data: ImageData, generator: torch.Generator) -> tuple[float, float]:
-    """One pass over the training set; (mean loss, accuracy in %)."""
+def _train_epoch(run: _Run, data: ImageData, generator: torch.Generator) -> dict[str, float]:
+    """One pass over the training set; its mean loss and accuracy in % (regression: MSE and MAE, target units)."""
     run.model.train()
+    task = get_task(data.task)
     loss_sum = torch.zeros((), device=run.device)
-    correct = torch.zeros((), device=run.device)
-    loss_fn = nn.CrossEntropyLoss()
+    hits = torch.zeros((), device=run.device)  # correct predictions, or the sum of absolute errors
+    loss_fn = nn.MSELoss() if task.regression else nn.CrossEntropyLoss()
     for x, y in batches(data.train, run.protocol.batch_size, generator, data.augment):
         for group in run.optimizer.param_groups:
             group["lr"] = cosine_lr(run.protocol, run.step, run.total_steps)
         with torch.autocast(run.device.type, dtype=torch.float16, enabled=run.amp):
-            logits = run.model(run.inputs(x))
-            loss = loss_fn(logits, y)
+            out = run.model(run.inputs(x))
+            out = out.squeeze(1) if task.regression else out
+            loss = loss_fn(out.float() if task.regression else out, y)
         run.optimizer.zero_grad(set_to_none=True)
         run.scaler.scale(loss).backward()
         run.scaler.step(run.optimizer)
         run.scaler.update()
         run.step += 1
         loss_sum += loss.detach().float() * len(y)
-        correct += (logits.argmax(1) == y).sum()
+        hits += (out.detach().float() - y).abs().sum() if task.regression else (out.argmax(1) == y).sum()
     n = len(data.train[1])
-    return float(loss_sum) / n, 100.0 * float(correct) / n
+    if task.regression:
+        std = data.target_std
+        return {"train_loss": float(loss_sum) / n * std**2, "train_mae": float(hits) / n * std}
+    return {"train_loss": float(loss_sum) / n, "train_acc": 100.0 * float(hits) / n}
 
 
 @torch.no_grad()
-def evaluate(run: _Run, split: tuple[torch.Tensor, torch.Tensor], batch_size: int = 256) -> tuple[float, float]:
-    """(mean cross-entropy, accuracy in %) of the model on one split, in evaluation mode."""
+def measure(
+    run: _Run, split: tuple[torch.Tensor, torch.Tensor], task: Task, target_std: float, batch_size: int = 256
+) -> dict[str, float]:
+    """The model's metrics on one split, in evaluation mode, without prefix: `loss` and `acc` (and `bacc`
+    for a balanced task), or `loss` (MSE) and `mae` in the target's units for regression."""
     run.model.eval()
-    loss_sum, correct = torch.zeros((), device=run.device), torch.zeros((), device=run.device)
+    loss_sum, hits = torch.zeros((), device=run.device), torch.zeros((), device=run.device)
+    examples = correct = torch.zeros(1, dtype=torch.long, device=run.device)
     for x, y in batches(split, batch_size):
         with torch.autocast(run.device.type, dtype=torch.float16, enabled=run.amp):
-            logits = run.model(run.inputs(x)).float()
-        loss_sum += nn.functional.cross_entropy(logits, y, reduction="sum")
-        correct += (logits.argmax(1) == y).sum()
+            out = run.model(run.inputs(x)).float()
+        if task.regression:
+            out = out.squeeze(1)
+            loss_sum += nn.functional.mse_loss(out, y, reduction="sum")
+            hits += (out - y).abs().sum()
+            continue
+        loss_sum += nn.functional.cross_entropy(out, y, reduction="sum")
+        hits += (out.argmax(1) == y).sum()
+        if task.balanced:
+            counts = correct_per_class(out, y, out.shape[1])
+            examples, correct = examples + counts[0], correct + counts[1]
     n = len(split[1])
-    return float(loss_sum) / n, 100.0 * float(correct) / n
+    if task.regression:
+        return {"loss": float(loss_sum) / n * target_std**2, "mae": float(hits) / n * target_std}
+    return {"loss": float(loss_sum) / n, "acc": 100.0 * float(hits) / n} | (
+        {"bacc": balanced_accuracy(examples, correct)} if task.balanced else {}
+    )
+
+
+def _test(run: _Run, data: ImageData) -> dict[str, float]:
+    """The final metrics on the test split: `test_<name>`."""
+    return {f"test_{k}": v for k, v in measure(run, data.test, get_task(data.task), data.target_std).items()}
 
 
 @torch.no_grad()
@@ -182,17 +209,15 @@ def _epoch(run: _Run, data: ImageData, generator: torch.Generator, elapsed: floa
     """Train one epoch, then evaluate on the validation set; the epoch's record."""
     _sync(run.device)
     start = time.perf_counter()
-    train_loss, train_acc = _train_epoch(run, data, generator)
+    trained = _train_epoch(run, data, generator)
     _sync(run.device)
     seconds = time.perf_counter() - start
     if run.protocol.recalibrate_bn:
         recalibrate_bn(run, data.train, 512)  # digits: one batch, the training set's exact statistics
-    valid_loss, valid_acc = evaluate(run, data.valid)
+    valid = measure(run, data.valid, get_task(data.task), data.target_std)
     return {
-        "train_loss": train_loss,
-        "train_acc": train_acc,
-        "valid_loss": valid_loss,
-        "valid_acc": valid_acc,
+        **trained,
+        **{f"valid_{k}": v for k, v in valid.items()},
         "epoch_seconds": seconds,
         "train_seconds": elapsed + seconds,
     }
@@ -251,7 +276,7 @@ def train(
             result.curves.setdefault(name, []).append(value)
         if on_epoch is not None:
             on_epoch(epoch, record)
-    result.test["test_loss"], result.test["test_acc"] = evaluate(run, data.test)
+    result.test.update(_test(run, data))
     return result
 
 
@@ -318,5 +343,5 @@ def train_until(
         for name, value in record.items():
             result.curves.setdefault(name, []).append(value)
     if epochs == protocol.epochs:
-        result.test["test_loss"], result.test["test_acc"] = evaluate(run, data.test)
+        result.test.update(_test(run, data))
     return result, _snapshot(run, generator, epochs, result.curves)

@@ -2,14 +2,16 @@
 
 Owns reading `digits`, an `.npz` (arrays `X` and `y`), a `.csv` with a target column and an image
 folder (one subfolder per class), checking them (one-line errors: one class, NaNs, mismatched
-lengths, mixed image sizes, a missing target column) and the splits: a stratified test split the
-search never sees, then a stratified hold-out or K folds of the rest.
+lengths, mixed image sizes, a missing target column, a continuous target for a classification metric,
+text targets for a regression metric) and the splits: a test split the search never sees, then a
+hold-out or K folds of the rest (stratified by class for classification, shuffled for regression).
 
 The rule for images: no resizing (images of mixed sizes are refused); pixel values scaled to
 [0, 1] (integers by their type's maximum, e.g. 255), grey repeated to 3 channels, alpha dropped,
 then every channel standardised by the training split's mean and standard deviation. Tabular
 features are standardised per column by the training split; labels of any type are mapped to
-0..K-1 in sorted order (`classes`).
+0..K-1 in sorted order (`classes`). Regression targets are standardised by the training split (the
+network learns the standardised target; metrics are reported in the target's units).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from sklearn.model_selection import StratifiedKFold, train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 
 from nasbench.errors import NasbenchError
 from nasbench.live.data import ImageData
@@ -35,25 +37,33 @@ class DataError(NasbenchError):
 
 @dataclass
 class UserData:
-    """Inputs (N, 3, H, W) images or (N, F) features, float32; labels 0..K-1; what they are."""
+    """Inputs (N, 3, H, W) images or (N, F) features, float32; labels 0..K-1 (regression: float targets)."""
 
     name: str
     x: np.ndarray
     y: np.ndarray
-    classes: np.ndarray
+    classes: np.ndarray  # empty for regression
     kind: str  # "image" or "tabular"
+    task: str = "classification"  # or "regression"
 
 
-def check_arrays(x: np.ndarray, y: np.ndarray, name: str) -> UserData:
-    """Checked inputs and labels (labels mapped to 0..K-1)."""
+def check_arrays(x: np.ndarray, y: np.ndarray, name: str, task: str = "classification") -> UserData:
+    """Checked inputs and labels (labels mapped to 0..K-1), or for `task` "regression" numeric targets."""
     x, y = np.asarray(x), np.asarray(y)
     if y.ndim != 1:
         raise DataError(f"expected labels as one column, got an array of shape {y.shape}")
     if len(x) != len(y):
         raise DataError(f"expected as many labels as inputs, got {len(x)} inputs and {len(y)} labels")
     x = inputs(x)
+    if task == "regression":
+        return UserData(name, x, _targets(y), np.array([]), "tabular" if x.ndim == 2 else "image", task)
     if y.dtype.kind == "f" and np.isnan(y).any():
         raise DataError(f"expected labels without NaN, got {int(np.isnan(y).sum())}")
+    if y.dtype.kind == "f" and not np.array_equal(y, np.round(y)):
+        raise DataError(
+            f"expected class labels for a classification metric, got a continuous target "
+            f"({len(np.unique(y))} distinct values): use --metric mse or mae"
+        )
     classes, labels = np.unique(y, return_inverse=True)
     if len(classes) < 2:
         raise DataError(f"expected at least 2 classes, got {len(classes)} ({classes[:1].tolist()})")
@@ -63,6 +73,22 @@ def check_arrays(x: np.ndarray, y: np.ndarray, name: str) -> UserData:
             f"expected at least 5 examples of every class, got {counts.min()} of {classes[counts.argmin()].item()!r}"
         )
     return UserData(name, x, labels.astype(np.int64), classes, "tabular" if x.ndim == 2 else "image")
+
+
+def _targets(y: np.ndarray) -> np.ndarray:
+    """Regression targets as float64, checked numeric, finite and not constant."""
+    if not np.issubdtype(y.dtype, np.number) or np.issubdtype(y.dtype, np.complexfloating):
+        raise DataError(f"expected a numeric target for a regression metric, got {y.dtype} values (e.g. {y[:1]})")
+    y = y.astype(np.float64)
+    if not np.isfinite(y).all():
+        raise DataError(f"expected a target without NaN or infinite values, got {int((~np.isfinite(y)).sum())}")
+    if len(y) < 10:
+        raise DataError(
+            f"expected at least 10 samples of a regression target, got {len(y)} sample{'s' * (len(y) != 1)}"
+        )
+    if np.ptp(y) == 0:
+        raise DataError(f"expected a target that varies, got the single value {y[0]:g}")
+    return y
 
 
 def inputs(x: np.ndarray) -> np.ndarray:
@@ -91,34 +117,36 @@ def _channels_first(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.moveaxis(x, -1, 1))
 
 
-def load_user_data(source: str, target: str | None = None) -> UserData:
-    """`digits`, an .npz, a .csv (with `target`) or an image folder, checked."""
+def load_user_data(source: str, target: str | None = None, task: str = "classification") -> UserData:
+    """`digits`, an .npz, a .csv (with `target`) or an image folder, checked for `task`."""
     path = Path(source).expanduser()
     if source == "digits":
         from sklearn.datasets import load_digits
 
         bunch = load_digits()
-        return check_arrays((bunch.images / 16.0).astype(np.float32), bunch.target, "digits")
+        return check_arrays((bunch.images / 16.0).astype(np.float32), bunch.target, "digits", task)
     if path.suffix == ".npz":
-        return _npz(path)
+        return _npz(path, task)
     if path.suffix == ".csv":
-        return _csv(path, target)
+        return _csv(path, target, task)
     if path.is_dir():
+        if task == "regression":
+            raise DataError(f"expected an .npz or a .csv for a regression metric, got the image folder {path}")
         return _folder(path)
     raise DataError(f"expected --data digits, an .npz, a .csv or an image folder, got {source!r}")
 
 
-def _npz(path: Path) -> UserData:
+def _npz(path: Path, task: str) -> UserData:
     if not path.is_file():
         raise DataError(f"expected an .npz file at {path}, got nothing there")
     with np.load(path, allow_pickle=False) as arrays:
         keys = {k.lower(): k for k in arrays.files}
         if "x" not in keys or "y" not in keys:
             raise DataError(f"expected arrays X and y in {path}, got {', '.join(arrays.files) or 'none'}")
-        return check_arrays(arrays[keys["x"]], arrays[keys["y"]], path.stem)
+        return check_arrays(arrays[keys["x"]], arrays[keys["y"]], path.stem, task)
 
 
-def _csv(path: Path, target: str | None) -> UserData:
+def _csv(path: Path, target: str | None, task: str) -> UserData:
     import pandas as pd
 
     if not path.is_file():
@@ -132,7 +160,7 @@ def _csv(path: Path, target: str | None) -> UserData:
     text = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
     if text:
         features = pd.get_dummies(features, columns=text, dtype=np.float32)  # categories: one column each
-    return check_arrays(features.to_numpy(dtype=np.float64), frame[target].to_numpy(), path.stem)
+    return check_arrays(features.to_numpy(dtype=np.float64), frame[target].to_numpy(), path.stem, task)
 
 
 def _folder(path: Path) -> UserData:
@@ -157,15 +185,21 @@ def _folder(path: Path) -> UserData:
 
 
 def test_split(data: UserData, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(rows to search on, rows of the final test split): stratified, fixed by `seed`."""
+    """(rows to search on, rows of the final test split): stratified (classification), fixed by `seed`."""
     rows = np.arange(len(data.y))
-    rest, test = train_test_split(rows, test_size=TEST_SHARE, stratify=data.y, random_state=seed)
+    stratify = None if data.task == "regression" else data.y
+    rest, test = train_test_split(rows, test_size=TEST_SHARE, stratify=stratify, random_state=seed)
     return np.sort(rest), np.sort(test)
 
 
 def search_splits(data: UserData, rows: np.ndarray, cv: int | None, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(train rows, validation rows) pairs: one stratified hold-out, or `cv` stratified folds."""
+    """(train rows, validation rows) pairs: one hold-out, or `cv` folds (stratified for classification)."""
     labels = data.y[rows]
+    if data.task == "regression":
+        if cv is None:
+            train, valid = train_test_split(rows, test_size=VALID_SHARE, random_state=seed)
+            return [(np.sort(train), np.sort(valid))]
+        return [(rows[a], rows[b]) for a, b in KFold(cv, shuffle=True, random_state=seed).split(rows)]
     if cv is None:
         train, valid = train_test_split(rows, test_size=VALID_SHARE, stratify=labels, random_state=seed)
         return [(np.sort(train), np.sort(valid))]
@@ -185,10 +219,21 @@ def standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def image_data(data: UserData, train: np.ndarray, valid: np.ndarray, test: np.ndarray, name: str) -> ImageData:
-    """The splits as tensors, standardised by the training split (per channel, or per feature column)."""
+    """The splits as tensors, standardised by the training split (per channel, or per feature column; a
+    regression target by its training mean and standard deviation)."""
     x = data.x
     mean, std = standardiser(x[train])
     scaled = ((x - mean) / std).astype(np.float32)
+    if data.task == "regression":
+        y_mean, y_std = float(data.y[train].mean()), float(data.y[train].std()) or 1.0
+        y = ((data.y - y_mean) / y_std).astype(np.float32)
+        pick = lambda r: (torch.from_numpy(scaled[r]), torch.from_numpy(y[r]))  # noqa: E731
+        split = f"{len(train)}/{len(valid)}/{len(test)} shuffled"
+        sets = pick(train), pick(valid), pick(test)
+        return ImageData(
+            name, 1, *sets, augment=False, split=split, task="regression", target_mean=y_mean, target_std=y_std
+        )
     pick = lambda r: (torch.from_numpy(scaled[r]), torch.from_numpy(data.y[r]))  # noqa: E731
     split = f"{len(train)}/{len(valid)}/{len(test)} stratified"
-    return ImageData(name, len(data.classes), pick(train), pick(valid), pick(test), augment=False, split=split)
+    sets = pick(train), pick(valid), pick(test)
+    return ImageData(name, len(data.classes), *sets, augment=False, split=split, task="classification-balanced")

@@ -8,10 +8,20 @@ cache stay in this process, which alone writes the cache. With one worker, train
 process, and the run ends at the first evaluation finishing past the budget (cached, not recorded).
 
 A cached answer (an (architecture, seed) trained to that fidelity before, e.g. by an interrupted
-run of the same command, or a pre-filled table) costs the training seconds recorded for it: the
-clock moves on by them, so a resumed search spends its budget as the interrupted one did and
-repeats its proposals while they come from the cache. Real time is not reproducible bit-for-bit:
-what a strategy has been told when it asks depends on which worker finished first.
+run of the same command, or a pre-filled table) costs the seconds recorded for training it beyond
+the fidelity this run has already reached for it (an answer it has reached before costs its whole
+recorded training again, as a repeated query does in a simulation): the wall seconds a real-time run
+charged when it trained it (the cache's `wall_seconds`), else the recorded training seconds. The
+clock moves on by them, so a resumed search spends its budget as the interrupted one did, evaluation
+for evaluation, and repeats its proposals while they come from the cache. Real time is not
+reproducible bit-for-bit: what a strategy has been told when it asks depends on which worker
+finished first.
+
+With several objectives (`--objectives`, a multi-objective strategy) the strategy is told every
+objective, as in a simulation; each evaluation's objectives are recorded (`objective_<k>`), but
+not the hypervolume regret and other front progress of simulated runs: those need the true front
+of the whole space, which a live search never trains. Its front is the non-dominated set of what it
+evaluated (`pareto_rows`).
 
 The benchmark must answer from its cache alone (`cached`), list what it lacks as picklable training
 orders (`missing`), train one order anywhere (`train`, in a worker) and keep its outcome (`add_run`,
@@ -36,7 +46,6 @@ from tqdm import tqdm
 
 from nasbench._version import __version__
 from nasbench.benchmark.base import Benchmark
-from nasbench.errors import NasbenchError
 from nasbench.problem.objectives import parse_problem
 from nasbench.results import ResultsFolder
 from nasbench.runner.compare import Outcome, _check_fair_budget, _strategy_settings, run_specs
@@ -57,7 +66,9 @@ class Trainable(Benchmark, Protocol):
 
     def train(self, order: Any) -> Any: ...
 
-    def add_run(self, order: Any, outcome: Any, wait: bool = True) -> None: ...
+    def add_run(self, order: Any, outcome: Any, wait: bool = True, charged: float | None = None) -> None: ...
+
+    def recorded_seconds(self, arch: Any, seed: int | None, start: int, end: int) -> float: ...
 
     def flush(self) -> None: ...
 
@@ -101,11 +112,6 @@ class RealTimeRun(Simulation):
     def __init__(
         self, spec: RunSpec, bench: Trainable, on_evaluation: Callable[[RealTimeRun], None] | None = None
     ) -> None:
-        if spec.objectives or spec.constraints:
-            raise NasbenchError(
-                f"expected a single-objective real-time search, got objectives {spec.objectives!r} "
-                f"and constraints {spec.constraints!r}"
-            )
         super().__init__(spec, bench)
         self.live: Trainable = bench
         self.scorer = CachedScorer(bench)  # type: ignore[assignment]
@@ -113,8 +119,25 @@ class RealTimeRun(Simulation):
         self.running: dict[int, _Job] = {}
         self.origin = 0.0
         self.credit = 0.0  # the recorded seconds of cached answers: the clock moves on by them
+        self.reached: dict[tuple[Any, int | None], int] = {}  # (arch, seed) -> the fidelity this run paid for
         self.pool: Any = None
         self.on_evaluation = on_evaluation  # e.g. a progress line after each recorded evaluation
+
+    def _front_tracker(self) -> None:
+        return None  # no true front: see the module docstring
+
+    def _problem_columns(self, job: _Job, feasible: bool) -> tuple[Any, ...]:
+        """Feasibility, constrained values and, for several objectives, each objective as observed."""
+        columns = super()._problem_columns(job, feasible)
+        if not self.problem.multi_objective:
+            return columns
+        return (*columns, *(job.record[o.metric] for o in self.problem.objectives))
+
+    def _problem_names(self) -> list[str]:
+        names = super()._problem_names()
+        if not self.problem.multi_objective:
+            return names
+        return [*names, *(f"objective_{k}" for k in range(len(self.problem.objectives)))]
 
     def now(self) -> float:
         """Seconds on this run's clock: wall time since it started, plus the cached answers' recorded cost."""
@@ -171,13 +194,20 @@ class RealTimeRun(Simulation):
             job = _Job(start, self.started, start, worker, arch, asked, fidelity, seed, math.nan, 0.0, {})
             record = self.live.cached(arch, fidelity, seed, metrics=self.metrics)
             if record is not None:
-                job.cost, job.record = record[self.info.cost], record
+                job.cost, job.record = self._replayed(arch, fidelity, seed), record
                 self.credit += job.cost
                 self.done.put((job.counter, None))
             else:
                 self._send(job, self.live.missing(arch, fidelity, seed))
             self.running[job.counter] = job
             self.started += 1
+
+    def _replayed(self, arch: Any, fidelity: int, seed: int | None) -> float:
+        """A cached answer's cost: the recorded seconds beyond the fidelity this run has reached, or all of
+        them for an answer it has reached before (see the module docstring)."""
+        reached = self.reached.get((arch, seed), 0)
+        self.reached[(arch, seed)] = max(reached, fidelity)
+        return self.live.recorded_seconds(arch, seed, reached if fidelity > reached else 0, fidelity)
 
     def _send(self, job: _Job, orders: list[Any]) -> None:
         key = job.counter
@@ -194,10 +224,12 @@ class RealTimeRun(Simulation):
     def _complete(self, job: _Job, outcome: list[tuple[Any, Any]] | None) -> bool:
         """Keep what trained, record the evaluation; False once it ends past the budget (not recorded)."""
         if outcome is not None:
-            for order, result in outcome:
-                self.live.add_run(order, result, wait=False)  # the cache file is written behind: see flush
-            job.record = self.live.cached(job.arch, job.fidelity, job.seed, metrics=self.metrics) or {}
             job.cost = self.now() - job.start
+            for order, result in outcome:  # the cache file is written behind: see flush
+                self.live.add_run(order, result, wait=False, charged=job.cost / len(outcome))
+            job.record = self.live.cached(job.arch, job.fidelity, job.seed, metrics=self.metrics) or {}
+            key = (job.arch, job.seed)
+            self.reached[key] = max(self.reached.get(key, 0), job.fidelity)
         job.end = job.start + job.cost
         if self.time_budget and job.end > self.spec.budget.amount:
             return False
@@ -218,11 +250,9 @@ def run_realtime(spec: RunSpec, bench: Trainable, on_evaluation: Callable[[RealT
 
 def realtime_record(comparison: Comparison, bench: Trainable, where: str) -> dict[str, Any]:
     """The settings `comparison.json` holds for a real-time comparison (`where`: the cache table's path)."""
-    if comparison.objectives or comparison.constraints:
-        raise NasbenchError(f"expected a single-objective real-time comparison, got {comparison.objectives!r}")
     if comparison.fidelity is not None:
         bench.fidelity_index(comparison.fidelity)
-    problem = parse_problem(None, [], bench.info)
+    problem = parse_problem(comparison.objectives, list(comparison.constraints or []), bench.info)
     full = _strategy_settings(bench, comparison, problem)
     _check_fair_budget(comparison, bench)
     metric = bench.info.score_metric(bench.info.max_fidelity)
@@ -264,3 +294,22 @@ def run_realtime_comparison(
         folder.write_run(spec.strategy, spec.run, run_realtime(spec, bench, on_evaluation))
     total = len(comparison.strategies) * comparison.runs
     return Outcome(folder, comparison, len(specs), total - len(specs))
+
+
+def pareto_rows(history: Any, problem: Any) -> Any:
+    """The rows of `history` (a real-time run's frame with `objective_<k>` columns) on its Pareto front:
+    non-dominated among the feasible evaluations at the run's highest fidelity, one row per architecture."""
+    import numpy as np
+
+    from nasbench.problem.pareto import non_dominated
+
+    names = [f"objective_{k}" for k in range(len(problem.objectives))]
+    rows = history[history["fidelity"] == history["fidelity"].max()]
+    if "feasible" in rows:
+        rows = rows[rows["feasible"].astype(bool)]
+    rows = rows.drop_duplicates("arch", keep="last")
+    values = rows[names].to_numpy(dtype=float)
+    signs = np.array([o.loss_sign for o in problem.objectives])
+    finite = np.isfinite(values).all(axis=1)
+    rows, values = rows[finite], values[finite]
+    return rows[non_dominated(values * signs)] if len(rows) else rows

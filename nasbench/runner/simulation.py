@@ -192,7 +192,7 @@ class Simulation:
         self.multi_objective, self.constrained = self.problem.multi_objective, bool(self.problem.constraints)
         extra = [*self.problem_metrics, *self.also_observed]
         self.metrics = list(dict.fromkeys([self.info.observe, self.info.cost, *extra]))
-        self.tracker = FrontTracker(true_front(bench, self.problem)) if self.problem.multi_objective else None
+        self.tracker = self._front_tracker()
         self.utility_sign = utility_sign(self.info.metrics[self.info.observe].maximize)
         self.noise = np.random.default_rng(noise_seq)
         self.fidelity = spec.fidelity if spec.fidelity is not None else self.info.max_fidelity
@@ -207,6 +207,10 @@ class Simulation:
         self.incumbent: _Incumbent | None = None
         self.seen: dict[Any, set[int]] = {}  # per architecture, the seeds the search has observed
         self.rows: list[tuple[Any, ...]] = []
+
+    def _front_tracker(self) -> FrontTracker | None:
+        """The attained front measured against the true front (several objectives only)."""
+        return FrontTracker(true_front(self.bench, self.problem)) if self.problem.multi_objective else None
 
     def run(self) -> pd.DataFrame:
         """Simulate until the budget is spent; one row per finished evaluation."""

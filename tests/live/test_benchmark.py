@@ -100,3 +100,18 @@ def test_bad_queries_name_the_problem(digits) -> None:
     with pytest.raises(nasbench.UnknownName, match="expected a training seed among"):
         bench.query(ARCH, 1, seed=5)
     assert bench.trained == []
+
+
+def test_charged_seconds_are_kept_per_epoch_and_charged_again_from_the_cache(tmp_path: Path) -> None:
+    from nasbench.live.benchmark import TrainOrder
+    from tests.live.test_cache import bench, run
+
+    cache = tmp_path / "cache.h5"
+    live = bench(cache, epochs=3)
+    live.add_run(TrainOrder("0011", 0, 1), (run(1, False), (0.1, 0.2)), charged=4.0)
+    live.add_run(TrainOrder("0011", 0, 3), (run(3, True), (0.1, 0.2)), charged=6.0)  # continued: epochs 2 and 3
+    assert live.runs["0011"][0]["wall_seconds"] == [4.0, 7.0, 10.0]  # 6 s spread by training seconds (1.5 each)
+    reread = bench(cache, epochs=3)
+    assert reread.recorded_seconds("0011", 0, 1, 3) == 6.0 and reread.recorded_seconds("0011", 0, 0, 1) == 4.0
+    live.add_run(TrainOrder("5500", 1, 2), (run(2, False), (0.1, 0.2)))  # trained outside a real-time run
+    assert live.recorded_seconds("5500", 1, 0, 2) == 3.0  # its training seconds

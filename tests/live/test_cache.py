@@ -37,10 +37,10 @@ def bench(cache: Path, data=None, epochs: int = EPOCHS) -> LiveBenchmark:
 
 def run(epochs: int, complete: bool) -> dict[str, list[float]]:
     """A run by hand: values exactly representable in float32, so the round trip is exact."""
-    curves = {name: [0.25 * (e + 1) for e in range(epochs)] for name in ("valid_acc", "train_acc")}
+    curves = {name: [0.25 * (e + 1) for e in range(epochs)] for name in ("valid_acc", "train_acc", "valid_bacc")}
     curves |= {name: [2.0 - 0.5 * e for e in range(epochs)] for name in ("valid_loss", "train_loss")}
     curves["train_seconds"] = [1.5 * (e + 1) for e in range(epochs)]
-    return curves | ({"test_acc": [0.75], "test_loss": [0.5]} if complete else {})
+    return curves | ({"test_acc": [0.75], "test_loss": [0.5], "test_bacc": [0.5]} if complete else {})
 
 
 RUNS = {"0011": {0: run(EPOCHS, True), 1: run(1, False)}, "5500": {0: run(2, False)}}

@@ -35,9 +35,10 @@ def fold(valid_acc: float, seconds: float, i: int) -> LiveBenchmark:
     train, valid = search_splits(DATA, np.arange(45), 2, seed=0)[i]
     data = image_data(DATA, train, valid, valid, f"toy-fold{i + 1}of2")
     bench = LiveBenchmark("mlp", data, get_protocol(None, "digits", 2), (0,), None, model_options={"features": 2})
-    run = {name: [0.5, valid_acc] for name in ("valid_acc", "train_acc")}
+    run = {name: [0.5, valid_acc] for name in ("valid_acc", "train_acc", "valid_bacc")}
     run |= {name: [1.0, 0.5] for name in ("valid_loss", "train_loss")}
-    bench.runs["0011"] = {0: run | {"train_seconds": [seconds / 2, seconds], "test_acc": [0.5], "test_loss": [0.5]}}
+    run |= {"train_seconds": [seconds / 2, seconds], "test_acc": [0.5], "test_loss": [0.5], "test_bacc": [0.5]}
+    bench.runs["0011"] = {0: run}
     bench.counts_of("0011")  # parameters and FLOPs, counted without training (as after a real run)
     return bench
 

@@ -74,3 +74,58 @@ def test_bad_data_is_refused_before_any_training() -> None:
         clf.fit(np.zeros((20, 3)), np.zeros(20))
     with pytest.raises(nasbench.NasbenchError, match="expected --cv K with K >= 2 folds, got 1"):
         nasbench.NASClassifier(cv=1).fit(*load_iris(return_X_y=True))
+
+
+# The checks that do not apply to NASRegressor, and why (the others pass; see the test below).
+REGRESSOR_CHECKS_NOT_APPLYING = {
+    "check_methods_subset_invariance": (
+        "a float32 network: a batch's size changes the matrix kernels' rounding at the 1e-7 level, and the "
+        "check's tolerance is 1e-7 (predictions differ by about 5e-7)"
+    ),
+}
+
+
+@pytest.mark.slow
+def test_the_regressor_facade_and_scikit_learns_estimator_checks() -> None:
+    from nasbench.live.estimator import NASRegressor
+
+    assert nasbench.NASRegressor is NASRegressor
+    regressor = nasbench.NASRegressor(budget="1evals", epochs=1, random_state=0)
+    results = checks.check_estimator(regressor, expected_failed_checks=REGRESSOR_CHECKS_NOT_APPLYING, on_fail=None)
+    failed = {r["check_name"]: str(r["exception"]) for r in results if r["status"] == "failed"}
+    assert failed == {}
+    assert sum(r["status"] == "passed" for r in results) >= 45
+    assert {r["check_name"] for r in results if r["status"] == "xfail"} == set(REGRESSOR_CHECKS_NOT_APPLYING)
+
+
+def test_the_regressor_predicts_in_the_targets_units_and_exports(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 4))
+    y = 1000.0 + 50.0 * x[:, 0] - 20.0 * x[:, 1] + rng.normal(size=120)
+    reg = nasbench.NASRegressor(budget="2evals", epochs=6, metric="mae", random_state=0, out=str(tmp_path / "run"))
+    reg.fit(x, y)
+    history = reg.search_history_
+    assert set(history["observe_metric"]) == {"valid_mae"} and set(history["score_metric"]) == {"test_mae"}
+    assert history["incumbent_observed"].iloc[-1] == history["observed"].min()  # an error: the least is best
+    assert reg.score(x, y) > 0.5 and abs(reg.predict(x).mean() - 1000.0) < 20.0  # the target's own units
+    assert 0.0 < reg.test_score_ < np.abs(y - y.mean()).mean()  # test MAE beats predicting the mean
+    model = torch.jit.load(str(reg.export(tmp_path / "model.pt")))
+    x0 = torch.from_numpy(((x[:5] - reg.mean_) / reg.std_).astype(np.float32))
+    np.testing.assert_allclose(model(x0).detach().numpy(), reg.predict(x[:5]), rtol=1e-6)
+    program = torch.export.load(str(reg.export(tmp_path / "model.pt2"))).module()  # torch.export beside TorchScript
+    with torch.no_grad():
+        np.testing.assert_allclose(program(x0).numpy(), reg.predict(x[:5]), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("estimator", "y", "message"),
+    [
+        ("NASRegressor", np.r_[np.arange(19.0), np.nan], "Input y contains NaN"),
+        ("NASRegressor", np.full(20, 3.0), "expected a target that varies, got the single value 3"),
+        ("NASClassifier", np.linspace(0, 1, 20), "Unknown label type: continuous"),
+    ],
+)
+def test_bad_targets_are_refused_before_any_training(tmp_path: Path, estimator: str, y: np.ndarray, message: str):
+    with pytest.raises(ValueError, match=message):
+        getattr(nasbench, estimator)(budget="1evals", out=str(tmp_path / "out")).fit(np.zeros((20, 3)), y)
+    assert not (tmp_path / "out").exists()

@@ -76,3 +76,19 @@ def test_export_program_loads_with_torch_export_alone_at_any_batch_size(tmp_path
         with torch.no_grad():
             assert torch.allclose(loaded(x), reference(x), atol=1e-5)
     assert [p.name for p in tmp_path.iterdir()] == ["net.pt2"]
+
+
+def test_a_trained_network_saved_both_ways_gives_the_same_outputs(tmp_path: Path) -> None:
+    from nasbench.live.export import save_network
+    from nasbench.live.tasks import Rescaled
+
+    model = Rescaled(build_model("mlp", "1111", num_classes=1, features=3), 5.0, 2.0)  # a regression head
+    x = torch.randn(6, 3, generator=torch.Generator().manual_seed(0))
+    exported = torch.export.load(str(save_network(model, x[:2], tmp_path / "net.pt2"))).module()
+    scripted = torch.jit.load(str(save_network(model, x[:2], tmp_path / "net.pt")))
+    with torch.no_grad():
+        expected = model.eval()(x)
+        torch.testing.assert_close(exported(x), expected)
+        torch.testing.assert_close(scripted(x), expected)
+    with pytest.raises(NasbenchError, match="expected an output file ending in"):
+        save_network(model, x[:2], tmp_path / "net.onnx")

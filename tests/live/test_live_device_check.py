@@ -42,3 +42,17 @@ def test_device_check_refuses_a_missing_gpu(capsys: pytest.CaptureFixture[str]) 
         sys.path.remove(str(ROOT / "scripts"))
     assert device_check.main(["--device", "cuda"]) == 2
     assert "expected a CUDA GPU" in capsys.readouterr().err
+
+
+def test_the_device_check_script_parses_and_its_timeouts_total_at_most_12_minutes() -> None:
+    import re
+    import subprocess
+
+    script = ROOT / "scripts" / "device_check.sh"
+    assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0
+    text = script.read_text()
+    timeouts = [int(t) for t in re.findall(r"timeout (\d+) ", text)]
+    loops = text.count("for method in darts rsps")  # the one-shot command runs once per method
+    assert len(timeouts) == 3 and loops == 1
+    assert timeouts[0] + 2 * timeouts[1] + timeouts[2] <= 12 * 60
+    assert "nasbench.cli search --data digits --space nb201 --strategy re" in text and "live-search.json" in text

@@ -53,7 +53,12 @@ def test_a_cross_validated_plan_has_one_cached_benchmark_per_fold(tmp_path: Path
 @pytest.mark.parametrize(
     ("settings", "error", "message"),
     [
-        (SearchSettings(data="toy", metric="f1"), UnknownName, "expected --metric among accuracy, log_loss, got 'f1'"),
+        (
+            SearchSettings(data="toy", metric="f1"),
+            UnknownName,
+            "expected --metric among accuracy, balanced_accuracy, log_loss, mse, mae, got 'f1'",
+        ),
+        (SearchSettings(data="toy", metric="mse"), NasbenchError, "expected regression data for --metric mse"),
         (SearchSettings(data="toy", cv=1), NasbenchError, "expected --cv K with K >= 2 folds, got 1"),
         (SearchSettings(data="toy", cv=True), NasbenchError, "expected --cv K with K >= 2 folds, got True"),
         (SearchSettings(data="toy", strategy="nope"), UnknownName, "nope"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -83,3 +84,50 @@ def test_compare_with_the_live_estimator_writes_a_results_folder(tmp_path: Path,
     assert len(ResultsFolder(out).load(frozenset({"arch"}))) == 2 and (out / "cache.h5").exists()
     assert json.loads((out / "comparison.json").read_text())["benchmark"] == str(out / "cache.h5")
     assert main([*argv, "--out", str(out), "--quiet"]) == 0 and "1/1 runs already done" in capsys.readouterr().out
+
+
+def test_a_resumed_run_is_charged_what_the_original_spent(digits, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.h5"
+    first = run_realtime(_spec("5evals"), _bench(digits, cache))
+    again = _bench(digits, cache)
+    replay = run_realtime(_spec("5evals"), again)
+    assert again.trained == [] and list(replay["arch"]) == list(first["arch"])
+    np.testing.assert_allclose(replay["cost"], first["cost"], rtol=1e-5)  # float32 in the cache table
+    # the clock differs only by the original's one-time start-up before its first proposal (~0.1 s) and each
+    # run's own few ms per evaluation
+    np.testing.assert_allclose(replay["end"], first["end"], atol=0.25)
+    budget = f"{float(first['end'].iloc[2]) + 0.01:.3f}s"  # three evaluations' worth
+    timed = run_realtime(_spec(budget), _bench(digits, cache))
+    assert len(timed) == 3  # a resumed run under a time budget fits what the original fitted, no more
+
+
+def test_the_pareto_rows_are_the_non_dominated_feasible_evaluations_at_full_fidelity() -> None:
+    import pandas as pd
+
+    from nasbench.problem.objectives import Objective, Problem
+    from nasbench.runner.realtime import pareto_rows
+
+    problem = Problem((Objective("valid_acc", True), Objective("latency", False)))
+    history = pd.DataFrame(
+        {
+            "arch": ["a", "b", "c", "d", "e", "a"],
+            "fidelity": [12, 12, 12, 12, 6, 12],
+            "feasible": [True, True, True, False, True, True],
+            "objective_0": [90.0, 80.0, 85.0, 99.0, 99.0, 90.0],  # d infeasible, e at a lower fidelity
+            "objective_1": [5.0, 1.0, 6.0, 0.1, 0.1, 5.0],  # c: less accurate and slower than a
+        }
+    )
+    assert sorted(pareto_rows(history, problem)["arch"]) == ["a", "b"]  # a once, though evaluated twice
+
+
+def test_a_cached_answer_costs_what_lies_beyond_the_fidelity_reached_and_a_repeat_costs_it_all(tmp_path) -> None:
+    from nasbench.runner.realtime import RealTimeRun
+    from tests.live.test_cache import RUNS, bench
+
+    live = bench(tmp_path / "cache.h5")  # mlp runs by hand: training seconds 1.5 per epoch
+    live.runs = {a: dict(s) for a, s in RUNS.items()}
+    spec = RunSpec(bench_name="live", dataset="toy", strategy="rs", run=0, budget=Budget.parse("2evals"))
+    run = RealTimeRun(spec, live)
+    assert run._replayed("5500", 1, 0) == 1.5 and run._replayed("5500", 2, 0) == 1.5  # continued: one more epoch
+    assert run._replayed("5500", 2, 0) == 3.0  # reached before: its whole training again, as in a simulation
+    assert run._replayed("0011", 3, 0) == 4.5

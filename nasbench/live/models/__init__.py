@@ -35,8 +35,8 @@ def build_model(
     network without touching the global random state.
     """
     check_options(space_name, options)
-    if not isinstance(num_classes, int) or num_classes < 2:
-        raise UnknownName(f"expected num_classes >= 2, got {num_classes!r}")
+    if not isinstance(num_classes, int) or num_classes < 1:
+        raise UnknownName(f"expected num_classes >= 1 (1: one regression output), got {num_classes!r}")
     space = get_space(space_name)
     model = BUILDERS[space_name](space.validate(arch), num_classes, **options)
     if generator is not None:
