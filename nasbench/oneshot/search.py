@@ -135,6 +135,11 @@ class OneShotMethod:
         """Whether to derive after `epoch` (always after the last)."""
         return True
 
+    def train_mode(self) -> None:
+        """The supernet in training mode (walking its thousand modules only where it is not)."""
+        if not self.supernet.training:
+            self.supernet.train()
+
     def set_lr(self) -> None:
         lr = cosine(self.settings.lr, self.settings.eta_min, self.step, self.total_steps)
         for group in self.optimizer.param_groups:
@@ -144,7 +149,7 @@ class OneShotMethod:
         self, logits_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, y: torch.Tensor
     ) -> tuple[float, int]:
         """One SGD step of the shared weights on (x, y); (summed loss, correct predictions)."""
-        self.supernet.train()
+        self.train_mode()
         self.set_lr()
         logits = logits_fn(x)
         loss = nn.functional.cross_entropy(logits, y)
