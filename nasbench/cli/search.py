@@ -20,7 +20,13 @@ LIVE_SPACES = ("nb201", "macro")
 
 def add_live_compare_options(compare: argparse.ArgumentParser) -> None:
     """The options `compare --estimator live` adds (training protocol, network size, device)."""
-    group = compare.add_argument_group("with --estimator live (train every evaluation; cost: measured seconds)")
+    from nasbench.oneshot import METHODS  # names only: no torch
+
+    group = compare.add_argument_group(
+        "with --estimator live (train every evaluation; cost: measured seconds)",
+        f"--strategies may also name one-shot methods ({', '.join(sorted(METHODS))}) beside black-box ones: "
+        "one evaluation is one supernet epoch, its derived cell scored as every incumbent (trained off the clock)",
+    )
     group.add_argument("--epochs", type=int, help="override the protocol's number of epochs (the fidelities)")
     group.add_argument("--protocol", help="nb201-12, nb201-200 or digits-12 (default: the dataset's)")
     group.add_argument("--train-seeds", type=int, default=1, help="training seeds 0..N-1 a run may draw (default 1)")
