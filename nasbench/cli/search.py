@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,13 @@ LIVE_SPACES = ("nb201", "macro")
 
 def add_live_compare_options(compare: argparse.ArgumentParser) -> None:
     """The options `compare --estimator live` adds (training protocol, network size, device)."""
-    group = compare.add_argument_group("with --estimator live (train every evaluation; cost: measured seconds)")
+    from nasbench.oneshot import METHODS  # names only: no torch
+
+    group = compare.add_argument_group(
+        "with --estimator live (train every evaluation; cost: measured seconds)",
+        f"--strategies may also name one-shot methods ({', '.join(sorted(METHODS))}) beside black-box ones: "
+        "one evaluation is one supernet epoch, its derived cell scored as every incumbent (trained off the clock)",
+    )
     group.add_argument("--epochs", type=int, help="override the protocol's number of epochs (the fidelities)")
     group.add_argument("--protocol", help="nb201-12, nb201-200 or digits-12 (default: the dataset's)")
     group.add_argument("--train-seeds", type=int, default=1, help="training seeds 0..N-1 a run may draw (default 1)")
@@ -44,6 +51,7 @@ def run_live_compare(args: argparse.Namespace) -> str:
         raise NasbenchError("expected --estimator live without --backend or --jobs (use --workers: processes)")
     if args.dataset is None:
         args.dataset = "digits"
+    oneshot, oneshot_hp = _take_oneshot(args)  # one-shot methods run beside the Comparison's strategies
     comparison = _comparison(args)  # --config and the flags on top, as for any comparison
     if comparison.bench not in LIVE_SPACES:
         raise NasbenchError(
@@ -61,8 +69,40 @@ def run_live_compare(args: argparse.Namespace) -> str:
     bench = LiveBenchmark(
         comparison.bench, data, protocol, seeds, cache, device, options, name=f"live-{comparison.bench}"
     )
+    if not oneshot:
+        return summary(run_realtime_comparison(comparison, bench, args.out, str(cache), quiet=args.quiet))
+    from nasbench.oneshot.live import add_to_record, oneshot_specs, run_oneshot_runs
+    from nasbench.results import ResultsFolder
+    from nasbench.runner.realtime import realtime_record
+
+    record = add_to_record(realtime_record(comparison, bench, str(cache)), oneshot, oneshot_hp, bench)
+    folder = ResultsFolder(args.out)
+    folder.prepare(record)  # every method checked and recorded before anything trains
     outcome = run_realtime_comparison(comparison, bench, args.out, str(cache), quiet=args.quiet)
-    return summary(outcome)
+    ran, reused = run_oneshot_runs(oneshot_specs(oneshot, oneshot_hp, record, str(cache)), bench, folder)
+    return summary(replace(outcome, ran=outcome.ran + ran, reused=outcome.reused + reused, others=tuple(oneshot)))
+
+
+def _take_oneshot(args: argparse.Namespace) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The one-shot methods among --strategies and their --set values, taken out of `args`."""
+    from nasbench.cli.main import _hyperparameters, _names
+    from nasbench.oneshot import METHODS
+
+    names = _names(args.strategies)
+    oneshot = [n for n in names if n in METHODS]
+    if not oneshot:
+        return [], {}
+    if len(oneshot) == len(names):
+        raise NasbenchError(
+            f"expected at least one black-box strategy beside the one-shot methods {','.join(oneshot)} "
+            "(one-shot alone: `nasbench oneshot`), got none"
+        )
+    if args.config:
+        raise NasbenchError(f"expected one-shot methods ({','.join(oneshot)}) with flags only, got --config")
+    args.strategies = ",".join(n for n in names if n not in METHODS)
+    mine = [item for item in args.set if item.partition(".")[0] in oneshot]
+    args.set = [item for item in args.set if item not in mine]
+    return oneshot, _hyperparameters(mine)
 
 
 def add_search_commands(commands: Any) -> None:

@@ -2,9 +2,11 @@
 weight-sharing methods that search them (RSPS, SPOS, ENAS, DARTS, GDAS), and the judge of both
 against a table's ground truth.
 
-Owns the supernet, the methods and the ranking evaluation. Every module here imports torch:
-nothing outside `nasbench.cli.oneshot` (which imports it lazily) may import this package at load
-time. It never writes the tables; it reads them only to score what a search derived.
+Owns the supernets (NAS-Bench-201; NAS-Bench-Macro, which no method searches yet), the methods,
+the ranking evaluation, and the methods' runs inside a live comparison (`live`). Every module here
+but this one imports torch: nothing outside the commands (`nasbench.cli.oneshot`, and
+`nasbench.cli.search` for `compare --estimator live`, both lazily) may import them at load time.
+It never writes the tables; it reads them only to score what a search derived.
 """
 
 METHODS = {

@@ -76,14 +76,19 @@ class DARTS(OneShotMethod):
                 self.arch_optimizer.zero_grad(set_to_none=True)
                 self.alphas.grad = self._unrolled_grad(x, y, xv, yv)
                 self.arch_optimizer.step()
-            step_loss, step_correct = self.weight_step(self.logits, x, y)
+            step_loss, step_correct = self.weight_step(self._fixed_logits, x, y)
             loss, correct = loss + step_loss, correct + step_correct
             if self.order == 1:  # DARTS-V1: alpha after the weights, at the updated weights
-                self.supernet.train()
+                self.train_mode()
                 self.arch_optimizer.zero_grad(set_to_none=True)
-                nn.functional.cross_entropy(self.logits(xv), yv).backward()
+                val_loss = nn.functional.cross_entropy(self.logits(xv), yv)
+                (self.alphas.grad,) = torch.autograd.grad(val_loss, [self.alphas])  # no weight gradients
                 self.arch_optimizer.step()
         return loss, correct
+
+    def _fixed_logits(self, x: torch.Tensor) -> torch.Tensor:
+        """The relaxation at constant alpha: a weight step's backward computes no alpha gradient."""
+        return self.supernet.forward_mixed(x, torch.softmax(self.alphas.detach(), dim=-1))
 
     def _unrolled_grad(self, x: torch.Tensor, y: torch.Tensor, xv: torch.Tensor, yv: torch.Tensor) -> torch.Tensor:
         """d L_val(w - xi dL_train/dw, alpha) / d alpha with xi the current learning rate (DARTS eq. 7, 8)."""

@@ -13,6 +13,7 @@ reference). Gumbel draws come from the method's generator. It never reads a tabl
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import torch
@@ -39,10 +40,12 @@ class GDAS(OneShotMethod):
     def hyperparameters(self) -> dict[str, Any]:
         return {"tau_max": self.tau_max, "tau_min": self.tau_min}
 
-    def logits(self, x: torch.Tensor) -> torch.Tensor:
+    def logits(self, x: torch.Tensor, fixed: bool = False) -> torch.Tensor:
+        """One Gumbel draw's hard path; `fixed`: alpha held constant (a weight step computes no alpha gradient)."""
+        alphas = self.alphas.detach() if fixed else self.alphas
         while True:  # the reference redraws when the sample holds inf or nan
             gumbels = -torch.empty(self.alphas.shape).exponential_(generator=self.generator).log()
-            probs = torch.softmax((self.alphas.log_softmax(dim=1) + gumbels.to(self.device)) / self.tau, dim=1)
+            probs = torch.softmax((alphas.log_softmax(dim=1) + gumbels.to(self.device)) / self.tau, dim=1)
             index = probs.argmax(dim=1)
             hard = nn.functional.one_hot(index, NUM_OPS).to(probs.dtype) - probs.detach() + probs
             if torch.isfinite(hard).all() and torch.isfinite(probs).all():
@@ -55,11 +58,12 @@ class GDAS(OneShotMethod):
         loss, correct = 0.0, 0
         valid = batches(self.data.valid, self.settings.batch_size, self.generator)
         for (x, y), (xv, yv) in zip(self.train_batches(), valid, strict=False):
-            step_loss, step_correct = self.weight_step(self.logits, x, y)
+            step_loss, step_correct = self.weight_step(partial(self.logits, fixed=True), x, y)
             loss, correct = loss + step_loss, correct + step_correct
-            self.supernet.train()
+            self.train_mode()
             self.arch_optimizer.zero_grad(set_to_none=True)
-            nn.functional.cross_entropy(self.logits(xv), yv).backward()
+            val_loss = nn.functional.cross_entropy(self.logits(xv), yv)
+            (self.alphas.grad,) = torch.autograd.grad(val_loss, [self.alphas])  # no weight gradients
             self.arch_optimizer.step()
         return loss, correct
 

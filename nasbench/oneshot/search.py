@@ -135,6 +135,11 @@ class OneShotMethod:
         """Whether to derive after `epoch` (always after the last)."""
         return True
 
+    def train_mode(self) -> None:
+        """The supernet in training mode (walking its thousand modules only where it is not)."""
+        if not self.supernet.training:
+            self.supernet.train()
+
     def set_lr(self) -> None:
         lr = cosine(self.settings.lr, self.settings.eta_min, self.step, self.total_steps)
         for group in self.optimizer.param_groups:
@@ -144,7 +149,7 @@ class OneShotMethod:
         self, logits_fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, y: torch.Tensor
     ) -> tuple[float, int]:
         """One SGD step of the shared weights on (x, y); (summed loss, correct predictions)."""
-        self.supernet.train()
+        self.train_mode()
         self.set_lr()
         logits = logits_fn(x)
         loss = nn.functional.cross_entropy(logits, y)
@@ -170,8 +175,14 @@ class OneShotMethod:
     def train_batches(self) -> Any:
         return batches(self.data.train, self.settings.batch_size, self.generator)
 
-    def search(self, on_epoch: Callable[[EpochRecord, OneShotMethod], None] | None = None) -> SearchResult:
-        """Run every epoch; `on_epoch(record, self)` after each (e.g. to score the supernet, untimed)."""
+    def search(
+        self, on_epoch: Callable[[EpochRecord, OneShotMethod], None] | None = None, until: float | None = None
+    ) -> SearchResult:
+        """Run every epoch; `on_epoch(record, self)` after each (e.g. to score the supernet, untimed).
+
+        `until`: a budget in search seconds; the first epoch that ends past it is dropped and ends
+        the search (as the real-time runner drops an evaluation finishing past its budget).
+        """
         result = SearchResult(self.name, "", self.seed, asdict(self.settings), self.hyperparameters())
         elapsed, arch = 0.0, ""
         n = len(self.data.train[1])
@@ -184,11 +195,13 @@ class OneShotMethod:
             _sync(self.device)
             seconds = time.perf_counter() - start
             elapsed += seconds
+            if until is not None and elapsed > until:
+                break
             record = EpochRecord(epoch, arch, loss / n, 100.0 * acc / n, seconds, elapsed)
             result.epochs.append(record)
             if on_epoch is not None:
                 on_epoch(record, self)
-        result.arch = arch
+        result.arch = result.epochs[-1].arch if result.epochs else ""
         return result
 
 

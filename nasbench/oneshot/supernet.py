@@ -112,8 +112,17 @@ class Supernet(nn.Module):
         return self._run(x, lambda e, edge, h: edge.ops[arch.ops[e]](h))
 
     def forward_mixed(self, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-        """DARTS' continuous relaxation: each edge is sum_k weights[e, k] * op_k (weights: 6 x 5)."""
-        return self._run(x, lambda e, edge, h: sum(w * op(h) for w, op in zip(weights[e], edge.ops, strict=True)))  # type: ignore[return-value]
+        """DARTS' continuous relaxation: each edge is sum_k weights[e, k] * op_k (weights: 6 x 5).
+
+        The `none` term (its weight times zeros) is left out, not computed: adding it changes no
+        value of the sum, and the gradient it gives its weight is zero either way.
+        """
+        return self._run(
+            x,
+            lambda e, edge, h: sum(
+                w * op(h) for w, op in zip(weights[e], edge.ops, strict=True) if not isinstance(op, Zero)
+            ),
+        )  # type: ignore[return-value]
 
     def forward_hard(self, x: torch.Tensor, hard: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
         """GDAS: only the sampled operation runs; the others add their (zero) one-hot weight for its gradient."""

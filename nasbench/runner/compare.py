@@ -46,6 +46,7 @@ class Outcome:
     comparison: Comparison
     ran: int
     reused: int
+    others: tuple[str, ...] = ()  # strategies run beside the comparison's in its folder (one-shot methods)
 
 
 def compare(
@@ -280,7 +281,8 @@ def summary(outcome: Outcome) -> str:
         else f"{outcome.ran} runs done, {outcome.reused} reused"
     ]
     frame = folder.load(frozenset({"strategy", "run", "incumbent_score"}))
-    final = frame[frame["strategy"].isin(comparison.strategies) & (frame["run"] < comparison.runs)]
+    names = (*comparison.strategies, *outcome.others)
+    final = frame[frame["strategy"].isin(names) & (frame["run"] < comparison.runs)]
     last = final.groupby(["strategy", "run"], sort=True).tail(1)
     medians = last.groupby("strategy")["incumbent_score"].median().dropna()
     settings = folder.read_settings()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,24 @@ def test_without_torch_oneshot_says_how_to_install(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert 'pip install -e ".[live]"' in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("strategies", "extra", "message"),
+    [
+        ("darts,rsps", [], "expected at least one black-box strategy beside the one-shot methods darts,rsps"),
+        ("spos,rs", ["--budget", "60s"], r"expected an evaluations budget \(e.g. '10evals'\) for spos"),
+        ("darts,rs", ["--set", "darts.cells=3"], "expected darts.cells equal to the comparison's --cells 1, got 3"),
+        ("darts,rs", ["--set", "darts.bogus=1"], "expected options of darts, got 'bogus'"),
+    ],
+)
+def test_compare_live_refuses_bad_one_shot_settings_before_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], strategies: str, extra: list[str], message: str
+) -> None:
+    out = tmp_path / "cmp"
+    argv = ["compare", "--estimator", "live", "--bench", "nb201", "--strategies", strategies, "--runs", "1"]
+    argv += ["--budget", "2evals", "--epochs", "1", *TINY, "--out", str(out), *extra]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert re.search(message, err) and not out.exists()
