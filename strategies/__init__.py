@@ -39,6 +39,7 @@ _MODULES = {
     "re-zc": "regularized_evolution_zc:RegularizedEvolutionZC",
     "bananas-zc": "bananas_zc:BananasZC",
     "rs-lce": "random_search_lce:RandomSearchLCE",
+    "bananas-transfer": "bananas_transfer:BananasTransfer",
 }
 
 

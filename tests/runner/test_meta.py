@@ -112,7 +112,17 @@ def _reachable(root: Any) -> list[Any]:
     return list(seen.values())
 
 
-@pytest.mark.parametrize("strategy", ["re-warm", "re-prior", "reinforce-prior", "rgpe"])
+def _learners() -> list[str]:
+    from nasbench.strategies import STRATEGIES
+
+    return [name for name, cls in STRATEGIES.items() if cls.meta_learning]
+
+
+def test_the_leakage_test_covers_every_transfer_strategy() -> None:
+    assert {"re-warm", "re-prior", "reinforce-prior", "rgpe", "bananas-transfer"} <= set(_learners())
+
+
+@pytest.mark.parametrize("strategy", _learners())
 def test_the_targets_table_is_unreachable_from_a_strategy(strategy: str) -> None:
     from nasbench.benchmark.table import TableBenchmark
     from nasbench.tables.format import TableData
