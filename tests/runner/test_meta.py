@@ -208,6 +208,24 @@ def test_leave_one_out_writes_a_comparison_per_target_and_the_report_compares_ac
     assert "across fewer than 3 tasks is not meaningful" in "\n".join(meta_markdown(table.iloc[:2], tasks=2))
 
 
+@pytest.mark.slow
+def test_the_report_draws_the_cd_diagram_from_3_tasks_on_and_says_why_not_below(tmp_path: Path) -> None:
+    from nasbench.report.meta import expand
+    from nasbench.report.writer import write_report
+    from nasbench.runner.meta import leave_one_out
+
+    out = tmp_path / "loo"
+    leave_one_out(bench="nb201", strategies=["re", "re-warm"], budget="6evals", runs=2, out=str(out), quiet=True)
+    write_report(expand([out]), tmp_path / "three")
+    assert (tmp_path / "three" / "critical_difference.png").exists()
+    assert "not meaningful" not in (tmp_path / "three" / "index.md").read_text()
+    write_report([out / "cifar100", out / "imagenet16-120"], tmp_path / "two")
+    assert not list((tmp_path / "two").glob("critical_difference*"))
+    index = (tmp_path / "two" / "index.md").read_text()
+    assert "only 2 tasks: a critical-difference diagram across fewer than 3 tasks is not meaningful" in index
+    assert "Only 2 task(s): a critical-difference diagram across fewer than 3 tasks is not meaningful, so none" in index
+
+
 def test_leave_one_out_refuses_a_bad_strategy_before_any_work(tmp_path: Path) -> None:
     from nasbench.runner.meta import leave_one_out
 
