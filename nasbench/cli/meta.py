@@ -40,6 +40,9 @@ def add_meta_commands(commands: Any) -> None:
     meta.add_argument("--devices", default="ALL", help="few-shot targets: ALL or comma-separated devices")
     meta.add_argument("--shots", default="10", help="measured cells on the new device, e.g. 5,10,20 (default 10)")
     meta.add_argument("--draws", type=int, default=10, help="random draws of the k cells per device (default 10)")
+    meta.add_argument(
+        "--maml", action="store_true", help="few-shot mode: also HELP's meta-learned predictor (MAML, ~6 CPU-s a fit)"
+    )
     meta.add_argument("--search", help="few-shot mode: also search each device under the predicted latency, e.g. re")
     meta.add_argument(
         "--bound-quantile", type=float, default=0.25, help="latency bound as the device's quantile (default 0.25)"
@@ -80,10 +83,10 @@ def _few_shot(args: argparse.Namespace) -> str:
     check_shots(opened(args.bench).info.size, shots)
     devices = devices_of(args.bench, args.metric)
     targets = check(devices, [d.strip() for d in args.devices.split(",") if d.strip()], shots)
-    results = few_shot(devices, targets, shots, args.draws, args.seed)
+    results = few_shot(devices, targets, shots, args.draws, args.seed, maml=args.maml)
     out = Path(args.out)
     settings = {"benchmark": args.bench, "metric": args.metric, "devices": list(targets), "shots": shots,
-                "draws": args.draws, "root_seed": args.seed}  # fmt: skip
+                "draws": args.draws, "root_seed": args.seed, "maml": args.maml}  # fmt: skip
     text = summary_markdown(results)
     files = [("fewshot.csv", results.to_csv(index=False)), ("fewshot.md", text)]
     if search is not None:
