@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -67,9 +65,13 @@ def test_hardware_search_rows_and_table(devices) -> None:
         (["--search", "re", "--budget", "9evals", "--bound-quantile", "1.5"], "expected --bound-quantile between"),
     ],
 )
-def test_bad_search_settings_fail_in_one_line_before_any_work(tmp_path: Path, flags: list[str], message: str) -> None:
+def test_bad_search_settings_fail_in_one_line_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], message: str
+) -> None:
+    from nasbench.cli.main import main
+
     out = tmp_path / "x"
-    base = [sys.executable, "-m", "nasbench.cli", "meta", "--bench", "nb201", "--metric", "latency", "--out", str(out)]
-    result = subprocess.run([*base, *flags], capture_output=True, text=True, check=False)
-    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1 and not out.exists()
+    assert main(["meta", "--bench", "nb201", "--metric", "latency", *flags, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("nasbench: error: ") and err.count("\n") == 1 and message in err
+    assert not out.exists()
