@@ -3,13 +3,15 @@
 For each leave-one-task-out folder: per target task and transfer strategy, the gain over the
 non-transfer twin at 10/25/50/100 % of the budget (signed: positive is better), the Mann-Whitney
 p-value, Vargha-Delaney A12 and the outcome (`nasbench.report.meta.versus_twins`); then wins /
-ties / losses per strategy. For a few-shot folder (`fewshot.csv`), its summary. Prints Markdown.
+ties / losses per strategy. For a few-shot folder (`fewshot.csv`), its summary, and the
+latency-constrained search's table where it ran one (`hwsearch.csv`). Prints Markdown.
 
 Usage: python scripts/meta_page.py FOLDER [FOLDER ...] > tables.md
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from nasbench.report.meta import expand, versus_twins
 from nasbench.report.optimum import optima
 from nasbench.report.writer import load_results
 from nasbench.runner.fewshot import summary_markdown
+from nasbench.runner.hwsearch import hardware_markdown
 
 
 def transfer_tables(folder: str) -> str:
@@ -45,10 +48,23 @@ def transfer_tables(folder: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def few_shot_tables(folder: Path) -> str:
+    """The few-shot summary, then the search under the predicted latency where the folder holds one."""
+    text = summary_markdown(pd.read_csv(folder / "fewshot.csv"))
+    if (folder / "hwsearch.csv").is_file():
+        settings = json.loads((folder / "settings.json").read_text())
+        search = settings["search"]
+        found = pd.read_csv(folder / "hwsearch.csv")
+        text += "\n" + hardware_markdown(
+            found, settings["shots"][0], search["bound_quantile"], search["strategy"], search["budget"]
+        )
+    return text
+
+
 def main(folders: list[str]) -> None:
     for folder in folders:
         fewshot = Path(folder) / "fewshot.csv"
-        print(summary_markdown(pd.read_csv(fewshot)) if fewshot.is_file() else transfer_tables(folder))
+        print(few_shot_tables(Path(folder)) if fewshot.is_file() else transfer_tables(folder))
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ _MODULES = {
     "bananas-zc": "bananas_zc:BananasZC",
     "rs-lce": "random_search_lce:RandomSearchLCE",
     "reinforce-zc": "reinforce_zc:ReinforceZC",
+    "bananas-transfer": "bananas_transfer:BananasTransfer",
 }
 
 

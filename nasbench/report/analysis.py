@@ -20,6 +20,8 @@ from nasbench.report.fronts import multi_objective_rows
 from nasbench.report.ranks import PairTests, RankTest, pair_tests, rank_test
 from nasbench.report.style import ordered
 
+MEANINGFUL_TASKS = 3  # ranks across fewer tasks say nothing: no critical-difference diagram (Demšar 2006)
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -76,9 +78,9 @@ def task_scores(analysis: Analysis, stat: str) -> pd.DataFrame:
 
 def across_tasks(analysis: Analysis, stat: str, method: str, alpha: float = 0.05) -> RankTest | None:
     """Ranks across tasks (Friedman, then Nemenyi or Wilcoxon-Holm) of the strategies run on every task;
-    None with fewer than two such strategies or two tasks."""
+    None with fewer than two such strategies or `MEANINGFUL_TASKS` tasks."""
     scores = task_scores(analysis, stat).dropna(axis=1)
     strategies = [s for s in analysis.strategies if s in scores.columns]
-    if len(strategies) < 2 or len(scores) < 2:
+    if len(strategies) < 2 or len(scores) < MEANINGFUL_TASKS:
         return None
     return rank_test(scores, strategies, maximize=True, method=method, alpha=alpha)

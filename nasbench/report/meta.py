@@ -24,12 +24,12 @@ import pandas as pd
 from scipy.stats import mannwhitneyu
 
 from nasbench.files import atomic_path
+from nasbench.report.analysis import MEANINGFUL_TASKS
 from nasbench.report.final import final_values
 
 META_FILE = "meta.json"
 FRACTIONS = (0.1, 0.25, 0.5, 1.0)
 ALPHA = 0.05
-MEANINGFUL_TASKS = 3  # a critical-difference diagram over fewer tasks says nothing (Demšar 2006)
 
 
 def expand(folders: Sequence[str | os.PathLike[str]]) -> list[str]:
@@ -111,7 +111,7 @@ def meta_markdown(table: pd.DataFrame, tasks: int) -> list[str]:
     if tasks < MEANINGFUL_TASKS:
         lines += [
             f"Only {tasks} task(s): a critical-difference diagram across fewer than {MEANINGFUL_TASKS} tasks is "
-            "not meaningful; read the per-task tests below instead.",
+            "not meaningful, so none is drawn; read the per-task tests below instead.",
             "",
         ]
     lines += [

@@ -45,6 +45,7 @@ ORDER = (
     "bananas-zc",
     "rs-lce",
     "reinforce-zc",
+    "bananas-transfer",
 )
 LABELS = {
     "rs": "Random search",
@@ -68,17 +69,19 @@ LABELS = {
     "bananas-zc": "BANANAS + ZC features",
     "rs-lce": "RS + curve early stop",
     "reinforce-zc": "REINFORCE + ZC warm-up",
+    "bananas-transfer": "BANANAS transfer",
 }
-# Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy, then eleven of Paul Tol's
+# Okabe-Ito, with its pale yellow replaced by grey and a dark gold for a ninth strategy, then twelve of Paul Tol's
 # muted and dark schemes (indigo, wine, olive, teal; rose, green, cyan, purple for the transfer strategies; sand,
-# brown, steel blue, Tol's vibrant magenta for the zero-cost ones) so that every registered strategy has its own colour
-# and marker, also when single- and multi-objective comparisons share a report.
+# brown, steel blue, Tol's vibrant magenta for the zero-cost ones) and his vibrant orange (BANANAS transfer) so that
+# every registered strategy has its own colour and marker, also when single- and multi-objective comparisons share
+# a report.
 PALETTE = (
     "#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#999999", "#8C6D1F",
     "#332288", "#882255", "#999933", "#44AA99", "#CC6677", "#117733", "#88CCEE", "#AA4499",
-    "#DDCC77", "#661100", "#6699CC", "#EE3377",
+    "#DDCC77", "#661100", "#6699CC", "#EE3377", "#EE7733",
 )  # fmt: skip
-MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d", "H", "8", "x", "+", "1", "2", "3", "4")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<", ">", "p", "d", "H", "8", "x", "+", "1", "2", "3", "4", "|")
 PANEL_WIDTH, PANEL_HEIGHT = 3.4, 2.5
 RC: dict[str, Any] = {
     "font.size": 8,

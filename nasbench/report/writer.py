@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from nasbench.errors import NasbenchError
 from nasbench.files import atomic_path
-from nasbench.report.analysis import Analysis, across_tasks, analyses, within_tasks
+from nasbench.report.analysis import MEANINGFUL_TASKS, Analysis, across_tasks, analyses, within_tasks
 from nasbench.report.command import command_of
 from nasbench.report.cost import cost_markdown, cost_table
 from nasbench.report.counts import count_notes, empty_runs, run_counts
@@ -95,6 +95,12 @@ def caveats(frame: pd.DataFrame) -> list[str]:
         notes.append(
             "a single task (benchmark x dataset): no critical-difference diagram, which ranks strategies across "
             "tasks (Demsar 2006); within the task, strategies with 2 or more runs are compared by Mann-Whitney U tests"
+        )
+    elif frame["strategy"].nunique() >= 2 and len(tasks_of(frame)) < MEANINGFUL_TASKS:
+        notes.append(
+            f"only {len(tasks_of(frame))} tasks: a critical-difference diagram across fewer than {MEANINGFUL_TASKS} "
+            "tasks is not meaningful (Demsar 2006), so none is drawn; within each task, strategies with 2 or more "
+            "runs are compared by Mann-Whitney U tests"
         )
     return notes
 

@@ -10,7 +10,10 @@ few reference cells relative to the devices already seen:
   standardized log-latencies (all 15,625 cells known there: meta-training data), fitted on the
   k measured cells; the ridge penalty by exact leave-one-out error over a fixed grid;
 - "k-only": the same ridge on the cell's one-hot encoding (30 dims), fitted on the k cells
-  alone: what one can do without other devices.
+  alone: what one can do without other devices;
+- "help-maml" (with `maml=True`): HELP's published recipe in the form of `help_maml`: an MLP on
+  the cell and a hardware embedding (the device's latencies on the k cells), meta-trained over
+  the other devices with first-order MAML and adapted on the k cells.
 
 Scored over all cells: Spearman's rho against the measured latency, and the precision of the
 predicted fastest 1 % (the share of them among the truly fastest 1 %). Each (device, k) is
@@ -79,7 +82,7 @@ def check_shots(size: int, shots: Sequence[int]) -> None:
 
 
 def few_shot(
-    devices: Devices, targets: Sequence[str], shots: Sequence[int], draws: int, root_seed: int = 0
+    devices: Devices, targets: Sequence[str], shots: Sequence[int], draws: int, root_seed: int = 0, maml: bool = False
 ) -> pd.DataFrame:
     """One row per (device, k, draw, method): Spearman's rho and top-1 % precision over all cells."""
     logged = np.log(devices.latency)
@@ -95,6 +98,12 @@ def few_shot(
                 for method, x in (("transfer", features), ("k-only", devices.encoding)):
                     predicted = ridge_predict(x[cells], logged[cells, t], x)
                     rows.append((target, k, draw, method, *scores(predicted, logged[:, t])))
+                if maml:
+                    from nasbench.runner.help_maml import help_predict
+
+                    rng = np.random.default_rng(stream.spawn(1)[0])  # its own stream: the ridges' draws unchanged
+                    predicted = help_predict(np.delete(logged, t, axis=1), logged[:, t], devices.encoding, cells, rng)
+                    rows.append((target, k, draw, "help-maml", *scores(predicted, logged[:, t])))
     return pd.DataFrame(rows, columns=["device", "shots", "draw", "method", "spearman", "precision"])
 
 
@@ -126,18 +135,17 @@ def scores(predicted: np.ndarray, measured: np.ndarray) -> tuple[float, float]:
 def summary_markdown(results: pd.DataFrame) -> str:
     """Mean Spearman rho and top-1 % precision per (k, method), over devices and draws; then per device."""
     overall = results.groupby(["shots", "method"], sort=True)[["spearman", "precision"]].mean().unstack("method")
+    methods = [m for m in (*METHODS, "help-maml") if m in set(results["method"])]
     lines = [
         f"Leave-one-device-out over {results['device'].nunique()} devices, {results['draw'].nunique()} draws of "
         "the k cells each; mean over devices and draws.",
         "",
-        "| k | rho transfer | rho k-only | top-1% precision transfer | top-1% precision k-only |",
-        "|---|---|---|---|---|",
+        "| k | " + " | ".join([f"rho {m}" for m in methods] + [f"top-1% precision {m}" for m in methods]) + " |",
+        "|---|" + "---|" * (2 * len(methods)),
     ]
     for k, row in overall.iterrows():
-        lines.append(
-            f"| {k} | {row[('spearman', 'transfer')]:.3f} | {row[('spearman', 'k-only')]:.3f} | "
-            f"{row[('precision', 'transfer')]:.3f} | {row[('precision', 'k-only')]:.3f} |"
-        )
+        values = [row[("spearman", m)] for m in methods] + [row[("precision", m)] for m in methods]
+        lines.append(f"| {k} | " + " | ".join(f"{v:.3f}" for v in values) + " |")
     per = results.groupby(["device", "shots", "method"], sort=True)["spearman"].mean().unstack(["shots", "method"])
     lines += ["", "Spearman rho per device (mean over draws):", ""]
     lines.append("| device | " + " | ".join(f"k={k} {m}" for k, m in per.columns) + " |")

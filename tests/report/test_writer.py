@@ -123,13 +123,12 @@ def test_several_comparisons_at_once(results, tmp_path) -> None:
     svg = (tmp_path / "report" / "anytime_time.svg").read_text()
     assert "cifar10-valid" in svg and "cifar100" in svg
     assert "Random search (n=6/3)" in svg and "over 3 to 6 runs" in svg  # never "over 3 runs" when one has 6
-    for name in ("critical_difference", "critical_difference_wilcoxon"):
-        assert (tmp_path / "report" / f"{name}.png").exists()
+    for name in ("critical_difference", "critical_difference_wilcoxon"):  # 2 tasks: too few for one (issue 20)
+        assert not (tmp_path / "report" / f"{name}.png").exists()
     index = (tmp_path / "report" / "index.md").read_text()
-    assert "over 2 tasks" in index and "Nemenyi critical difference" in index and "Wilcoxon signed-rank" in index
-    assert "a single task" not in index
-    tasks = pd.read_csv(tmp_path / "report" / "cd_tests.csv")
-    assert list(tasks.columns) == ["strategy_a", "strategy_b", "wilcoxon_p", "holm_p"] and len(tasks) == 1
+    assert "only 2 tasks: a critical-difference diagram across fewer than 3 tasks is not meaningful" in index
+    assert "Nemenyi critical difference" not in index and "Friedman" not in index
+    assert "a single task" not in index and not (tmp_path / "report" / "cd_tests.csv").exists()
 
 
 def test_bad_inputs(results, tmp_path) -> None:

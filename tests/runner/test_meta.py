@@ -112,7 +112,17 @@ def _reachable(root: Any) -> list[Any]:
     return list(seen.values())
 
 
-@pytest.mark.parametrize("strategy", ["re-warm", "re-prior", "reinforce-prior", "rgpe"])
+def _learners() -> list[str]:
+    from nasbench.strategies import STRATEGIES
+
+    return [name for name, cls in STRATEGIES.items() if cls.meta_learning]
+
+
+def test_the_leakage_test_covers_every_transfer_strategy() -> None:
+    assert {"re-warm", "re-prior", "reinforce-prior", "rgpe", "bananas-transfer"} <= set(_learners())
+
+
+@pytest.mark.parametrize("strategy", _learners())
 def test_the_targets_table_is_unreachable_from_a_strategy(strategy: str) -> None:
     from nasbench.benchmark.table import TableBenchmark
     from nasbench.tables.format import TableData
@@ -177,7 +187,7 @@ def test_cli_refuses_bad_sources_in_one_line(tmp_path: Path, flags: list[str], m
 def test_leave_one_out_writes_a_comparison_per_target_and_the_report_compares_across_them(tmp_path: Path) -> None:
     from nasbench.report.analysis import across_tasks, analyses
     from nasbench.report.meta import expand, meta_markdown, versus_twins
-    from nasbench.report.writer import load_results
+    from nasbench.report.writer import _statistics, load_results
     from nasbench.runner.meta import leave_one_out
 
     out = tmp_path / "loo"
@@ -193,9 +203,27 @@ def test_leave_one_out_writes_a_comparison_per_target_and_the_report_compares_ac
     table = versus_twins(frame, settings, maximize)
     assert list(table["task"]) == index["targets"] and set(table["outcome"]) <= {"win", "tie", "loss"}
     assert across_tasks(analyses(frame, maximize)[0], "mean", "nemenyi") is not None  # ranks across the 3 tasks
+    figures: dict[str, Any] = {}
+    _statistics(analyses(frame, maximize)[0], tmp_path, "mean", figures)
+    assert {"critical_difference", "critical_difference_wilcoxon"} <= set(figures)  # drawn from 3 tasks on
     text = "\n".join(meta_markdown(table, tasks=3))
     assert "| re-warm | re |" in text and "not meaningful" not in text
     assert "across fewer than 3 tasks is not meaningful" in "\n".join(meta_markdown(table.iloc[:2], tasks=2))
+
+
+@pytest.mark.slow
+def test_the_report_says_why_it_draws_no_cd_diagram_across_2_tasks(tmp_path: Path) -> None:
+    """From 3 tasks on, `across_tasks` gives the test the diagram is drawn from (the leave-one-out test above)."""
+    from nasbench.report.writer import write_report
+    from nasbench.runner.meta import leave_one_out
+
+    out = tmp_path / "loo"
+    leave_one_out(bench="nb201", strategies=["re", "re-warm"], budget="6evals", runs=2, out=str(out), quiet=True)
+    write_report([out / "cifar100", out / "imagenet16-120"], tmp_path / "two")
+    assert not list((tmp_path / "two").glob("critical_difference*"))
+    index = (tmp_path / "two" / "index.md").read_text()
+    assert "only 2 tasks: a critical-difference diagram across fewer than 3 tasks is not meaningful" in index
+    assert "Only 2 task(s): a critical-difference diagram across fewer than 3 tasks is not meaningful, so none" in index
 
 
 def test_leave_one_out_refuses_a_bad_strategy_before_any_work(tmp_path: Path) -> None:
