@@ -72,3 +72,14 @@ def test_rs_lce_sotl_is_refused_on_a_table_without_training_losses() -> None:
     assert also_observed(("train_loss",), nlp) == ("train_loss",)
     with pytest.raises(NasbenchError, match="expected a metric a search may observe on nlp.*got 'test_loss'"):
         also_observed(("test_loss",), nlp)  # the scored metric stays held out
+
+
+def test_no_test_split_metric_may_be_observed_beside_the_scored_one() -> None:
+    from nasbench.errors import NasbenchError
+    from nasbench.runner.simulation import also_observed
+
+    digits = nasbench.load("nb201-digits").info  # scored on test_acc; test_loss is the same test split
+    assert also_observed(("train_loss", "valid_loss"), digits) == ("train_loss", "valid_loss")
+    for name in ("test_loss", "test_acc"):
+        with pytest.raises(NasbenchError, match=f"may observe on nb201-digits.*got '{name}'"):
+            also_observed((name,), digits)
