@@ -62,6 +62,12 @@ class RandomSearchLCE(Strategy):
         self.ready: list[tuple[Hashable, int]] = []  # (architecture, next checkpoint) to continue, in order
         self.best = -math.inf
         self.incumbent: Hashable | None = None
+        if self.hp["estimator"] == "pow3" and len(self.ladder) < MIN_POINTS:
+            self.note = (
+                f"rs-lce: {self.info.name}/{self.info.dataset} has {len(self.ladder)} checkpoints "
+                f"({', '.join(map(str, self.ladder))}) at eta {self.hp['eta']:g}, fewer than the {MIN_POINTS} pow3 "
+                f"extrapolates from: no run is stopped, each climbs to {self.ladder[-1]} (random search)"
+            )
         if self.hp["estimator"] == "sotl":
             if TRAIN_LOSS not in self.info.metrics:
                 raise NasbenchError(

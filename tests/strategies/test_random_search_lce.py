@@ -83,3 +83,18 @@ def test_no_test_split_metric_may_be_observed_beside_the_scored_one() -> None:
     for name in ("test_loss", "test_acc"):
         with pytest.raises(NasbenchError, match=f"may observe on nb201-digits.*got '{name}'"):
             also_observed((name,), digits)
+
+
+def test_rs_lce_says_when_the_ladder_is_too_short_to_extrapolate(caplog) -> None:
+    from nasbench.runner.compare import resolve
+    from nasbench.runner.settings import Comparison
+
+    def notes(bench: str) -> list[str]:
+        caplog.clear()
+        resolve(Comparison(bench=bench, strategies=("rs-lce",), budget=Budget.parse("20000s")))
+        return [r.getMessage() for r in caplog.records if r.name == "nasbench"]
+
+    with caplog.at_level("WARNING", logger="nasbench"):
+        (note,) = notes("nb201")  # 12 and 200 epochs
+        assert note.startswith("rs-lce: nb201/cifar10-valid has 2 checkpoints (12, 200)") and "random search" in note
+        assert notes("nb201-digits") == []  # 1, 2, 4, 8, 12: pow3 has its curves
