@@ -121,6 +121,10 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
             "expected a numeric target for a regression metric",
         ),
         "space": (["--data", "digits", "--space", "mlp"], "expected --space among nb201, macro for image data"),
+        "digits regression": (
+            ["--data", "digits", "--metric", "mse"],
+            "expected a classification metric for digits (10 classes), got a regression metric",
+        ),
     }
 
 
@@ -128,7 +132,7 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     "case",
     [
         "one class", "NaNs", "lengths", "no target", "mixed sizes", "budget", "metric", "space", "continuous",
-        "NaN target", "text target",
+        "NaN target", "text target", "digits regression",
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys, case: str) -> None:
