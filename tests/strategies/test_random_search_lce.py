@@ -68,6 +68,9 @@ def test_rs_lce_sotl_is_refused_on_a_table_without_training_losses() -> None:
     nb101 = nasbench.load("nb101", "cifar10")
     with pytest.raises(NasbenchError, match=r"expected a benchmark with training losses \(train_loss\).*got nb101"):
         get_strategy("rs-lce")(nb101.space, nb101.info, np.random.default_rng(0), estimator="sotl")
+    nb201 = nasbench.load("nb201")
+    with pytest.raises(NasbenchError, match=r"nb201/cifar10-valid \(metrics: valid_acc, .* and \d+ more\)$"):
+        get_strategy("rs-lce")(nb201.space, nb201.info, np.random.default_rng(0), estimator="sotl")
     nlp = nasbench.load("nlp", "wikitext-2").info
     assert also_observed(("train_loss",), nlp) == ("train_loss",)
     with pytest.raises(NasbenchError, match="expected a metric a search may observe on nlp.*got 'test_loss'"):
