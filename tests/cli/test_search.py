@@ -218,7 +218,12 @@ def test_a_multi_objective_search_reports_its_pareto_front(tmp_path: Path, capsy
     [
         ("accuracy", "mo-rs", "expected --objectives as one of accuracy"),
         ("params,accuracy", "mo-rs", "expected --objectives as one of accuracy"),
-        ("accuracy,params", "re", "expected a multi-objective strategy for --objectives valid_acc,params"),
+        (
+            "accuracy,params",
+            "re",
+            "expected a multi-objective --strategy (mo-rs, mo-re, nsga2 or parego) for "
+            "--objectives accuracy,params, got re",
+        ),
     ],
 )
 def test_bad_objectives_are_refused_in_one_line(tmp_path: Path, capsys, objectives: str, strategy: str, message: str):
