@@ -199,6 +199,7 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
         name = f"live-{space}"
         folds.append(LiveBenchmark(space, split, protocol, (0,), cache, device, options, name, observe, latency))
     bench: LiveBenchmark | CrossValidated = folds[0] if settings.cv is None else CrossValidated(folds)
+    bench.score_held_out = False  # the "test" slot holds the validation split: the history's scores are observed
     comparison = Comparison(
         bench=space,
         dataset=folds[0].data.name if settings.cv is None else f"{data.name}-cv{settings.cv}",

@@ -45,6 +45,8 @@ def test_a_search_writes_every_output_and_resumes(tmp_path: Path, capsys) -> Non
     history = ResultsFolder(out / "history").load()
     assert len(history) == 3 and (history["mode"] == "real-time").all()
     assert (history["benchmark"] == str(out / "cache.h5")).all()  # what `nasbench report` opens
+    assert not history["incumbent_held_out"].any()  # scored on the validation split it observed: not held out
+    assert "on the validation split the search observes" in ResultsFolder(out / "history").read_settings()["scoring"]
     assert nasbench.load(str(out / "cache.h5")).info.size == len(set(history["arch"]))
     assert "test accuracy" in (out / "report.md").read_text() and (out / "anytime.png").exists()
     assert _search(out, "--data", "digits", "--budget", "3evals", *TINY) == 0  # resumes: the same winner
