@@ -104,6 +104,7 @@ class Strategy(ABC):
     meta_learning: ClassVar[bool] = False  # takes `meta=` (a MetaInfo: source tasks' data, never the target's)
     twin: ClassVar[str] = ""  # a transfer strategy's non-transfer twin (the same search, learning nothing)
     also_observes: tuple[str, ...] = ()  # training-side metrics told beside the observed one (set in __init__)
+    note: str = ""  # a one-line caveat about this benchmark, printed once per comparison (set in __init__)
 
     def __init__(
         self,

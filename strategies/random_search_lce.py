@@ -62,11 +62,19 @@ class RandomSearchLCE(Strategy):
         self.ready: list[tuple[Hashable, int]] = []  # (architecture, next checkpoint) to continue, in order
         self.best = -math.inf
         self.incumbent: Hashable | None = None
+        if self.hp["estimator"] == "pow3" and len(self.ladder) < MIN_POINTS:
+            self.note = (
+                f"rs-lce: {self.info.name}/{self.info.dataset} has {len(self.ladder)} checkpoints "
+                f"({', '.join(map(str, self.ladder))}) at eta {self.hp['eta']:g}, fewer than the {MIN_POINTS} pow3 "
+                f"extrapolates from: no run is stopped, each climbs to {self.ladder[-1]} (random search)"
+            )
         if self.hp["estimator"] == "sotl":
             if TRAIN_LOSS not in self.info.metrics:
+                names = list(self.info.metrics)  # NB201's run to 30 (a latency per device): the first few
+                more = f" and {len(names) - 5} more" if len(names) > 5 else ""
                 raise NasbenchError(
                     f"expected a benchmark with training losses ({TRAIN_LOSS}) for rs-lce estimator=sotl, got "
-                    f"{self.info.name}/{self.info.dataset} (metrics: {', '.join(self.info.metrics)})"
+                    f"{self.info.name}/{self.info.dataset} (metrics: {', '.join(names[:5])}{more})"
                 )
             self.also_observes = (TRAIN_LOSS,)
 

@@ -230,7 +230,8 @@ def run_compare(args: argparse.Namespace) -> str:
     if args.estimator == "live":
         from nasbench.cli.search import run_live_compare
 
-        return run_live_compare(args)
+        text = run_live_compare(args)
+        return f"{text}\n{_report([args.out], os.path.join(args.out, 'report'), args.stat)}" if args.report else text
     comparison = _comparison(args)
     address = args.scheduler or args.address
     outcome = run_comparison(

@@ -108,9 +108,9 @@ def _search_settings(args: argparse.Namespace, shots: list[int]) -> dict[str, An
     """The latency-constrained search's settings (None without --search), checked before any work."""
     if not args.search:
         return None
-    from nasbench.strategies import get_strategy
+    from nasbench.runner.hwsearch import check_strategy
 
-    get_strategy(args.search)  # an unknown name fails here
+    check_strategy(args.search)  # an unknown name, or one this search cannot run, fails here
     if len(shots) != 1:
         raise NasbenchError(f"expected one --shots value with --search, got {args.shots}")
     budget = (args.budget or "").removesuffix("evals")

@@ -93,6 +93,10 @@ class LiveBenchmark:
             and `device` (`nasbench.live.latency`; per architecture, once, kept in the cache table).
     """
 
+    # False where the "test" split is the validation split the search observes (`nasbench search`'s folds):
+    # a real-time run's scores are then not flagged held out
+    score_held_out: bool = True
+
     def __init__(
         self,
         space: str | SearchSpace[Any],

@@ -26,6 +26,8 @@ from nasbench.live.benchmark import LiveBenchmark, TrainOrder, query_by_training
 class CrossValidated:
     """The folds' benchmarks as one Benchmark (see the module docstring)."""
 
+    score_held_out: bool = True  # as `LiveBenchmark.score_held_out`
+
     def __init__(self, folds: Sequence[LiveBenchmark]) -> None:
         self.folds = list(folds)
         self.space = self.folds[0].space

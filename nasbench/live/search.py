@@ -199,6 +199,7 @@ def plan(settings: SearchSettings, out: str | Path, data: UserData | None = None
         name = f"live-{space}"
         folds.append(LiveBenchmark(space, split, protocol, (0,), cache, device, options, name, observe, latency))
     bench: LiveBenchmark | CrossValidated = folds[0] if settings.cv is None else CrossValidated(folds)
+    bench.score_held_out = False  # the "test" slot holds the validation split: the history's scores are observed
     comparison = Comparison(
         bench=space,
         dataset=folds[0].data.name if settings.cv is None else f"{data.name}-cv{settings.cv}",
@@ -232,6 +233,11 @@ def _objectives(settings: SearchSettings, metric: str) -> str | None:
         )
     if len(set(names)) != len(names):
         raise UnknownName(f"expected distinct --objectives, got {settings.objectives!r}")
+    if not get_strategy(settings.strategy).multi_objective:  # said here in the user's names, not the runner's
+        raise NasbenchError(
+            f"expected a multi-objective --strategy (mo-rs, mo-re, nsga2 or parego) for --objectives "
+            f"{settings.objectives}, got {settings.strategy}"
+        )
     if settings.metric not in ("accuracy", names[0]):
         raise UnknownName(f"expected --metric {names[0]} as in --objectives (or none), got {settings.metric!r}")
     return ",".join([METRICS[names[0]][0], *names[1:]])

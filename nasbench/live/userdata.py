@@ -121,6 +121,8 @@ def load_user_data(source: str, target: str | None = None, task: str = "classifi
     """`digits`, an .npz, a .csv (with `target`) or an image folder, checked for `task`."""
     path = Path(source).expanduser()
     if source == "digits":
+        if task == "regression":  # its labels are the digits 0-9: classes, not quantities
+            raise DataError(f"expected a classification metric for digits (10 classes), got a {task} metric")
         from sklearn.datasets import load_digits
 
         bunch = load_digits()

@@ -13,6 +13,7 @@ a full one: such comparisons need a time budget).
 from __future__ import annotations
 
 import json
+import logging
 import math
 import shlex
 import sys
@@ -232,6 +233,8 @@ def _strategy_settings(benchmark: Benchmark, comparison: Comparison, problem: Pr
         rng, overrides = np.random.default_rng(0), comparison.hyperparameters.get(name, {})
         strategy = comparison.strategy_class(name)(benchmark.space, benchmark.info, rng, problem=problem, **overrides)
         full[name] = strategy.hp
+        if strategy.note:  # the CLI prints it as one `nasbench: note:` line
+            logging.getLogger("nasbench").warning(strategy.note)
     return full
 
 

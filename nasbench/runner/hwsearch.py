@@ -64,6 +64,18 @@ def predicted_latency(devices: Devices, target: str, shots: int, seed: np.random
     return predicted
 
 
+def check_strategy(name: str) -> None:
+    """Refuse a strategy this search cannot run as it means to: one asking for other fidelities (it is told the
+    full-fidelity accuracy whatever it asks; the zero-cost ones among them), several objectives, or source tasks."""
+    cls = get_strategy(name)
+    if cls.multi_fidelity or cls.multi_objective or cls.meta_learning:
+        kind = "multi-fidelity" if cls.multi_fidelity else "multi-objective" if cls.multi_objective else "transfer"
+        raise NasbenchError(
+            f"expected a single-fidelity, single-objective strategy without source tasks for --search, got {name} "
+            f"({kind})"
+        )
+
+
 def search(
     task: Task, arm: str, strategy: str, budget: int, rng: np.random.Generator, bench_name: str = "nb201"
 ) -> tuple[float, bool, float]:
@@ -94,6 +106,7 @@ def hardware_search(
     """One row per (device, run, arm): the incumbent's accuracy, true feasibility and regret."""
     if not 0 < quantile < 1:
         raise NasbenchError(f"expected --bound-quantile between 0 and 1, got {quantile}")
+    check_strategy(strategy)
     bench = opened(bench_name)
     accuracy = bench.query_many(np.arange(bench.info.size), metrics=[bench.info.observe])[bench.info.observe]
     rows = []

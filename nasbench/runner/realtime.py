@@ -99,7 +99,7 @@ class CachedScorer:
         self.bench, info = bench, bench.info
         self.fidelity = info.max_fidelity
         self.metric = info.score_metric(self.fidelity)
-        self.independent = self.metric != info.observe
+        self.independent = self.metric != info.observe and held_out(bench)
 
     def held_out(self, arch: Any, seen: set[int]) -> tuple[float, bool]:
         record = self.bench.cached(arch, self.fidelity, None, metrics=[self.metric])
@@ -248,6 +248,11 @@ def run_realtime(spec: RunSpec, bench: Trainable, on_evaluation: Callable[[RealT
     return RealTimeRun(spec, bench, on_evaluation).run()
 
 
+def held_out(bench: Any) -> bool:
+    """Whether `bench`'s score metric is measured on data the search never observes (`score_held_out`)."""
+    return bool(getattr(bench, "score_held_out", True))
+
+
 def realtime_record(comparison: Comparison, bench: Trainable, where: str) -> dict[str, Any]:
     """The settings `comparison.json` holds for a real-time comparison (`where`: the cache table's path)."""
     if comparison.fidelity is not None:
@@ -256,12 +261,13 @@ def realtime_record(comparison: Comparison, bench: Trainable, where: str) -> dic
     full = _strategy_settings(bench, comparison, problem)
     _check_fair_budget(comparison, bench)
     metric = bench.info.score_metric(bench.info.max_fidelity)
+    split = "the held-out test split" if held_out(bench) else "the validation split the search observes"
     return {
         **comparison.record(),
         "benchmark": where,
         "dataset": bench.info.dataset,
         "mode": MODE,
-        "scoring": f"{metric} at {bench.info.max_fidelity} {bench.info.fidelity_unit} on the held-out test split, "
+        "scoring": f"{metric} at {bench.info.max_fidelity} {bench.info.fidelity_unit} on {split}, "
         f"from the cache (the search observes {bench.info.observe}); cost: measured wall seconds on this machine",
         "data_sha256": bench.data_sha256,
         "strategies": full,

@@ -421,8 +421,10 @@ class Scorer:
 
 
 def also_observed(names: tuple[str, ...], info: BenchmarkInfo) -> tuple[str, ...]:
-    """The extra metrics a strategy asks to observe: the benchmark's, never the scored (held-out) one."""
-    held_out = {info.score, info.score_fallback} - {info.observe, None}
+    """The extra metrics a strategy asks to observe: the benchmark's, never the scored (held-out) one nor any
+    other measured on the test split (`test_*`: e.g. `test_loss` beside a `test_acc` score)."""
+    tests = {m for m in info.metrics if m.startswith("test_")}
+    held_out = ({info.score, info.score_fallback} | tests) - {info.observe, None}
     for name in names:
         if name not in info.metrics or name in held_out:
             allowed = ", ".join(m for m in info.metrics if m not in held_out)

@@ -45,6 +45,8 @@ def test_a_search_writes_every_output_and_resumes(tmp_path: Path, capsys) -> Non
     history = ResultsFolder(out / "history").load()
     assert len(history) == 3 and (history["mode"] == "real-time").all()
     assert (history["benchmark"] == str(out / "cache.h5")).all()  # what `nasbench report` opens
+    assert not history["incumbent_held_out"].any()  # scored on the validation split it observed: not held out
+    assert "on the validation split the search observes" in ResultsFolder(out / "history").read_settings()["scoring"]
     assert nasbench.load(str(out / "cache.h5")).info.size == len(set(history["arch"]))
     assert "test accuracy" in (out / "report.md").read_text() and (out / "anytime.png").exists()
     assert _search(out, "--data", "digits", "--budget", "3evals", *TINY) == 0  # resumes: the same winner
@@ -121,6 +123,10 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
             "expected a numeric target for a regression metric",
         ),
         "space": (["--data", "digits", "--space", "mlp"], "expected --space among nb201, macro for image data"),
+        "digits regression": (
+            ["--data", "digits", "--metric", "mse"],
+            "expected a classification metric for digits (10 classes), got a regression metric",
+        ),
     }
 
 
@@ -128,7 +134,7 @@ def _bad(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     "case",
     [
         "one class", "NaNs", "lengths", "no target", "mixed sizes", "budget", "metric", "space", "continuous",
-        "NaN target", "text target",
+        "NaN target", "text target", "digits regression",
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path: Path, capsys, case: str) -> None:
@@ -214,7 +220,12 @@ def test_a_multi_objective_search_reports_its_pareto_front(tmp_path: Path, capsy
     [
         ("accuracy", "mo-rs", "expected --objectives as one of accuracy"),
         ("params,accuracy", "mo-rs", "expected --objectives as one of accuracy"),
-        ("accuracy,params", "re", "expected a multi-objective strategy for --objectives valid_acc,params"),
+        (
+            "accuracy,params",
+            "re",
+            "expected a multi-objective --strategy (mo-rs, mo-re, nsga2 or parego) for "
+            "--objectives accuracy,params, got re",
+        ),
     ],
 )
 def test_bad_objectives_are_refused_in_one_line(tmp_path: Path, capsys, objectives: str, strategy: str, message: str):

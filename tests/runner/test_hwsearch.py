@@ -61,6 +61,10 @@ def test_hardware_search_rows_and_table(devices) -> None:
     [
         (["--shots", "5,10", "--search", "re", "--budget", "20evals"], "expected one --shots value with --search"),
         (["--search", "sgd", "--budget", "20evals"], "unknown strategy 'sgd'"),
+        (["--search", "hyperband", "--budget", "20evals"], "strategy without source tasks for --search, got hyperband"),
+        (["--search", "re-zc", "--budget", "20evals"], "got re-zc (multi-fidelity)"),
+        (["--search", "rgpe", "--budget", "20evals"], "got rgpe (transfer)"),
+        (["--search", "nsga2", "--budget", "20evals"], "got nsga2 (multi-objective)"),
         (["--search", "re", "--budget", "2h"], "expected --budget like 100evals with --search, got '2h'"),
         (["--search", "re", "--budget", "9evals", "--bound-quantile", "1.5"], "expected --bound-quantile between"),
     ],

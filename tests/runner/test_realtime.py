@@ -83,7 +83,10 @@ def test_compare_with_the_live_estimator_writes_a_results_folder(tmp_path: Path,
     assert settings["mode"] == "real-time" and settings["estimator"] == "live"
     assert len(ResultsFolder(out).load(frozenset({"arch"}))) == 2 and (out / "cache.h5").exists()
     assert json.loads((out / "comparison.json").read_text())["benchmark"] == str(out / "cache.h5")
-    assert main([*argv, "--out", str(out), "--quiet"]) == 0 and "1/1 runs already done" in capsys.readouterr().out
+    assert main([*argv, "--out", str(out), "--quiet", "--report"]) == 0  # resumed, then a report as for a table
+    printed = capsys.readouterr().out
+    assert "1/1 runs already done" in printed and f"report in {out / 'report'}" in printed
+    assert (out / "report" / "index.md").exists()
 
 
 def test_a_resumed_run_is_charged_what_the_original_spent(digits, tmp_path: Path) -> None:

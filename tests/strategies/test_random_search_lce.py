@@ -68,7 +68,36 @@ def test_rs_lce_sotl_is_refused_on_a_table_without_training_losses() -> None:
     nb101 = nasbench.load("nb101", "cifar10")
     with pytest.raises(NasbenchError, match=r"expected a benchmark with training losses \(train_loss\).*got nb101"):
         get_strategy("rs-lce")(nb101.space, nb101.info, np.random.default_rng(0), estimator="sotl")
+    nb201 = nasbench.load("nb201")
+    with pytest.raises(NasbenchError, match=r"nb201/cifar10-valid \(metrics: valid_acc, .* and \d+ more\)$"):
+        get_strategy("rs-lce")(nb201.space, nb201.info, np.random.default_rng(0), estimator="sotl")
     nlp = nasbench.load("nlp", "wikitext-2").info
     assert also_observed(("train_loss",), nlp) == ("train_loss",)
     with pytest.raises(NasbenchError, match="expected a metric a search may observe on nlp.*got 'test_loss'"):
         also_observed(("test_loss",), nlp)  # the scored metric stays held out
+
+
+def test_no_test_split_metric_may_be_observed_beside_the_scored_one() -> None:
+    from nasbench.errors import NasbenchError
+    from nasbench.runner.simulation import also_observed
+
+    digits = nasbench.load("nb201-digits").info  # scored on test_acc; test_loss is the same test split
+    assert also_observed(("train_loss", "valid_loss"), digits) == ("train_loss", "valid_loss")
+    for name in ("test_loss", "test_acc"):
+        with pytest.raises(NasbenchError, match=f"may observe on nb201-digits.*got '{name}'"):
+            also_observed((name,), digits)
+
+
+def test_rs_lce_says_when_the_ladder_is_too_short_to_extrapolate(caplog) -> None:
+    from nasbench.runner.compare import resolve
+    from nasbench.runner.settings import Comparison
+
+    def notes(bench: str) -> list[str]:
+        caplog.clear()
+        resolve(Comparison(bench=bench, strategies=("rs-lce",), budget=Budget.parse("20000s")))
+        return [r.getMessage() for r in caplog.records if r.name == "nasbench"]
+
+    with caplog.at_level("WARNING", logger="nasbench"):
+        (note,) = notes("nb201")  # 12 and 200 epochs
+        assert note.startswith("rs-lce: nb201/cifar10-valid has 2 checkpoints (12, 200)") and "random search" in note
+        assert notes("nb201-digits") == []  # 1, 2, 4, 8, 12: pow3 has its curves
