@@ -148,8 +148,8 @@ class LiveBenchmark:
     # -- the public description -------------------------------------------------------------------
     @property
     def score(self) -> str:
-        """The metric a result is scored on: test accuracy, or for regression the observed error on test."""
-        return self.observe.replace("valid_", "test_", 1) if self.task.regression else self.task.score
+        """The metric a result is scored on: the observed one, on test (`valid_bacc` -> `test_bacc`, ...)."""
+        return self.observe.replace("valid_", "test_", 1)
 
     @cached_property
     def data_sha256(self) -> str:
@@ -180,7 +180,7 @@ class LiveBenchmark:
             metrics=metrics,
             observe=self.observe,
             score=self.score,
-            score_fallback=self.observe if self.task.regression else "valid_acc",
+            score_fallback=self.observe,
             cost="train_seconds",
             size=size,
         )
