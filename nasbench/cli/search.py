@@ -44,6 +44,7 @@ def run_live_compare(args: argparse.Namespace) -> str:
     from nasbench.live.benchmark import LiveBenchmark
     from nasbench.live.data import load_dataset
     from nasbench.live.train import get_protocol
+    from nasbench.problem.objectives import parse_problem
     from nasbench.runner.compare import summary
     from nasbench.runner.realtime import run_realtime_comparison
 
@@ -69,6 +70,7 @@ def run_live_compare(args: argparse.Namespace) -> str:
     bench = LiveBenchmark(
         comparison.bench, data, protocol, seeds, cache, device, options, name=f"live-{comparison.bench}"
     )
+    bench.check_costs(parse_problem(comparison.objectives, list(comparison.constraints or []), bench.info).constraints)
     if not oneshot:
         return summary(run_realtime_comparison(comparison, bench, args.out, str(cache), quiet=args.quiet))
     from nasbench.oneshot.live import add_to_record, oneshot_specs, run_oneshot_runs

@@ -46,8 +46,17 @@ from nasbench.live.latency import BATCH
 from nasbench.live.models import build_model, check_options, count_flops, count_params
 from nasbench.live.tasks import get_task, metric_specs
 from nasbench.live.train import Checkpoint, Protocol, train_until
+from nasbench.problem.front import InfeasibleProblem
+from nasbench.problem.objectives import Constraint
 from nasbench.spaces import get_space
 from nasbench.spaces.base import EnumerableSpace, SearchSpace
+
+# The cheapest architecture by parameters and by FLOPs, where the space is too large to count: there the costs
+# add up over positions whose shapes do not depend on the choices (NB201's edges, NAS-Bench-Macro's layers),
+# and this one takes the cheapest choice everywhere (`none`: no module; `identity`: nothing or a 1x1
+# convolution, less than any MBConv block of the same shapes). Smaller spaces are counted whole.
+CHEAPEST = {"nb201": "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", "macro": "00000000"}
+COUNTED_WHOLE = 1000  # spaces up to this size: every architecture counted (about 5 ms each on a CPU)
 
 Run = dict[str, list[float]]  # metric -> value after each epoch reached (test metrics: one value, once complete)
 
@@ -148,8 +157,8 @@ class LiveBenchmark:
     # -- the public description -------------------------------------------------------------------
     @property
     def score(self) -> str:
-        """The metric a result is scored on: test accuracy, or for regression the observed error on test."""
-        return self.observe.replace("valid_", "test_", 1) if self.task.regression else self.task.score
+        """The metric a result is scored on: the observed one, on test (`valid_bacc` -> `test_bacc`, ...)."""
+        return self.observe.replace("valid_", "test_", 1)
 
     @cached_property
     def data_sha256(self) -> str:
@@ -180,7 +189,7 @@ class LiveBenchmark:
             metrics=metrics,
             observe=self.observe,
             score=self.score,
-            score_fallback=self.observe if self.task.regression else "valid_acc",
+            score_fallback=self.observe,
             cost="train_seconds",
             size=size,
         )
@@ -388,6 +397,32 @@ class LiveBenchmark:
             counts = (count_params(model) / 1e6, count_flops(model, self.data.input_shape) / 1e6)
             self.counts[text] = (float(np.float32(counts[0])), float(np.float32(counts[1])))
         return self.counts[text]
+
+    def cost_floor(self) -> tuple[float, float]:
+        """The least (params in M, MFLOPs) of any architecture of the space, counted without training."""
+        if self.space_name in CHEAPEST:
+            return self.counts_of(CHEAPEST[self.space_name])
+        space = get_space(self.space_name)
+        assert isinstance(space, EnumerableSpace) and space.size <= COUNTED_WHOLE, self.space_name
+        counts = []
+        for arch in space.all():  # not kept in `counts`: the cache table lists the architectures trained
+            model = build_model(self.space_name, arch, self.data.num_classes, **self.model_options)
+            counts.append((count_params(model) / 1e6, count_flops(model, self.data.input_shape) / 1e6))
+        low = np.asarray(counts, dtype=np.float32).min(axis=0)
+        return float(low[0]), float(low[1])
+
+    def check_costs(self, constraints: Sequence[Constraint]) -> None:
+        """Refuse, before anything trains, an upper bound on params or FLOPs that no architecture meets."""
+        bounded = [c for c in constraints if c.metric in ("params", "flops") and c.op in ("<=", "<")]
+        if not bounded:
+            return
+        floor = dict(zip(("params", "flops"), self.cost_floor(), strict=True))
+        for c in bounded:
+            if not c.satisfied(floor[c.metric]):
+                raise InfeasibleProblem(
+                    f"expected constraints that some architecture meets, got {str(c)!r}: no architecture of "
+                    f"{self.space_name} does (the least {c.metric} is {floor[c.metric]:g}, counted without training)"
+                )
 
     def latency_of(self, text: str) -> float:
         """Milliseconds per forward pass of a batch, measured once here on the benchmark's device."""

@@ -32,7 +32,6 @@ import numpy as np
 import pyarrow as pa
 import torch
 
-from nasbench._version import __version__
 from nasbench.errors import NasbenchError
 from nasbench.files import atomic_path
 from nasbench.live.benchmark import LiveBenchmark
@@ -42,7 +41,7 @@ from nasbench.oneshot.run import build_method
 from nasbench.oneshot.search import OneShotMethod, SearchResult, Settings
 from nasbench.results import ResultsFolder
 from nasbench.runner.realtime import MODE
-from nasbench.runner.simulation import COLUMNS, STRING, TYPES, Budget, RunSpec
+from nasbench.runner.simulation import COLUMNS, STRING, TYPES, Budget, RunSpec, run_settings
 from nasbench.spaces.nb201 import NB201Space
 
 SETTINGS = {f.name for f in fields(Settings)}
@@ -138,23 +137,9 @@ def run_table(
     spec: RunSpec, bench: LiveBenchmark, search: OneShotMethod, scores: list[float], result: SearchResult
 ) -> pa.Table:
     """The run in the schema of a `RealTimeRun`'s table: the same columns, types and constants."""
-    settings = {
-        "run_id": spec.run_id,
-        "strategy": spec.strategy,
-        "run": spec.run,
-        "root_seed": spec.root_seed,
-        "benchmark": spec.bench_name,
-        "dataset": spec.dataset,
-        "estimator": spec.estimator,
-        "budget": str(spec.budget),
-        "workers": spec.workers,
-        "hyperparameters": json.dumps(search.hyperparameters(), sort_keys=True),
-        "observe_metric": "inherited valid_acc",  # what a one-shot search judges cells by; never stored here
-        "score_metric": bench.info.score_metric(bench.info.max_fidelity),
-        "code_version": __version__,
-        "data_sha256": bench.data_sha256,
-        "mode": MODE,
-    }
+    observe = "inherited valid_acc"  # what a one-shot search judges cells by; never stored here
+    score = bench.info.score_metric(bench.info.max_fidelity)
+    settings = {**run_settings(spec, search.hyperparameters(), observe, score, bench), "mode": MODE}
     rows = [
         (i, 0, e.search_seconds - e.epoch_seconds, e.search_seconds, e.arch, e.epoch, -1, np.nan, e.epoch_seconds)
         + ((e.arch, np.nan, score, True) if e.arch else ("", np.nan, np.nan, False))

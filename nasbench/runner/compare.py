@@ -293,15 +293,30 @@ def summary(outcome: Outcome) -> str:
         maximize = _maximize(settings, frame)
         best = medians.idxmax() if maximize else medians.idxmin()
         lines.append(f"best by median final score: {best} ({medians[best]:.4g}; scored on {settings['scoring']})")
-    if "incumbent_held_out" in last and not last["incumbent_held_out"].all():
-        lines.append(
-            f"note: {int((~last['incumbent_held_out']).sum())} of {len(last)} final incumbents have no held-out seed"
-        )
+    lines += _incumbent_notes(last)
     lines += [
         f"results in {folder.path}",
         f"next: {shlex.join(['nasbench', 'report', str(folder.path), '--out', str(folder.path / 'report')])}",
     ]
     return "\n".join(lines)
+
+
+def _incumbent_notes(last: Any) -> list[str]:
+    """Notes on the runs' final rows: runs that found no feasible evaluation (no incumbent at all), and
+    incumbents scored on no held-out seed."""
+    if "incumbent_held_out" not in last:
+        return []
+    none = last["incumbent"].fillna("").astype(str).eq("") if "incumbent" in last else last["incumbent_held_out"].isna()
+    unseen = ~last["incumbent_held_out"] & ~none
+    notes = []
+    if none.any():
+        notes.append(
+            f"note: {int(none.sum())} of {len(last)} runs have no feasible incumbent "
+            "(no evaluation met the constraints): nothing to score"
+        )
+    if unseen.any():
+        notes.append(f"note: {int(unseen.sum())} of {len(last)} final incumbents have no held-out seed")
+    return notes
 
 
 def _maximize(settings: dict[str, Any], frame: Any) -> bool:

@@ -131,8 +131,11 @@ def _dask_client(address: str | None, jobs: int, wait_s: float) -> Iterator[Any]
             yield client
 
 
-def _check_dask_workers(client: Any, expected: int, wait_s: float, address: str | None) -> None:
-    """`expected` workers arrived within `wait_s` seconds, and each can import nasbench."""
+def _check_dask_workers(
+    client: Any, expected: int, wait_s: float, address: str | None, probe: Callable[[], str] | None = None
+) -> None:
+    """`expected` workers arrived within `wait_s` seconds, and each can import nasbench (runs `probe`, by
+    default one returning nasbench's version)."""
     where = f"the scheduler at {address}" if address else "the local cluster"
     try:
         client.wait_for_workers(expected, timeout=wait_s)
@@ -143,10 +146,11 @@ def _check_dask_workers(client: Any, expected: int, wait_s: float, address: str 
             f"no worker joined {where} in time"
         ) from None
     try:  # each worker unpickles this module's function: one that cannot import nasbench fails here
-        client.run(_version)
+        client.run(probe or _version)
     except Exception as err:  # whatever the worker raised, re-raised by the client as it came
+        last = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
         raise ClusterError(
-            f"expected dask workers that can import nasbench, got one of {where} that cannot: {err}"
+            f"expected dask workers that can import nasbench, got one of {where} that cannot: {last}"
         ) from None
 
 

@@ -39,17 +39,24 @@ ARMS = ("predicted", "true")
 
 @dataclass(frozen=True)
 class Task:
-    """One device's search: the accuracies, the true and the predicted latencies of every cell, and the bound."""
+    """One device's search: the observed metric (`accuracy`), the true and the predicted latencies of every
+    cell, the bound, and whether the metric is maximised (its `MetricInfo.maximize`)."""
 
     device: str
     accuracy: np.ndarray
     true: np.ndarray
     predicted: np.ndarray
     bound: float
+    maximize: bool = True
+
+    @property
+    def sign(self) -> float:
+        """+1 where higher is better, -1 where lower is: `sign * value` is always maximised."""
+        return 1.0 if self.maximize else -1.0
 
     def optimum(self) -> float:
-        """The best validation accuracy among the cells whose true latency meets the bound."""
-        return float(np.nanmax(np.where(self.true <= self.bound, self.accuracy, -np.inf)))
+        """The best observed value among the cells whose true latency meets the bound."""
+        return self.sign * float(np.nanmax(np.where(self.true <= self.bound, self.sign * self.accuracy, -np.inf)))
 
 
 def predicted_latency(devices: Devices, target: str, shots: int, seed: np.random.SeedSequence) -> np.ndarray:
@@ -79,24 +86,26 @@ def check_strategy(name: str) -> None:
 def search(
     task: Task, arm: str, strategy: str, budget: int, rng: np.random.Generator, bench_name: str = "nb201"
 ) -> tuple[float, bool, float]:
-    """One run: (incumbent's validation accuracy, whether its true latency meets the bound, its regret)."""
+    """One run: (incumbent's observed value, whether its true latency meets the bound, its regret: how much worse
+    than the best truly feasible value it is, >= 0 in either direction)."""
     bench = opened(bench_name)
     metric = f"latency:{task.device}"
     problem = Problem(constraints=(Constraint(metric, "<=", task.bound),))
     searcher = get_strategy(strategy)(bench.space, bench.info, rng, problem=problem)
     space: Any = bench.space  # NAS-Bench-201's: cells by index
     seen = task.predicted if arm == "predicted" else task.true
-    best, best_index = -math.inf, -1
+    best, best_index = -math.inf, -1  # best: sign * value, maximised
     for _ in range(budget):
         arch, fidelity = searcher.ask()
         i = int(space.index(arch))
         record = {bench.info.observe: float(task.accuracy[i]), metric: float(seen[i])}
         searcher.tell(arch, fidelity, record)
-        if seen[i] <= task.bound and task.accuracy[i] > best:
-            best, best_index = float(task.accuracy[i]), i
+        if seen[i] <= task.bound and task.sign * task.accuracy[i] > best:
+            best, best_index = task.sign * float(task.accuracy[i]), i
     if best_index < 0:
         return math.nan, False, math.nan
-    return best, bool(task.true[best_index] <= task.bound), task.optimum() - best
+    value = float(task.accuracy[best_index])
+    return value, bool(task.true[best_index] <= task.bound), task.sign * (task.optimum() - value)
 
 
 def hardware_search(
@@ -109,6 +118,7 @@ def hardware_search(
     check_strategy(strategy)
     bench = opened(bench_name)
     accuracy = bench.query_many(np.arange(bench.info.size), metrics=[bench.info.observe])[bench.info.observe]
+    maximize = bench.info.metrics[bench.info.observe].maximize
     rows = []
     for target in targets:
         key = zlib.crc32(target.encode())
@@ -117,7 +127,7 @@ def hardware_search(
         for run in range(runs):
             predictor_seed, *arm_seeds = np.random.SeedSequence(root_seed, spawn_key=(key, shots, run)).spawn(3)
             task = Task(target, accuracy.to_numpy(float), true, predicted_latency(devices, target, shots,
-                        predictor_seed), float(np.quantile(true, quantile)))  # fmt: skip
+                        predictor_seed), float(np.quantile(true, quantile)), maximize)  # fmt: skip
             for arm, seed in zip(ARMS, arm_seeds, strict=True):  # each arm its own stream
                 rng = np.random.default_rng(seed)
                 rows.append((target, run, arm, *search(task, arm, strategy, budget, rng, bench_name)))

@@ -339,24 +339,9 @@ class Simulation:
 
     def _settings(self) -> dict[str, Any]:
         """The run's constant columns, first in the frame."""
-        spec = self.spec
-        return {
-            "run_id": spec.run_id,
-            "strategy": spec.strategy,
-            "run": spec.run,
-            "root_seed": spec.root_seed,
-            "benchmark": spec.bench_name,
-            "dataset": spec.dataset,
-            "estimator": spec.estimator,
-            "budget": str(spec.budget),
-            "workers": spec.workers,
-            "hyperparameters": json.dumps(self.strategy.hyperparameters(), sort_keys=True),
-            "observe_metric": self.info.observe,
-            "score_metric": self.scorer.metric,
-            **({"objectives": spec.objectives, "constraints": spec.constraints} if self.problem_metrics else {}),
-            "code_version": __version__,
-            "data_sha256": self.bench.data_sha256,
-        }
+        hyperparameters = self.strategy.hyperparameters()
+        problem = bool(self.problem_metrics)
+        return run_settings(self.spec, hyperparameters, self.info.observe, self.scorer.metric, self.bench, problem)
 
     def _table(self) -> pa.Table:
         """The run as one table, built column-wise once: constants repeated, evaluations typed.
@@ -457,3 +442,27 @@ def simulate_table(
     if not math.isfinite(spec.overhead_seconds) or spec.overhead_seconds < 0:
         raise NasbenchError(f"expected a non-negative optimizer overhead, got {spec.overhead_seconds}")
     return Simulation(spec, bench, transfer, meta).run_table()
+
+
+def run_settings(
+    spec: RunSpec, hyperparameters: dict[str, Any], observe: str, score: str, bench: Any, problem: bool = False
+) -> dict[str, Any]:
+    """A run's constant columns, first in its frame (a `Simulation`'s, and a run written in the same schema);
+    `problem`: with the run's objectives and constraints."""
+    return {
+        "run_id": spec.run_id,
+        "strategy": spec.strategy,
+        "run": spec.run,
+        "root_seed": spec.root_seed,
+        "benchmark": spec.bench_name,
+        "dataset": spec.dataset,
+        "estimator": spec.estimator,
+        "budget": str(spec.budget),
+        "workers": spec.workers,
+        "hyperparameters": json.dumps(hyperparameters, sort_keys=True),
+        "observe_metric": observe,
+        "score_metric": score,
+        **({"objectives": spec.objectives, "constraints": spec.constraints} if problem else {}),
+        "code_version": __version__,
+        "data_sha256": bench.data_sha256,
+    }

@@ -184,7 +184,7 @@ def test_balanced_accuracy_is_observed_and_scored(tmp_path: Path) -> None:
     out = tmp_path / "bacc"
     assert _search(out, "--data", "digits", "--metric", "balanced_accuracy", "--budget", "1evals", *TINY) == 0
     history = ResultsFolder(out / "history").load()
-    assert set(history["observe_metric"]) == {"valid_bacc"}
+    assert set(history["observe_metric"]) == {"valid_bacc"} and set(history["score_metric"]) == {"test_bacc"}
     final = json.loads((out / "final.json").read_text())
     assert final["metric"] == "balanced_accuracy" and 0 <= final["test_score"] <= 100
 

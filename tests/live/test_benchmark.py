@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -115,3 +116,23 @@ def test_charged_seconds_are_kept_per_epoch_and_charged_again_from_the_cache(tmp
     assert reread.recorded_seconds("0011", 0, 1, 3) == 6.0 and reread.recorded_seconds("0011", 0, 0, 1) == 4.0
     live.add_run(TrainOrder("5500", 1, 2), (run(2, False), (0.1, 0.2)))  # trained outside a real-time run
     assert live.recorded_seconds("5500", 1, 0, 2) == 3.0  # its training seconds
+
+
+@pytest.mark.parametrize(("space", "options"), [("nb201", TINY), ("macro", {}), ("mlp", {"features": 2})])
+def test_the_cost_floor_is_no_more_than_any_architectures_counts(digits, space: str, options: dict) -> None:
+    from nasbench.live.userdata import check_arrays, image_data
+    from nasbench.problem.front import InfeasibleProblem
+    from nasbench.problem.objectives import Constraint
+
+    if space == "mlp":  # tabular data
+        arrays = check_arrays(np.arange(60.0).reshape(30, 2), np.repeat([0, 1, 2], 10), "toy")
+        digits = image_data(arrays, np.arange(20), np.arange(20, 30), np.arange(20, 30), "toy")
+    bench = LiveBenchmark(space, digits, get_protocol(None, "digits", 1), (0,), None, model_options=options)
+    params, flops = bench.cost_floor()
+    rng = np.random.default_rng(0)
+    for index in rng.choice(bench.space.size, size=12, replace=False):
+        counts = bench.counts_of(bench.space.to_str(bench.space.arch(int(index))))
+        assert params <= counts[0] and flops <= counts[1]
+    bench.check_costs([Constraint("params", "<=", params), Constraint("flops", "<=", flops)])
+    with pytest.raises(InfeasibleProblem, match=f"no architecture of {space} does \\(the least flops is"):
+        bench.check_costs([Constraint("flops", "<", flops)])

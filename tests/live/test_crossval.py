@@ -59,3 +59,27 @@ def test_the_record_is_the_mean_over_folds_with_its_spread_and_the_summed_cost()
     assert lone.cached("0011") is None and lone.runs == {}
     assert cv.data_sha256 == lone.data_sha256  # the same folds' data
     assert cv.data_sha256 != CrossValidated([fold(0.75, 2.0, 1), fold(0.25, 4.0, 0)]).data_sha256
+
+
+@pytest.mark.parametrize(
+    ("task", "observe", "score"),
+    [
+        ("classification", "valid_acc", "test_acc"),
+        ("classification-balanced", "valid_bacc", "test_bacc"),
+        ("classification-balanced", "valid_loss", "test_loss"),
+        ("regression", "valid_loss", "test_loss"),
+        ("regression", "valid_mae", "test_mae"),
+    ],
+)
+def test_the_scored_metric_is_the_observed_one_on_test_also_across_folds(task: str, observe: str, score: str) -> None:
+    arrays = check_arrays(np.arange(90.0).reshape(45, 2), np.repeat([0.0, 1.0, 2.0], 15), "toy", task=task)
+    rows = np.arange(45)
+    folds = []
+    for i, (train, valid) in enumerate(search_splits(DATA, rows, 2, seed=0)):
+        data = image_data(arrays, train, valid, valid, f"toy-fold{i + 1}of2")
+        protocol = get_protocol(None, "digits", 2)
+        folds.append(LiveBenchmark("mlp", data, protocol, (0,), None, model_options={"features": 2}, observe=observe))
+    for bench in (folds[0], CrossValidated(folds)):
+        info = bench.info
+        assert (info.observe, info.score) == (observe, score)
+        assert (info.score_metric(1), info.score_metric(2)) == (observe, score)

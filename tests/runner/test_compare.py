@@ -257,3 +257,16 @@ def test_surrogate_comparison_in_two_processes_matches_one(tmp_path) -> None:
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
     assert files(tmp_path / "1") == files(tmp_path / "2")
+
+
+def test_a_run_without_a_feasible_evaluation_is_noted_as_such(tmp_path) -> None:
+    from nasbench.runner.compare import run_comparison, summary
+
+    settings = {**SMALL, "strategies": ["rs"], "runs": 2, "budget": "2evals", "workers": 1}
+    outcome = run_comparison(out=str(tmp_path), jobs=1, constraints=["params<=0.0734"], **settings)
+    last = outcome.folder.load().groupby("run").tail(1)
+    none = int((last["incumbent"] == "").sum())
+    assert none >= 1  # 729 of 15,625 cells meet the bound: two random draws mostly miss them
+    text = summary(outcome)
+    assert f"note: {none} of 2 runs have no feasible incumbent (no evaluation met the constraints)" in text
+    assert "held-out seed" not in text

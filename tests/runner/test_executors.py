@@ -108,3 +108,19 @@ def test_a_ray_cluster_without_cpus_fails_within_the_wait(tmp_path) -> None:
     finally:
         ray.shutdown()
     assert not (tmp_path / "out").exists()
+
+
+def _fails_in_three_lines() -> str:
+    raise ImportError("while importing nasbench\n  File 'x.py', line 1\nNo module named 'nasbench.runner'")
+
+
+def test_a_dask_workers_multi_line_error_is_reported_in_one_line() -> None:
+    distributed = pytest.importorskip("distributed")
+    from nasbench.runner.executors import _check_dask_workers
+
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client, pytest.raises(ClusterError) as caught:
+        _check_dask_workers(client, 1, 30.0, None, probe=_fails_in_three_lines)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.endswith("got one of the local cluster that cannot: No module named 'nasbench.runner'")

@@ -79,3 +79,16 @@ def test_bad_search_settings_fail_in_one_line_before_any_work(
     err = capsys.readouterr().err
     assert err.startswith("nasbench: error: ") and err.count("\n") == 1 and message in err
     assert not out.exists()
+
+
+def test_a_minimised_metric_keeps_the_lowest_value_and_its_regret_is_non_negative(devices) -> None:
+    truth = devices.latency[:, devices.names.index("pixel3")]
+    accuracy = np.random.default_rng(1).random(len(truth)) * 100
+    bound = float(np.quantile(truth, 0.25))
+    up = Task("pixel3", accuracy, truth, truth, bound)
+    down = Task("pixel3", 100 - accuracy, truth, truth, bound, maximize=False)
+    assert down.optimum() == pytest.approx(100 - up.optimum())
+    best, feasible, regret = search(up, "true", "rs", 40, np.random.default_rng(5))  # random search: same cells
+    low, low_feasible, low_regret = search(down, "true", "rs", 40, np.random.default_rng(5))
+    assert feasible and low_feasible and regret > 0
+    assert low == pytest.approx(100 - best) and low_regret == pytest.approx(regret)

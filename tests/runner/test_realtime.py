@@ -134,3 +134,13 @@ def test_a_cached_answer_costs_what_lies_beyond_the_fidelity_reached_and_a_repea
     assert run._replayed("5500", 1, 0) == 1.5 and run._replayed("5500", 2, 0) == 1.5  # continued: one more epoch
     assert run._replayed("5500", 2, 0) == 3.0  # reached before: its whole training again, as in a simulation
     assert run._replayed("0011", 3, 0) == 4.5
+
+
+def test_an_unmeetable_cost_bound_is_refused_before_anything_trains(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "results"
+    argv = ["compare", "--estimator", "live", "--bench", "nb201", "--dataset", "digits", "--strategies", "rs"]
+    argv += ["--runs", "1", "--budget", "2evals", "--epochs", "1", "--channels", "2", "--cells", "1"]
+    assert main([*argv, "--out", str(out), "--quiet", "--constraint", "params<=0.0001"]) != 0
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and "got 'params<=0.0001': no architecture of nb201 does (the least params is" in error
+    assert not out.exists()
