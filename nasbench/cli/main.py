@@ -78,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 COMPARE_EXAMPLE = """\
 strategies: rs, re, reinforce, ls, bananas, gp-bo, sh, hyperband, bohb, rs-lce (single objective);
             mo-rs, nsga2, mo-re, parego (with --objectives);
-            re-warm, re-prior, reinforce-prior, rgpe (with --meta-from);
+            re-warm, re-prior, reinforce-prior, rgpe, bananas-transfer (with --meta-from);
             re-zc, bananas-zc, reinforce-zc (with --estimator zero-cost:<proxy>); a plug-in as module:Class
 benchmarks: nb201, nb101, nlp, macro, graph, fcnet, accel, nb201-digits, nb201-proxies, macro-proxies
             (`nasbench list` shows each one's datasets, fidelities and metrics)

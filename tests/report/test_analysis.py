@@ -58,5 +58,8 @@ def test_tests_within_and_across_tasks() -> None:
     assert within.pairs == [("rs", "re", pytest.approx(2 / 252), pytest.approx(2 / 252))]
     assert across_tasks(analysis, "median", "nemenyi") is None  # one task: no ranks across tasks
     two = analyses(pd.concat([runs("c10", better), runs("c100", better)]), {"c10": True, "c100": True})[0]
-    ranks = across_tasks(two, "median", "nemenyi")
-    assert ranks is not None and ranks.blocks == 2 and ranks.average_ranks == {"rs": 2.0, "re": 1.0}
+    assert across_tasks(two, "median", "nemenyi") is None  # two tasks: ranks across them are not meaningful
+    tasks = {"c10": True, "c100": True, "in16": True}
+    three = analyses(pd.concat([runs(task, better) for task in tasks]), tasks)[0]
+    ranks = across_tasks(three, "median", "nemenyi")
+    assert ranks is not None and ranks.blocks == 3 and ranks.average_ranks == {"rs": 2.0, "re": 1.0}
