@@ -1,4 +1,4 @@
-"""GPU check of the live-training path: one prepared run, under 8 minutes on one CUDA GPU.
+"""GPU check of the live-training path: one prepared run, within the 440 s device_check.sh allows it.
 
 Trains a handful of NAS-Bench-201 networks (C=16, N=5, as published) with the `nb201-12`
 protocol (SGD/Nesterov, batch 256, cosine) on random CIFAR-shaped data (no dataset can be
