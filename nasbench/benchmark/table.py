@@ -340,7 +340,7 @@ class TableBenchmark:
             names = pd.Index([*metrics, "arch"])
         # The strings as a categorical over the table's: built from the row numbers alone (~30 µs for
         # 1,000 rows, where str objects cost ~0.4 ms); `arch` comes last, so positional reads stay as they were.
-        return _frame(block, rows, self._arch_dtype, names)
+        return _frame(block, rows, self._arch_empty, names)
 
     def _default_values(self, f: int, s: int | None) -> tuple[pd.Index, np.ndarray]:
         """`query_many`'s columns without `metrics` (~50 µs to build the Index) and their values, kept."""
@@ -351,6 +351,11 @@ class TableBenchmark:
     @cached_property
     def _arch_dtype(self) -> pd.CategoricalDtype:
         return pd.CategoricalDtype(pd.Index(self.table.archs(), dtype="string"))
+
+    @cached_property
+    def _arch_empty(self) -> pd.Categorical:
+        """No architecture, as `query_many`'s categorical: its dtype and the integer type of its codes."""
+        return pd.Categorical.from_codes(np.empty(0, dtype=np.int64), dtype=self._arch_dtype, validate=False)
 
     def to_xarray(self, metrics: Sequence[str] | None = None) -> Any:
         """The table as an `xarray.DataArray`: architecture x seed (then "mean") x fidelity x metric.
@@ -399,15 +404,17 @@ class TableBenchmark:
         return best_value(self, metric, where)
 
 
-def _frame(block: np.ndarray, rows: np.ndarray, dtype: pd.CategoricalDtype, columns: pd.Index) -> pd.DataFrame:
-    """Floats from `block` (metrics, n) then `arch`, the categorical of codes `rows`, indexed by `rows` ("row").
+def _frame(block: np.ndarray, rows: np.ndarray, empty: pd.Categorical, columns: pd.Index) -> pd.DataFrame:
+    """Floats from `block` (metrics, n) then `arch`, indexed by `rows` (named "row").
 
-    `rows` are checked table rows: `pd.Categorical.from_codes(rows, dtype=dtype, validate=False)` hands
-    them to `_simple_new` as they are, called here directly where the frame is built from blocks (~0.3 µs).
+    `arch` is the categorical of `empty`'s dtype whose codes are `rows` (checked table rows). Where the
+    frame is built from blocks, it is `empty`'s with other codes, of the integer type `from_codes` picks
+    for these categories (~0.9 µs less than `from_codes`, a test compares them).
     """
     if _FAST_FRAME:
-        return _blocks_frame(block, pd.Categorical._simple_new(rows, dtype=dtype), rows, columns)  # type: ignore[attr-defined]
-    arch = pd.Categorical.from_codes(rows, dtype=dtype, validate=False)
+        arch = empty._from_backing_data(rows.astype(empty._ndarray.dtype))  # type: ignore[attr-defined]
+        return _blocks_frame(block, arch, rows, columns)
+    arch = pd.Categorical.from_codes(rows, dtype=empty.dtype, validate=False)
     return _public_frame(block, arch, pd.Index(rows, name="row", copy=False), columns)
 
 
@@ -444,7 +451,7 @@ _FAST_FRAME = (
     BlockManager is not None
     and hasattr(pd.DataFrame, "_from_mgr")
     and hasattr(pd.Index, "_simple_new")
-    and hasattr(pd.Categorical, "_simple_new")
+    and hasattr(pd.Categorical, "_from_backing_data")
 )
 _PLACEMENTS: dict[int, tuple[Any, Any]] = {}  # by number of metric columns: the two blocks' column positions
 
