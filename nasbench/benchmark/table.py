@@ -433,8 +433,8 @@ def _blocks_frame(block: np.ndarray, arch: pd.Categorical, rows: np.ndarray, col
         NumpyBlock(block, placements[0], 2),  # (values, placement, ndim): by position, ~0.1 µs less each
         ExtensionBlock(arch, placements[1], 2),
     ]
-    manager = BlockManager(blocks, [columns, index], verify_integrity=False)
-    return pd.DataFrame._from_mgr(manager, manager.axes)  # type: ignore[attr-defined]
+    axes = [columns, index]
+    return pd.DataFrame._from_mgr(BlockManager(blocks, axes, verify_integrity=False), axes)  # type: ignore[attr-defined]
 
 
 def _public_frame(block: np.ndarray, arch: pd.Categorical, index: pd.Index, columns: pd.Index) -> pd.DataFrame:

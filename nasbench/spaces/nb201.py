@@ -291,7 +291,8 @@ class NB201Space(EnumerableSpace[NB201Arch]):
         """The official NAS-Bench-201 index (the row of the published benchmark file)."""
         if type(arch) is not NB201Arch:
             arch = self.validate(arch)
-        return _order()[2][arch.code]
+        row = arch._nb201_row
+        return _order()[2][arch.code] if row is None else row  # None: no order file, which `_order` names
 
     def indices(self, archs: Iterable[object]) -> np.ndarray:
         """Official indices of many architectures, vectorized."""
