@@ -17,7 +17,7 @@ from nasbench.errors import NasbenchError
 from nasbench.report.curves import run_curves
 from nasbench.report.style import LABELS, ordered
 
-_CHECKPOINT = re.compile(r"^([0-9]*\.?[0-9]+)(s|evals)$")
+_CHECKPOINT = re.compile(r"^([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)(s|evals)$")  # as Budget prints: 1e+06s
 
 
 def final_values(frame: pd.DataFrame, checkpoint: str = "final", y: str = "incumbent_score") -> pd.DataFrame:

@@ -46,3 +46,12 @@ def test_latex_is_booktabs() -> None:
     text = to_latex(final_table(results()))
     assert text.startswith("\\begin{tabular}{lc}\n\\toprule")
     assert "\\textbf{4.50} $\\pm$ 1.29 (0.65), n=4" in text and "\\bottomrule" in text
+
+
+def test_a_checkpoint_written_as_budgets_print_large_amounts_is_read() -> None:
+    from nasbench.report.writer import _checkpoints
+
+    frame = results()
+    assert final_values(frame, "1.5e+02s").equals(final_values(frame, "150s"))  # f"{x:g}" from 1e6 on: '1e+06s'
+    assert _checkpoints([{"budget": "4e+06s"}]) == ("2e+06s", "final")
+    assert len(final_values(frame, _checkpoints([{"budget": "4e+06s"}])[0])) == 8
