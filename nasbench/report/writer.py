@@ -151,8 +151,8 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
     notes = count_notes(frame, settings) + caveats(frame)
     scoring = scoring_rule(settings, frame)
     figures = {
-        "anytime_time": anytime_plot(frame, "time", "score", stat, scoring=scoring),
-        "anytime_evals": anytime_plot(frame, "evals", "score", stat, scoring=scoring),
+        "anytime_time": anytime_plot(frame, "time", "score", stat, optimum=best, scoring=scoring),
+        "anytime_evals": anytime_plot(frame, "evals", "score", stat, optimum=best, scoring=scoring),
         "regret_time": anytime_plot(frame, "time", "regret", stat, optimum=best, scoring=scoring),
     }
     statistics = [
