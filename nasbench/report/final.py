@@ -51,7 +51,9 @@ def final_table(
     return pd.concat(parts, ignore_index=True)
 
 
-def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minus: str, digits: int) -> pd.DataFrame:
+def _cells(
+    table: pd.DataFrame, maximize: bool | dict[str, bool], bold: tuple[str, str], plus_minus: str, digits: int
+) -> pd.DataFrame:
     columns = list(dict.fromkeys(zip(table["dataset"], table["checkpoint"], strict=True)))
     strategies = ordered(table["strategy"])
     cells = pd.DataFrame(
@@ -61,7 +63,8 @@ def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minu
     )
     for column, (dataset, checkpoint) in zip(cells.columns, columns, strict=True):
         part = table[(table["dataset"] == dataset) & (table["checkpoint"] == checkpoint)].set_index("strategy")
-        best = part["mean"].max() if maximize else part["mean"].min()
+        up = maximize[dataset.split(" -> ")[0]] if isinstance(maximize, dict) else maximize  # 'A -> B': A's metric
+        best = part["mean"].max() if up else part["mean"].min()
         for strategy in strategies:
             if strategy not in part.index:
                 continue
@@ -74,8 +77,9 @@ def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minu
     return cells
 
 
-def to_markdown(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> str:
-    """Markdown: mean ± std (standard error) and the number of runs per cell, the best mean per column in bold."""
+def to_markdown(table: pd.DataFrame, maximize: bool | dict[str, bool] = True, digits: int = 2) -> str:
+    """Markdown: mean ± std (standard error) and the number of runs per cell, the best mean per column in bold
+    (`maximize`: one direction, or one per dataset)."""
     cells = _cells(table, maximize, ("**", "**"), "±", digits)
     header = "| strategy | " + " | ".join(cells.columns) + " |"
     lines = [header, "| --- |" + " --- |" * len(cells.columns)]
@@ -83,7 +87,7 @@ def to_markdown(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> 
     return "\n".join(lines) + "\n"
 
 
-def to_latex(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> str:
+def to_latex(table: pd.DataFrame, maximize: bool | dict[str, bool] = True, digits: int = 2) -> str:
     """LaTeX (booktabs): mean $\\pm$ std (standard error) and n per cell, the best mean per column in bold."""
     cells = _cells(table, maximize, ("\\textbf{", "}"), "$\\pm$", digits)
     lines = [

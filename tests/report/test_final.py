@@ -55,3 +55,15 @@ def test_a_checkpoint_written_as_budgets_print_large_amounts_is_read() -> None:
     assert final_values(frame, "1.5e+02s").equals(final_values(frame, "150s"))  # f"{x:g}" from 1e6 on: '1e+06s'
     assert _checkpoints([{"budget": "4e+06s"}]) == ("2e+06s", "final")
     assert len(final_values(frame, _checkpoints([{"budget": "4e+06s"}])[0])) == 8
+
+
+def test_each_column_bolds_the_best_in_its_own_direction() -> None:
+    # a report of an accuracy (maximised) beside a loss (minimised): each column's best, not one direction for all
+    frame = pd.concat([results(), results().assign(dataset="loss")], ignore_index=True)
+    table = final_table(frame)
+    text = to_markdown(table, maximize={"d": True, "loss": False})
+    assert "| Reg. evolution | **4.50** ± 1.29 (0.65), n=4 | 4.50 ± 1.29 (0.65), n=4 |" in text
+    assert "| Random search | 3.50 ± 1.29 (0.65), n=4 | **3.50** ± 1.29 (0.65), n=4 |" in text
+    assert "\\textbf{3.50}" in to_latex(table, maximize={"d": True, "loss": False})
+    transfer = table.assign(dataset=table["dataset"].replace({"loss": "d -> loss"}))  # scored as its search's
+    assert "| Reg. evolution | **4.50** ± 1.29 (0.65), n=4 | **4.50**" in to_markdown(transfer, maximize={"d": True})
