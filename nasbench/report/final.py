@@ -23,8 +23,9 @@ _CHECKPOINT = re.compile(r"^([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)(s|evals)$")  # as
 def final_values(frame: pd.DataFrame, checkpoint: str = "final", y: str = "incumbent_score") -> pd.DataFrame:
     """One row per (dataset, strategy, run): the value at `checkpoint`."""
     if checkpoint == "final":
-        last = frame.sort_values(["dataset", "strategy", "run", "eval"], kind="stable")
-        return last.groupby(["dataset", "strategy", "run"], sort=True)[y].last().reset_index(name="value")
+        ordered_rows = frame.sort_values(["dataset", "strategy", "run", "eval"], kind="stable")
+        last = ordered_rows.groupby(["dataset", "strategy", "run"], sort=True).tail(1)  # NaN kept: `last()` skips it
+        return last[["dataset", "strategy", "run", y]].rename(columns={y: "value"}).reset_index(drop=True)
     match = _CHECKPOINT.match(checkpoint)
     if not match:
         raise NasbenchError(f"expected a checkpoint like 'final', '50evals' or '6000s', got {checkpoint!r}")

@@ -67,3 +67,13 @@ def test_each_column_bolds_the_best_in_its_own_direction() -> None:
     assert "\\textbf{3.50}" in to_latex(table, maximize={"d": True, "loss": False})
     transfer = table.assign(dataset=table["dataset"].replace({"loss": "d -> loss"}))  # scored as its search's
     assert "| Reg. evolution | **4.50** ± 1.29 (0.65), n=4 | **4.50**" in to_markdown(transfer, maximize={"d": True})
+
+
+def test_the_final_value_is_the_last_incumbents_even_when_it_has_no_score() -> None:
+    # a run whose last incumbent is unscored (NaN) ends unscored: never the score of an incumbent it replaced
+    frame = results()
+    last = (frame["strategy"] == "rs") & (frame["run"] == 0) & (frame["eval"] == 2)
+    frame.loc[last, "incumbent_score"] = float("nan")
+    values = final_values(frame).set_index(["strategy", "run"])["value"]
+    assert np.isnan(values[("rs", 0)]) and values[("rs", 1)] == 3.0
+    assert final_table(frame).set_index("strategy").loc["rs", "n"] == 3
