@@ -153,7 +153,11 @@ def _prepare(out: str | Path, search: OneShotMethod, dataset: str, table: Any) -
             "root_seed": None,
             "fidelity": None,
             "overhead_seconds": 0.0,  # the search's own compute is on its real clock already
-            "scoring": f"{table.info.score} at the table's last fidelity, mean over seeds" if table else NO_TABLE,
+            "scoring": (
+                f"{table.info.score_metric(table.info.max_fidelity)} at the table's last fidelity, mean over seeds"
+                if table
+                else NO_TABLE
+            ),
             "strategies": {method: {**search.hyperparameters(), **asdict(settings)}},
             "data_sha256": table.data_sha256 if table is not None else None,
             "code_version": __version__,
