@@ -3,8 +3,8 @@ single-objective runs, hypervolume regret for multi-objective ones.
 
 Owns choosing the value each analysis ranks and tests (multi-objective comparisons rank
 by hypervolume regret, never by the one observed metric), the per-task summaries the
-critical-difference diagram ranks, and the unpaired tests within each task. The
-arithmetic is in `ranks`; it draws nothing.
+critical-difference diagram ranks, and the unpaired tests within each task (a
+benchmark's dataset, `nasbench.report.tasks`). The arithmetic is in `ranks`; it draws nothing.
 """
 
 from __future__ import annotations
@@ -19,13 +19,16 @@ from nasbench.report.final import final_values
 from nasbench.report.fronts import multi_objective_rows
 from nasbench.report.ranks import PairTests, RankTest, pair_tests, rank_test
 from nasbench.report.style import ordered
+from nasbench.report.tasks import full_names, task_label
+
+__all__ = ["MEANINGFUL_TASKS", "Analysis", "across_tasks", "analyses", "task_label", "task_scores", "within_tasks"]
 
 MEANINGFUL_TASKS = 3  # ranks across fewer tasks say nothing: no critical-difference diagram (Demšar 2006)
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """One kind of comparison in a report: its rows, the value ranked, and its direction per dataset."""
+    """One kind of comparison in a report: its rows, the value ranked, and its direction per task."""
 
     suffix: str  # '' for the scored metric, '_hv' for hypervolume regret: file names
     rows: pd.DataFrame
@@ -50,18 +53,14 @@ def analyses(frame: pd.DataFrame, maximize: dict[str, bool]) -> list[Analysis]:
     return found
 
 
-def task_label(benchmark: str, dataset: str) -> str:
-    return f"{benchmark}/{dataset}"
-
-
 def within_tasks(analysis: Analysis) -> list[PairTests]:
     """Per task: Mann-Whitney U with Holm between every pair of strategies' final values (unpaired)."""
     values = final_values(analysis.rows, "final", analysis.y)
-    benchmark = dict(zip(analysis.rows["dataset"], analysis.rows["benchmark"], strict=True))
+    names = full_names(analysis.rows)
     tests = []
-    for dataset, part in values.groupby("dataset", sort=True):
+    for task, part in values.groupby("dataset", sort=True):
         samples = {s: part.loc[part["strategy"] == s, "value"].to_numpy(float) for s in ordered(part["strategy"])}
-        tests.append(pair_tests(task_label(benchmark[dataset], str(dataset)), samples))
+        tests.append(pair_tests(names[str(task)], samples))
     return tests
 
 
@@ -69,10 +68,10 @@ def task_scores(analysis: Analysis, stat: str) -> pd.DataFrame:
     """(tasks x strategies): each strategy's median (or mean) final value per task, signed so higher is better."""
     values = final_values(analysis.rows, "final", analysis.y).dropna(subset=["value"])
     table = values.groupby(["dataset", "strategy"], sort=True)["value"].agg(stat).unstack("strategy")
-    sign = np.array([utility_sign(analysis.maximize[d]) for d in table.index])
-    benchmark = dict(zip(analysis.rows["dataset"], analysis.rows["benchmark"], strict=True))
+    sign = np.array([utility_sign(analysis.maximize[t]) for t in table.index])
+    names = full_names(analysis.rows)
     table = table.mul(sign, axis=0)
-    table.index = [task_label(benchmark[d], d) for d in table.index]
+    table.index = [names[t] for t in table.index]
     return table
 
 

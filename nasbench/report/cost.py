@@ -10,14 +10,19 @@ from __future__ import annotations
 import pandas as pd
 
 from nasbench.report.style import LABELS, ordered
+from nasbench.report.tasks import TASK, with_tasks
 
 
 def cost_table(frame: pd.DataFrame, overhead_seconds: dict[tuple[str, str], float]) -> pd.DataFrame:
-    """Per (dataset, strategy): runs, and mean simulated wall-clock, evaluations, training and optimizer s per run."""
+    """Per (task, strategy): runs, and mean simulated wall-clock, evaluations, training and optimizer s per run.
+
+    The task's name (`nasbench.report.tasks`) is in column `dataset`; `overhead_seconds` is keyed by it."""
     per_run = (
-        frame.groupby(["dataset", "strategy", "run"], sort=True)
+        with_tasks(frame)
+        .groupby([TASK, "strategy", "run"], sort=True)
         .agg(wall_clock_s=("end", "max"), evaluations=("eval", "size"), training_s=("cost", "sum"))
         .reset_index()
+        .rename(columns={TASK: "dataset"})
     )
     per_run["optimizer_s"] = [
         overhead_seconds.get((d, s), 0.0) * n

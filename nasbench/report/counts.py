@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from nasbench.report.style import LABELS, ordered
+from nasbench.report.tasks import TASK, with_tasks
 
 
 def empty_runs(folder: str | os.PathLike[str], frame: pd.DataFrame) -> list[str]:
@@ -25,19 +26,22 @@ def empty_runs(folder: str | os.PathLike[str], frame: pd.DataFrame) -> list[str]
 
 
 def run_counts(frame: pd.DataFrame) -> pd.Series:
-    """Runs with at least one evaluation, per (dataset, strategy)."""
-    return frame.groupby(["dataset", "strategy"], sort=True)["run"].nunique()
+    """Runs with at least one evaluation, per (task, strategy) (`nasbench.report.tasks`)."""
+    return with_tasks(frame).groupby([TASK, "strategy"], sort=True)["run"].nunique()
 
 
 def count_notes(frame: pd.DataFrame, settings: list[dict[str, Any]]) -> list[str]:
-    """Warnings, in words: runs with no evaluation, fewer runs than the settings ask for, unequal counts."""
+    """Warnings, in words: runs with no evaluation, fewer runs than the settings ask for, unequal counts.
+
+    A setting's task is its `task` (as `load_results` names it), else its dataset."""
+    frame = with_tasks(frame)
     counts = run_counts(frame)
     notes = []
     empty = [path for setting in settings for path in setting.get("empty_runs", [])]
     if empty:
         notes.append(f"{len(empty)} run(s) with no evaluation, left out of every number: " + ", ".join(empty))
     for setting in settings:
-        dataset = setting["dataset"]
+        dataset = setting.get(TASK, setting["dataset"])
         for strategy in ordered(setting["strategies"]):
             found = int(counts.get((dataset, strategy), 0))
             if found != setting["runs"]:
@@ -47,7 +51,7 @@ def count_notes(frame: pd.DataFrame, settings: list[dict[str, Any]]) -> list[str
                 )
     notes += unscored_notes(frame)
     if counts.nunique() > 1:
-        keys = [(d, s) for d in sorted(set(frame["dataset"])) for s in ordered(frame["strategy"]) if (d, s) in counts]
+        keys = [(d, s) for d in sorted(set(frame[TASK])) for s in ordered(frame["strategy"]) if (d, s) in counts]
         listed = ", ".join(f"{LABELS.get(s, s)} on {d} {counts[(d, s)]}" for d, s in keys)
         notes.append(f"run counts differ ({listed}); every table and figure gives n")
     return notes
@@ -58,10 +62,10 @@ def unscored_notes(frame: pd.DataFrame) -> list[str]:
     and the tests leave them out, so the report names how many."""
     if "incumbent_score" not in frame:
         return []
-    last = frame.sort_values(["dataset", "strategy", "run", "eval"], kind="stable")
-    last = last.groupby(["dataset", "strategy", "run"], sort=True).tail(1)  # the last row, NaN kept
+    last = with_tasks(frame).sort_values([TASK, "strategy", "run", "eval"], kind="stable")
+    last = last.groupby([TASK, "strategy", "run"], sort=True).tail(1)  # the last row, NaN kept
     unscored = last["incumbent_score"].isna()
-    missing = unscored.groupby([last["dataset"], last["strategy"]], sort=True).agg(["sum", "size"])
+    missing = unscored.groupby([last[TASK], last["strategy"]], sort=True).agg(["sum", "size"])
     return [
         f"{LABELS.get(s, s)} on {d}: {int(n)} of {int(total)} runs end without a scored incumbent (no feasible "
         "evaluation, or no finite held-out value), left out of the final table and the tests"

@@ -1,6 +1,8 @@
 """Final-performance tables: mean, std, standard error and n per strategy, at the budget and at checkpoints.
 
 Owns the numbers and their Markdown, LaTeX (booktabs) and CSV forms; it draws nothing.
+Columns are tasks (`nasbench.report.tasks`: the dataset, or `benchmark/dataset` where two
+benchmarks of the report share it; the tables' `dataset` column holds that name).
 Checkpoints are the run's end ('final'), a number of evaluations ('50evals') or of
 simulated seconds ('6000s'); a run that has no incumbent yet at a checkpoint is left out
 of that checkpoint's statistics.
@@ -16,22 +18,25 @@ import pandas as pd
 from nasbench.errors import NasbenchError
 from nasbench.report.curves import run_curves
 from nasbench.report.style import LABELS, ordered
+from nasbench.report.tasks import TASK, with_tasks
 
 _CHECKPOINT = re.compile(r"^([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)(s|evals)$")  # as Budget prints: 1e+06s
 
 
 def final_values(frame: pd.DataFrame, checkpoint: str = "final", y: str = "incumbent_score") -> pd.DataFrame:
-    """One row per (dataset, strategy, run): the value at `checkpoint`."""
+    """One row per (task, strategy, run): the value at `checkpoint` (the task's name in column `dataset`)."""
+    frame = with_tasks(frame)
     if checkpoint == "final":
-        ordered_rows = frame.sort_values(["dataset", "strategy", "run", "eval"], kind="stable")
-        last = ordered_rows.groupby(["dataset", "strategy", "run"], sort=True).tail(1)  # NaN kept: `last()` skips it
-        return last[["dataset", "strategy", "run", y]].rename(columns={y: "value"}).reset_index(drop=True)
+        ordered_rows = frame.sort_values([TASK, "strategy", "run", "eval"], kind="stable")
+        last = ordered_rows.groupby([TASK, "strategy", "run"], sort=True).tail(1)  # NaN kept: `last()` skips it
+        last = last[[TASK, "strategy", "run", y]].rename(columns={TASK: "dataset", y: "value"})
+        return last.reset_index(drop=True)
     match = _CHECKPOINT.match(checkpoint)
     if not match:
         raise NasbenchError(f"expected a checkpoint like 'final', '50evals' or '6000s', got {checkpoint!r}")
     x = "evals" if match.group(2) == "evals" else "time"
     rows = []
-    for (dataset, strategy), group in frame.groupby(["dataset", "strategy"], sort=True):
+    for (dataset, strategy), group in frame.groupby([TASK, "strategy"], sort=True):
         curves = run_curves(group, x, np.array([float(match.group(1))]), y)
         rows += [(dataset, strategy, int(r), v) for r, v in zip(curves.runs, curves.values[:, 0], strict=True)]
     return pd.DataFrame(rows, columns=["dataset", "strategy", "run", "value"])

@@ -7,7 +7,7 @@ run may go beyond: negative regret); the per-evaluation hypervolume, regret, att
 and epsilon indicator were recorded by the runner, so a report never recomputes a run.
 A run's attained front is the non-dominated set of its feasible evaluations'
 full-fidelity seed-mean objectives; of three objectives, the first is drawn against each
-of the others.
+of the others. One panel and one front per task (`nasbench.report.tasks`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from nasbench.problem.pareto import non_dominated
 from nasbench.report.curves import BAND_NAMES, grid_for, run_curves, summarize
 from nasbench.report.optimum import opened
 from nasbench.report.style import band, counts, figure, legend, look, ordered, runs_text, styled
+from nasbench.report.tasks import TASK, with_tasks
 
 X_LABELS = {"time": "simulated wall-clock (s)", "evals": "evaluations"}
 TRUTH: dict[str, Any] = {"color": "black", "alpha": 0.3, "linewidth": 3.0, "label": "true front"}
@@ -33,7 +34,7 @@ FLOOR = 1e-6  # regret 0 (the whole true front found) on a log axis
 
 @dataclass(frozen=True)
 class FrontSetting:
-    """One dataset's problem, its true front and the units of its objectives."""
+    """One task's problem, its true front and the units of its objectives."""
 
     problem: Problem
     truth: TrueFront
@@ -53,17 +54,20 @@ def multi_objective_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def settings(frame: pd.DataFrame) -> dict[str, FrontSetting]:
-    """Per dataset: the problem the runs solved and the front they were measured against."""
+    """Per task: the problem the runs solved and the front they were measured against."""
     found: dict[str, FrontSetting] = {}
+    frame = with_tasks(frame)
     frame = frame if "estimator" in frame.columns else frame.assign(estimator="table")
-    keys = ["benchmark", "dataset", "estimator", "objectives", "constraints"]
-    for benchmark, dataset, estimator, objectives, constraints in frame[keys].drop_duplicates().itertuples(index=False):
+    keys = [TASK, "benchmark", "dataset", "estimator", "objectives", "constraints"]
+    for task, benchmark, dataset, estimator, objectives, constraints in (
+        frame[keys].drop_duplicates().itertuples(index=False)
+    ):
         bench = opened(benchmark, dataset, estimator)
         problem = parse_problem(objectives, constraints, bench.info)
         truth = true_front(bench, problem)
         names = [o.metric for o in problem.objectives]
         units = tuple(bench.info.metrics[m].unit for m in names)
-        found[dataset] = FrontSetting(problem, truth, units)
+        found[task] = FrontSetting(problem, truth, units)
     return found
 
 
@@ -112,17 +116,17 @@ def _steps(ax: Any, front: np.ndarray, x_sign: float, **style: Any) -> None:
 
 @styled
 def front_plot(frame: pd.DataFrame, fronts: dict[str, FrontSetting]) -> Figure:
-    """Per dataset and pair of objectives: the true or reference front (black) and each strategy's median run.
+    """Per task and pair of objectives: the true or reference front (black) and each strategy's median run.
 
     With three objectives, the first against each other one: the 2-D front of the projected
     points (the projection of the 3-D front holds the front of every pair of objectives).
     """
-    datasets = sorted(fronts)
+    frame = with_tasks(frame)
     strategies = ordered(frame["strategy"].unique())
-    panels = [(dataset, pair) for dataset in datasets for pair in pairs(len(fronts[dataset].truth.loss_sign))]
+    panels = [(task, pair) for task in sorted(fronts) for pair in pairs(len(fronts[task].truth.loss_sign))]
     fig, axes = figure(len(panels), height=2.8)
-    for ax, (dataset, (i, j)) in zip(axes, panels, strict=True):
-        setting, part = fronts[dataset], frame[frame["dataset"] == dataset]
+    for ax, (task, (i, j)) in zip(axes, panels, strict=True):
+        setting, part = fronts[task], frame[frame[TASK] == task]
         loss_sign = setting.truth.loss_sign[[i, j]]
         truth = _front_of(setting.values[:, [i, j]], loss_sign)
         _steps(ax, truth, loss_sign[1], **{**TRUTH, "label": front_name(fronts)})
@@ -142,7 +146,7 @@ def front_plot(frame: pd.DataFrame, fronts: dict[str, FrontSetting]) -> Figure:
         _zoom(ax, truth, loss_sign)
         ax.set_xlabel(f"{names[j]} ({setting.units[j]})")
         ax.set_ylabel(f"{names[i]} ({setting.units[i]})")
-        ax.set_title(dataset)
+        ax.set_title(task)
         ax.grid(alpha=0.3, linewidth=0.5)
     projected = "2-D projections of the " if any(len(s.truth.loss_sign) > 2 for s in fronts.values()) else ""
     title = f"{projected}median run's attained front (by final regret)\nagainst the {front_name(fronts)}"
@@ -184,11 +188,12 @@ def regret_plot(
 
     Regret is on a log axis, unless a run went beyond a reference front (negative regret): then linear, 0 marked.
     """
-    datasets = sorted(frame["dataset"].unique())
+    frame = with_tasks(frame)
+    tasks = sorted(frame[TASK].unique())
     strategies = ordered(frame["strategy"].unique())
-    fig, axes = figure(len(datasets))
-    for ax, dataset in zip(axes, datasets, strict=True):
-        part = frame[frame["dataset"] == dataset]
+    fig, axes = figure(len(tasks))
+    for ax, task in zip(axes, tasks, strict=True):
+        part = frame[frame[TASK] == task]
         grid = grid_for(part, x)
         signed = y == "hv_regret" and bool((part[y] < 0).any())  # beyond a reference front
         for strategy in strategies:
@@ -204,20 +209,20 @@ def regret_plot(
         ax.set_yscale("log" if y == "hv_regret" and not signed else "linear")
         if signed:
             ax.axhline(0.0, color="black", linewidth=0.6, alpha=0.5)
-        ax.set_title(dataset)
+        ax.set_title(task)
         ax.set_xlabel(X_LABELS[x])
         ax.set_ylabel("hypervolume regret" if y == "hv_regret" else f"share of the {front} found")
         ax.grid(alpha=0.3, linewidth=0.5)
-    runs = frame.groupby(["dataset", "strategy"])["run"].nunique()
+    runs = frame.groupby([TASK, "strategy"])["run"].nunique()
     fig.suptitle(f"{BAND_NAMES[stat]} {runs_text(frame)}" if runs.max() > 1 else "a single run: no band", fontsize=8)
     legend(fig, strategies, per_panel=2, n=counts(frame))
     return fig
 
 
 def reference_note(fronts: dict[str, FrontSetting]) -> list[str]:
-    """One line per dataset: the problem, the front's kind, size and hypervolume, the reference point."""
+    """One line per task: the problem, the front's kind, size and hypervolume, the reference point."""
     lines = []
-    for dataset, setting in sorted(fronts.items()):
+    for task, setting in sorted(fronts.items()):
         truth, problem = setting.truth, setting.problem
         units = [f" {u}" if u else "" for u in setting.units]
         objectives = list(zip(problem.objectives, units, strict=True))
@@ -229,7 +234,7 @@ def reference_note(fronts: dict[str, FrontSetting]) -> list[str]:
         what = "reference front" if truth.kind == REFERENCE else "true front"
         over = "the table's nadir" if truth.description == WHOLE_TABLE else f"the nadir of {truth.description}"
         lines.append(
-            f"- {dataset}: {problem.objectives_text()}{constraints}: {what} of {len(truth.rows)} "
+            f"- {task}: {problem.objectives_text()}{constraints}: {what} of {len(truth.rows)} "
             f"architectures (of {truth.feasible:,} feasible), hypervolume {truth.hypervolume:.4f} of the unit box; "
             f"reference point ({over}): {nadir}, scaled to 1; best values, scaled to 0: {ideal}"
         )
@@ -239,7 +244,7 @@ def reference_note(fronts: dict[str, FrontSetting]) -> list[str]:
 def beyond_note(fronts: dict[str, FrontSetting]) -> list[str]:
     """For reference fronts: what they are, and what a negative regret means."""
     return [
-        f"- {dataset}: reference front: {setting.truth.description}; negative regret = beyond them"
-        for dataset, setting in sorted(fronts.items())
+        f"- {task}: reference front: {setting.truth.description}; negative regret = beyond them"
+        for task, setting in sorted(fronts.items())
         if setting.truth.kind == REFERENCE
     ]

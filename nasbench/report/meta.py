@@ -26,6 +26,7 @@ from scipy.stats import mannwhitneyu
 from nasbench.files import atomic_path
 from nasbench.report.analysis import MEANINGFUL_TASKS
 from nasbench.report.final import final_values
+from nasbench.report.tasks import TASK, with_tasks
 
 META_FILE = "meta.json"
 FRACTIONS = (0.1, 0.25, 0.5, 1.0)
@@ -61,11 +62,14 @@ def a12(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def versus_twins(frame: pd.DataFrame, settings: list[dict[str, Any]], maximize: dict[str, bool]) -> pd.DataFrame:
-    """One row per (task, transfer strategy) with its twin: gains at each budget fraction, p, A12, outcome."""
+    """One row per (task, transfer strategy) with its twin: gains at each budget fraction, p, A12, outcome.
+
+    `maximize` is keyed by task (`nasbench.report.tasks`); a setting's task is its `task`, else its dataset."""
+    frame = with_tasks(frame)
     twins = {s: t for s, t in twins_of(settings).items() if s in set(frame["strategy"]) and t in set(frame["strategy"])}
-    budgets = {s["dataset"]: s["budget"] for s in settings}
+    budgets = {s.get(TASK, s["dataset"]): s["budget"] for s in settings}
     rows = []
-    for dataset, part in frame.groupby("dataset", sort=True):
+    for dataset, part in frame.groupby(TASK, sort=True):
         sign = 1.0 if maximize[str(dataset)] else -1.0
         points = {f: _checkpoint(budgets[str(dataset)], f) for f in FRACTIONS}
         values = {f: final_values(part, points[f]) for f in FRACTIONS}
@@ -143,4 +147,4 @@ def transfer_section(
         return []
     with atomic_path(out / "transfer.csv") as tmp:
         tmp.write_text(table.to_csv(index=False))
-    return meta_markdown(table, frame[["benchmark", "dataset"]].drop_duplicates().shape[0])
+    return meta_markdown(table, with_tasks(frame)[TASK].nunique())

@@ -15,6 +15,7 @@ from nasbench.benchmark.base import Benchmark
 from nasbench.problem.front import feasible_mask, table_values
 from nasbench.problem.objectives import parse_problem
 from nasbench.registry import opened
+from nasbench.report.tasks import TASK, with_tasks
 
 __all__ = ["opened", "optima", "optimum", "unit"]  # `opened`: the registry's, re-exported for the report
 
@@ -39,24 +40,27 @@ def _feasible(bench: Benchmark, constraints: str) -> np.ndarray | None:
 
 
 def optima(frame: pd.DataFrame) -> dict[str, tuple[float, bool]]:
-    """Per dataset of a results frame: (best value, maximize) of its scored metric.
+    """Per task of a results frame (`nasbench.report.tasks`): (best value, maximize) of its scored metric.
 
     The table's best, or a better score a run reached (a surrogate scores architectures
-    no table holds), so that regret is never negative.
+    no table holds), so that regret is never negative. Each task's own benchmark is
+    opened: two benchmarks sharing a dataset name have two optima.
     """
-    keys = frame[["benchmark", "dataset", "score_metric"]].drop_duplicates().itertuples(index=False)
+    frame = with_tasks(frame)
     result = {}
-    for benchmark, dataset, metric in keys:
-        best, maximize = optimum(benchmark, dataset, metric, _constraints(frame, dataset))
-        scores = frame.loc[frame["dataset"] == dataset, "incumbent_score"]
-        reached = float(scores.max() if maximize else scores.min())
-        result[dataset] = (max(best, reached) if maximize else min(best, reached)), maximize
+    for task, part in frame.groupby(TASK, sort=True):
+        keys = part[["benchmark", "dataset", "score_metric"]].drop_duplicates().itertuples(index=False)
+        for benchmark, dataset, metric in keys:
+            best, maximize = optimum(benchmark, dataset, metric, _constraints(part))
+            scores = part["incumbent_score"]
+            reached = float(scores.max() if maximize else scores.min())
+            result[str(task)] = (max(best, reached) if maximize else min(best, reached)), maximize
     return result
 
 
-def _constraints(frame: pd.DataFrame, dataset: str) -> str:
-    """The constraints of a dataset's runs ('' for unconstrained ones and for results that predate them)."""
-    if "constraints" not in frame.columns:
+def _constraints(part: pd.DataFrame) -> str:
+    """The constraints of one task's runs ('' for unconstrained ones and for results that predate them)."""
+    if "constraints" not in part.columns:
         return ""
-    found = frame.loc[frame["dataset"] == dataset, "constraints"].dropna().unique()
+    found = part["constraints"].dropna().unique()
     return str(found[0]) if len(found) else ""

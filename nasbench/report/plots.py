@@ -1,7 +1,7 @@
 """The report's figures: anytime curves, expected rank over time, and the critical-difference diagram.
 
 Owns drawing only: the numbers come from `curves` and `ranks`. Every function returns
-a matplotlib Figure; one panel per dataset, one line per strategy in its fixed colour
+a matplotlib Figure; one panel per task (`nasbench.report.tasks`), one line per strategy in its fixed colour
 and marker, the statistic, band, number of runs and scoring rule stated on the figure,
 the legend (with each strategy's n) below the panels.
 """
@@ -17,6 +17,7 @@ from nasbench.report.curves import BAND_NAMES, grid_for, run_curves, summarize
 from nasbench.report.optimum import optima, unit
 from nasbench.report.ranks import RankTest, cliques, expected_ranks
 from nasbench.report.style import band, counts, figure, legend, look, ordered, runs_text, styled
+from nasbench.report.tasks import TASK, with_tasks
 
 X_LABELS = {"time": "simulated wall-clock (s)", "evals": "evaluations"}
 
@@ -48,15 +49,15 @@ def anytime_plot(
 ) -> Figure:
     """The incumbent's scored metric (or its regret) over simulated time or evaluations; `scoring` states the rule.
 
-    `optimum`: per dataset, (best value, maximize) as `optima` gives them (its default); the direction also
+    `optimum`: per task, (best value, maximize) as `optima` gives them (its default); the direction also
     decides which end a run without an incumbent yet counts at (the worst) in a median and its band."""
-    datasets = sorted(frame["dataset"].unique())
+    frame = with_tasks(frame)
+    tasks = sorted(frame[TASK].unique())
     strategies = ordered(frame["strategy"].unique())
-    best = optimum if optimum is not None else optima(frame)  # each dataset's direction, also for scores
-    y_label = _y_label(frame, y)
-    fig, axes = figure(len(datasets))
-    for ax, dataset in zip(axes, datasets, strict=True):
-        part = frame[frame["dataset"] == dataset]
+    best = optimum if optimum is not None else optima(frame)  # each task's direction, also for scores
+    fig, axes = figure(len(tasks))
+    for ax, task in zip(axes, tasks, strict=True):
+        part = frame[frame[TASK] == task]
         grid = grid_for(part, x)
         centres = []
         for strategy in strategies:
@@ -64,7 +65,7 @@ def anytime_plot(
             if group.empty:
                 continue
             values = run_curves(group, x, grid).values
-            reference, higher_is_better = best[dataset]  # a run without an incumbent yet counts as worst
+            reference, higher_is_better = best[task]  # a run without an incumbent yet counts as worst
             if y == "regret":
                 values = np.maximum(reference - values if higher_is_better else values - reference, 1e-3)
                 higher_is_better = False
@@ -76,9 +77,9 @@ def anytime_plot(
             ax.set_yscale("log")
         else:
             _zoom(ax, np.concatenate(centres))
-        ax.set_title(dataset)
+        ax.set_title(task)
         ax.set_xlabel(X_LABELS[x])
-        ax.set_ylabel(y_label)
+        ax.set_ylabel(_y_label(frame, y))
         ax.grid(alpha=0.3, linewidth=0.5)
     fig.suptitle(subtitle(frame, stat, scoring), fontsize=8)
     legend(fig, strategies, per_panel=3, n=counts(frame))
@@ -87,7 +88,7 @@ def anytime_plot(
 
 def subtitle(frame: pd.DataFrame, stat: str, scoring: str | None = None) -> str:
     """The statistic and band, over how many runs (never more than every strategy has), and the scoring rule."""
-    runs = frame.groupby(["dataset", "strategy"])["run"].nunique()
+    runs = with_tasks(frame).groupby([TASK, "strategy"])["run"].nunique()
     text = f"{BAND_NAMES[stat]} {runs_text(frame)}" if runs.max() > 1 else "a single run: no band"
     return text + (f"\nscored: {scoring}" if scoring else "")
 
@@ -102,20 +103,21 @@ def rank_plot(
 ) -> Figure:
     """Expected rank (1 = best) of each strategy over time: its average over every combination of one run per
     strategy, so runs of different strategies are never paired by their index."""
-    datasets = sorted(frame["dataset"].unique())
+    frame = with_tasks(frame)
+    tasks = sorted(frame[TASK].unique())
     strategies = ordered(frame["strategy"].unique())
-    fig, axes = figure(len(datasets))
-    for ax, dataset in zip(axes, datasets, strict=True):
-        part = frame[frame["dataset"] == dataset]
+    fig, axes = figure(len(tasks))
+    for ax, task in zip(axes, tasks, strict=True):
+        part = frame[frame[TASK] == task]
         grid = grid_for(part, x)
         present = ordered(part["strategy"].unique())
-        higher = maximize[dataset] if isinstance(maximize, dict) else maximize
+        higher = maximize[task] if isinstance(maximize, dict) else maximize
         ranks = expected_ranks([run_curves(part[part["strategy"] == s], x, grid, y).values for s in present], higher)
         for k, strategy in enumerate(present):
             band(ax, grid, ranks[:, k], strategy)
         ax.set_xscale("log" if x == "time" else "linear")
         ax.set_ylim(len(strategies) + 0.3, 0.7)
-        ax.set_title(dataset)
+        ax.set_title(task)
         ax.set_xlabel(X_LABELS[x])
         ax.set_ylabel("expected rank (1 = best)")
         ax.grid(alpha=0.3, linewidth=0.5)

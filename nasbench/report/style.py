@@ -20,6 +20,8 @@ from matplotlib import pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from nasbench.report.tasks import TASK, with_tasks
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -142,8 +144,8 @@ def band(ax: Axes, grid: Any, centre: Any, strategy: str, spread: tuple[Any, Any
 
 
 def counts(frame: pd.DataFrame) -> dict[str, str]:
-    """Per strategy: its number of runs, 'n=6', or one per dataset in sorted order ('n=6/3') when they differ."""
-    runs = frame.groupby(["strategy", "dataset"], sort=True)["run"].nunique()
+    """Per strategy: its number of runs, 'n=6', or one per task in sorted order ('n=6/3') when they differ."""
+    runs = with_tasks(frame).groupby(["strategy", TASK], sort=True)["run"].nunique()
     found = {}
     for strategy in ordered(frame["strategy"].unique()):
         values = runs.loc[strategy].tolist()
@@ -152,8 +154,8 @@ def counts(frame: pd.DataFrame) -> dict[str, str]:
 
 
 def runs_text(frame: pd.DataFrame) -> str:
-    """'over 6 runs' when every strategy on every dataset has 6; else the range, pointing to the legend."""
-    runs = frame.groupby(["dataset", "strategy"])["run"].nunique()
+    """'over 6 runs' when every strategy on every task has 6; else the range, pointing to the legend."""
+    runs = with_tasks(frame).groupby([TASK, "strategy"])["run"].nunique()
     low, high = int(runs.min()), int(runs.max())
     return f"over {low} runs" if low == high else f"over {low} to {high} runs (n per strategy in the legend)"
 

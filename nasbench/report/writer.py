@@ -1,8 +1,9 @@
 """`nasbench report`: results folders in, a folder of figures, tables and an index.md out.
 
-Owns assembling a report: loading and checking the comparisons, choosing what can be
-shown (no band for one run, no ranks for one strategy), and writing every file
-atomically. It never reruns a search.
+Owns assembling a report: loading and checking the comparisons, naming their tasks (each
+comparison's benchmark and dataset, `nasbench.report.tasks`: two benchmarks' `cifar10` are
+two tasks, never pooled), choosing what can be shown (no band for one run, no ranks for
+one strategy), and writing every file atomically. It never reruns a search.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from nasbench.report.optimum import optima
 from nasbench.report.plots import anytime_plot, cd_diagram, rank_plot
 from nasbench.report.ranks import METHODS, PairTests, RankTest
 from nasbench.report.style import LABELS, ordered, styled
+from nasbench.report.tasks import TASK, task_names, with_tasks
 from nasbench.results import ResultsFolder
 
 log = logging.getLogger(__name__)
@@ -49,29 +51,53 @@ _METADATA = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"Creation
 
 
 def load_results(folders: Sequence[str | os.PathLike[str]]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    """Every run of every folder, checked for compatibility; and each folder's settings."""
+    """Every run of every folder, checked for compatibility, with its `task` column; and each folder's settings,
+    with its `task`.
+
+    A comparison's task is the benchmark it ran on (its `comparison.json`) and its dataset: the runs of one
+    comparison are one task whatever strategies made them (a one-shot method beside black-box ones)."""
     if not folders:
         raise NasbenchError("expected at least one results folder")
-    frames, settings = [], []
-    owner: dict[tuple[str, str], str | os.PathLike[str]] = {}
-    problems: dict[str, tuple[str | os.PathLike[str], str]] = {}  # per dataset: first folder, its problem
+    frames, benchmarks, settings = [], [], []
+    owner: dict[tuple[str, str, str], str | os.PathLike[str]] = {}
+    problems: dict[tuple[str, str], tuple[str | os.PathLike[str], str]] = {}  # per task: first folder, its problem
     for folder in folders:
         results = ResultsFolder(folder)
         setting, frame = results.read_settings(), results.load(NEEDED)
-        for key in frame[["dataset", "strategy"]].drop_duplicates().itertuples(index=False):
-            if key in owner:
-                raise NasbenchError(f"{owner[key]} and {folder} both hold {key[1]} on {key[0]}; report them separately")
-            owner[key] = folder
-        problem = _problem_text(setting)
-        first, before = problems.setdefault(setting["dataset"], (folder, problem))
-        if before != problem:  # regret against two different fronts or optima is not comparable
-            raise NasbenchError(
-                f"{first} and {folder} solve different problems on {setting['dataset']} ({before} there, {problem} "
-                "here); report them separately"
-            )
+        _check_compatible(folder, setting, frame, owner, problems)
         frames.append(frame)
+        benchmarks.append(pd.Series(str(setting["benchmark"]), index=frame.index))
         settings.append({**setting, "folder": str(folder), "empty_runs": empty_runs(folder, frame)})
-    return pd.concat(frames, ignore_index=True), settings
+    names = task_names((str(s["benchmark"]), str(s["dataset"])) for s in settings)
+    settings = [{**s, TASK: names[str(s["benchmark"]), str(s["dataset"])]} for s in settings]
+    frame = pd.concat(frames, ignore_index=True)
+    return with_tasks(frame, benchmarks=pd.concat(benchmarks, ignore_index=True)), settings
+
+
+def _check_compatible(
+    folder: str | os.PathLike[str],
+    setting: dict[str, Any],
+    frame: pd.DataFrame,
+    owner: dict[tuple[str, str, str], str | os.PathLike[str]],
+    problems: dict[tuple[str, str], tuple[str | os.PathLike[str], str]],
+) -> None:
+    """Refuse a folder whose strategy on a task another folder holds too, or that solves another problem there;
+    record its own in `owner` and `problems`."""
+    bench = str(setting["benchmark"])
+    for dataset, strategy in frame[["dataset", "strategy"]].drop_duplicates().itertuples(index=False):
+        if (bench, dataset, strategy) in owner:
+            raise NasbenchError(
+                f"{owner[bench, dataset, strategy]} and {folder} both hold {strategy} on {dataset}; "
+                "report them separately"
+            )
+        owner[bench, dataset, strategy] = folder
+    problem = _problem_text(setting)
+    first, before = problems.setdefault((bench, setting["dataset"]), (folder, problem))
+    if before != problem:  # regret against two different fronts or optima is not comparable
+        raise NasbenchError(
+            f"{first} and {folder} solve different problems on {setting['dataset']} ({before} there, {problem} "
+            "here); report them separately"
+        )
 
 
 def _problem_text(setting: dict[str, Any]) -> str:
@@ -105,9 +131,9 @@ def caveats(frame: pd.DataFrame) -> list[str]:
     return notes
 
 
-def tasks_of(frame: pd.DataFrame) -> list[tuple[str, str]]:
-    """The (benchmark, dataset) tasks of a results frame."""
-    return sorted(set(zip(frame["benchmark"], frame["dataset"], strict=True)))
+def tasks_of(frame: pd.DataFrame) -> list[str]:
+    """The tasks of a results frame (`nasbench.report.tasks`: each a benchmark's dataset)."""
+    return sorted(set(with_tasks(frame)[TASK]))
 
 
 @styled
@@ -146,8 +172,8 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     best = optima(frame)
-    per_dataset = {dataset: maximize for dataset, (_, maximize) in best.items()}
-    maximize = per_dataset  # each final-table column bolds its best in its own metric's direction
+    per_task = {task: maximize for task, (_, maximize) in best.items()}
+    maximize = per_task  # each final-table column bolds its best in its own metric's direction
     notes = count_notes(frame, settings) + caveats(frame)
     scoring = scoring_rule(settings, frame)
     figures = {
@@ -156,14 +182,14 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
         "regret_time": anytime_plot(frame, "time", "regret", stat, optimum=best, scoring=scoring),
     }
     statistics = [
-        line for analysis in analyses(frame, per_dataset) for line in _statistics(analysis, out, stat, figures, scoring)
+        line for analysis in analyses(frame, per_task) for line in _statistics(analysis, out, stat, figures, scoring)
     ]
     files = {name: _save(fig, out, name) for name, fig in figures.items()}
     checkpoints = _checkpoints(settings)
     extra = _multi_objective(frame, out, stat, checkpoints, files)
     table = with_transfer(frame, final_table(frame, checkpoints))
     _tables(out, "final", table, maximize)
-    overhead = {(s["dataset"], name): s["overhead_seconds"] for s in settings for name in s["strategies"]}
+    overhead = {(s[TASK], name): s["overhead_seconds"] for s in settings for name in s["strategies"]}
     costs = cost_table(frame, overhead)
     _write(out, "cost.md", cost_markdown(costs))
     _write(out, "cost.csv", costs.to_csv(index=False))
@@ -175,7 +201,7 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
         statistics,
         _constraints_section(frame, settings),
         _cost_section(costs),
-        transfer_section(frame, settings, per_dataset, out),
+        transfer_section(frame, settings, per_task, out),
     ]
     _write(
         out, "index.md", "\n".join(line for section in sections for line in section) + "".join(f"\n{x}" for x in extra)
@@ -196,7 +222,7 @@ def scoring_rule(settings: list[dict[str, Any]], frame: pd.DataFrame) -> str:
 
 
 def with_transfer(frame: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
-    """The final table plus, for each `transfer_<dataset>` column, the incumbent's score there ('d -> other')."""
+    """The final table plus, for each `transfer_<dataset>` column, the incumbent's score there ('task -> other')."""
     parts = [table]
     for column in sorted(c for c in frame.columns if c.startswith("transfer_")):
         rows = frame[frame[column].notna()]
@@ -300,9 +326,9 @@ def _epsilon_section(rows: pd.DataFrame, out: Path, checkpoints: tuple[str, ...]
 
 
 def feasible_markdown(frame: pd.DataFrame) -> str:
-    """Share of each strategy's evaluations that met the constraints, per dataset (constrained runs only)."""
-    feasible = frame.assign(feasible=frame["feasible"].astype(float))
-    share = feasible.groupby(["dataset", "strategy"])["feasible"].mean().unstack("dataset")
+    """Share of each strategy's evaluations that met the constraints, per task (constrained runs only)."""
+    feasible = with_tasks(frame).assign(feasible=frame["feasible"].astype(float))
+    share = feasible.groupby([TASK, "strategy"])["feasible"].mean().unstack(TASK)
     lines = ["| strategy | " + " | ".join(share.columns) + " |", "| --- |" + " --- |" * len(share.columns)]
     for strategy in ordered(share.index):
         cells = ["-" if pd.isna(v) else f"{v:.0%}" for v in share.loc[strategy]]
@@ -332,7 +358,7 @@ def _settings_section(settings: list[dict[str, Any]], best: dict[str, tuple[floa
             f"- mode: {setting.get('mode', 'simulated')}" + (" (cost: measured seconds)" if "mode" in setting else ""),
             "",
         ]
-    constrained = {s["dataset"]: s["constraints"] for s in settings if s.get("constraints")}
+    constrained = {s[TASK]: s["constraints"] for s in settings if s.get("constraints")}
     optimum = ", ".join(
         f"{d} {v:.2f}" + (f" (best meeting {constrained[d]})" if d in constrained else "")
         for d, (v, _) in sorted(best.items())
@@ -419,10 +445,10 @@ def _friedman_first(test: RankTest) -> str:
 
 
 def _constraints_section(frame: pd.DataFrame, settings: list[dict[str, Any]]) -> list[str]:
-    constrained = {s["dataset"] for s in settings if s.get("constraints")}
+    constrained = {s[TASK] for s in settings if s.get("constraints")}
     if not constrained:
         return []
-    return ["## Constraints", "", feasible_markdown(frame[frame["dataset"].isin(constrained)]), ""]
+    return ["## Constraints", "", feasible_markdown(frame[frame[TASK].isin(constrained)]), ""]
 
 
 def _cost_section(costs: pd.DataFrame) -> list[str]:
