@@ -79,7 +79,7 @@ def anytime_plot(
             _zoom(ax, np.concatenate(centres))
         ax.set_title(task)
         ax.set_xlabel(X_LABELS[x])
-        ax.set_ylabel(_y_label(frame, y))
+        ax.set_ylabel(_y_label(part, y))  # its own metric and unit: a fraction on nb101, % on macro
         ax.grid(alpha=0.3, linewidth=0.5)
     fig.suptitle(subtitle(frame, stat, scoring), fontsize=8)
     legend(fig, strategies, per_panel=3, n=counts(frame))

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib import pyplot as plt
 
 from nasbench.cli.main import main
 from nasbench.report.analysis import analyses, within_tasks
 from nasbench.report.final import final_table
 from nasbench.report.optimum import optima, optimum
+from nasbench.report.plots import anytime_plot
 from nasbench.report.tasks import task_names, with_tasks
 from nasbench.report.writer import load_results, write_report
 from nasbench.runner.compare import compare
@@ -95,6 +97,13 @@ def test_strategies_on_two_benchmarks_sharing_a_dataset_are_never_tested_against
     assert sorted(s["task"] for s in settings) == ["macro/cifar10", "nb101/cifar10"]
     (analysis,) = analyses(frame, {task: up for task, (_, up) in optima(frame).items()})
     assert all(not test.pairs for test in within_tasks(analysis))  # rs on one benchmark, re on another: no test
+    figure = anytime_plot(frame, "evals")
+    panels = {ax.get_title(): ax.get_ylabel() for ax in figure.axes if ax.get_title()}
+    assert panels == {
+        "macro/cifar10": "test_acc of incumbent (%)",
+        "nb101/cifar10": "valid_acc of incumbent (fraction)",
+    }
+    plt.close(figure)
 
 
 @pytest.mark.slow
