@@ -56,7 +56,7 @@ def _summary_table(tmp_path: Path, summary: dict[str, object]) -> None:
     ("extra", "message"),
     [
         (["--method", "bogus"], "expected a one-shot method among rsps, spos, enas, darts, gdas, got 'bogus'"),
-        (["--method", "darts", "--space", "macro"], "expected a space with a supernet (nb201), got 'macro'"),
+        (["--method", "darts", "--space", "nb101"], "expected a space with a supernet (nb201, macro), got 'nb101'"),
         (["--method", "darts", "--epochs", "0"], "expected --epochs >= 1, got 0"),
         (["--method", "darts", "--select-num", "5"], "expected options of darts, got --select-num"),
         (["--method", "rsps", "--dataset", "mnist"], "expected a dataset among digits, cifar10, cifar100, got 'mnist'"),

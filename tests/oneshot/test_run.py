@@ -48,7 +48,7 @@ def test_a_tiny_search_writes_the_results_layout(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "error", "message"),
     [
-        (("macro", "darts", 1, 0, None), UnknownName, r"expected a space with a supernet \(nb201\), got 'macro'"),
+        (("nb101", "darts", 1, 0, None), UnknownName, r"with a supernet \(nb201, macro\), got 'nb101'"),
         (("nb201", "bogus", 1, 0, None), UnknownName, "expected a one-shot method among .*, got 'bogus'"),
         (("nb201", "darts", 0, 0, None), NasbenchError, "expected --epochs >= 1, got 0"),
         (("nb201", "darts", 1, -1, None), NasbenchError, r"expected --rank >= 0 \(0: no ranking\), got -1"),
