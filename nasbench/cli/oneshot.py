@@ -132,9 +132,10 @@ def _text(s: dict[str, Any]) -> str:
     truth = s["ground_truth"]
     if truth["score"] is not None:
         where = "" if truth["status"] == "ok" else f"{truth['status']}; "
+        unit = "networks" if s.get("space") == "macro" else "classes"  # Macro merges no networks into classes
         gt = (
             f"{truth['metric']} {truth['score']:.2f} % ({where}rank {truth['rank']} of the table's "
-            f"{truth['classes']} classes; best {truth['best']:.2f} %)"
+            f"{truth['classes']} {unit}; best {truth['best']:.2f} %)"
         )
     else:
         gt = truth["status"]

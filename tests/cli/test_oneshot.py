@@ -134,4 +134,5 @@ def test_a_macro_search_is_judged_on_the_cifar10_table_and_says_so(
     assert "search data was digits" in comparison["scoring"]
     from nasbench.cli.oneshot import _text
 
-    assert f"note: {truth['note']}" in _text(summary)
+    text = _text(summary)
+    assert f"note: {truth['note']}" in text and f"rank {truth['rank']} of the table's 6561 networks" in text
