@@ -9,7 +9,12 @@ and passes gradients to alpha through the straight-through one-hot (one_hot - p.
 step trains the shared weights on a training batch, then alpha on a validation batch (Adam lr 3e-4,
 betas (0.5, 0.999), weight decay 1e-3). tau falls linearly from 10 to 0.1 over the epochs.
 Derivation: each edge's argmax of alpha over all five operations (`none` included, as the
-reference). Gumbel draws come from the method's generator. It never reads a table.
+reference). On NAS-Bench-Macro the straight-through gradient vanishes wherever a layer's output
+feeds a convolution + batch norm without a residual path (the last layer of each stage, before the
+next stride-2 layer or the head; and further back through identity layers): batch statistics
+undo the scale and shift the one-hot multiplies and adds, so those layers' alpha never moves and
+their block is the argmax of the initialisation. The relaxation is the reference's; this is its
+outcome on a chain, not corrected here. Gumbel draws come from the method's generator. It never reads a table.
 """
 
 from __future__ import annotations

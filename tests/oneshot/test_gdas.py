@@ -49,3 +49,10 @@ def test_gdas_searches_the_macro_space(tiny: ImageData, macro_truth: object) -> 
     search: Any = macro_search("gdas", tiny, macro_truth)
     assert search.alphas.shape == (8, 3) and search.alphas.grad is not None  # one Gumbel draw over 3 blocks per layer
     assert str(search.derive(True)) == "".join(str(int(i)) for i in search.alphas.argmax(dim=1))
+    search.supernet.train()  # batch statistics, as in the architecture step
+    search.generator.manual_seed(0)
+    loss = torch.nn.functional.cross_entropy(search.logits(tiny.valid[0]), tiny.valid[1])
+    (grad,) = torch.autograd.grad(loss, [search.alphas])
+    # Each stage's last layer feeds a conv + batch norm with no residual: scale and shift invariance
+    # leave it no straight-through gradient (the docstring's caveat); layers before a residual block get one.
+    assert grad[[1, 4, 7]].abs().max() < 1e-6 < grad.abs().max()
