@@ -357,6 +357,18 @@ class LiveBenchmark:
             total += curve[end - 1] - (curve[start - 1] if start else 0.0)
         return total
 
+    def unpaid_seconds(self, order: TrainOrder, reached: int) -> float:
+        """Recorded seconds of the epochs `order` continues from (a checkpoint of its cached run) beyond `reached`,
+        the epochs the asking run trained itself: what the continuation spares a run that never paid for them."""
+        key = (order.arch, order.seed)
+        run = self.runs.get(order.arch, {}).get(order.seed)
+        have = 0 if run is None else len(run["train_seconds"])
+        path = self._checkpoint_path(key)
+        if run is None or have <= reached or not (key in self.checkpoints or (path is not None and path.exists())):
+            return 0.0  # nothing continued (trained from the start), or only what the run paid for
+        curve = run.get("wall_seconds") or run["train_seconds"]
+        return curve[have - 1] - (curve[reached - 1] if reached else 0.0)
+
     def flush(self) -> None:
         """Wait until the cache file holds every run kept (after `add_run(..., wait=False)`)."""
         if self._behind is not None:

@@ -93,6 +93,9 @@ class CrossValidated:
         """The folds' recorded seconds, summed (they train one after another in one worker)."""
         return sum(fold.recorded_seconds(arch, seed, start, end) for fold in self.folds)
 
+    def unpaid_seconds(self, order: tuple[int, TrainOrder], reached: int) -> float:
+        return self.folds[order[0]].unpaid_seconds(order[1], reached)
+
     def flush(self) -> None:
         for fold in self.folds:
             fold.flush()

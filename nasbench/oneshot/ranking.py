@@ -83,7 +83,8 @@ class GroundTruth:
 
     def __init__(self, table: TableBenchmark) -> None:
         info = table.info
-        self.table, self.metric, self.fidelity = table, info.score, max(info.fidelities)
+        self.fidelity = max(info.fidelities)
+        self.table, self.metric = table, info.score_metric(self.fidelity)  # NB201 cifar10-valid: valid_acc
         rows = np.arange(info.size)
         self.scores = table.query_many(rows, self.fidelity, metrics=[self.metric])[self.metric].to_numpy()
         self.maximize = info.metrics[self.metric].direction == "maximize"

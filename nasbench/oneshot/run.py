@@ -198,7 +198,7 @@ def _prepare(out: str | Path, search: OneShotMethod, dataset: str, table: Any, n
 def _scoring(table: Any, note: str | None) -> str:
     if table is None:
         return NO_TABLE
-    scoring = f"{table.info.score} at the table's last fidelity, mean over seeds"
+    scoring = f"{table.info.score_metric(table.info.max_fidelity)} at the table's last fidelity, mean over seeds"
     return f"{scoring} ({note})" if note else scoring
 
 

@@ -45,8 +45,26 @@ def count_notes(frame: pd.DataFrame, settings: list[dict[str, Any]]) -> list[str
                     f"{LABELS.get(strategy, strategy)} on {dataset}: {found} runs with evaluations, "
                     f"the settings ask for {setting['runs']}"
                 )
+    notes += unscored_notes(frame)
     if counts.nunique() > 1:
         keys = [(d, s) for d in sorted(set(frame["dataset"])) for s in ordered(frame["strategy"]) if (d, s) in counts]
         listed = ", ".join(f"{LABELS.get(s, s)} on {d} {counts[(d, s)]}" for d, s in keys)
         notes.append(f"run counts differ ({listed}); every table and figure gives n")
     return notes
+
+
+def unscored_notes(frame: pd.DataFrame) -> list[str]:
+    """Runs whose last incumbent has no score (none feasible, or every held-out value failed): the final table
+    and the tests leave them out, so the report names how many."""
+    if "incumbent_score" not in frame:
+        return []
+    last = frame.sort_values(["dataset", "strategy", "run", "eval"], kind="stable")
+    last = last.groupby(["dataset", "strategy", "run"], sort=True).tail(1)  # the last row, NaN kept
+    unscored = last["incumbent_score"].isna()
+    missing = unscored.groupby([last["dataset"], last["strategy"]], sort=True).agg(["sum", "size"])
+    return [
+        f"{LABELS.get(s, s)} on {d}: {int(n)} of {int(total)} runs end without a scored incumbent (no feasible "
+        "evaluation, or no finite held-out value), left out of the final table and the tests"
+        for (d, s), (n, total) in missing.iterrows()
+        if n
+    ]

@@ -17,14 +17,15 @@ from nasbench.errors import NasbenchError
 from nasbench.report.curves import run_curves
 from nasbench.report.style import LABELS, ordered
 
-_CHECKPOINT = re.compile(r"^([0-9]*\.?[0-9]+)(s|evals)$")
+_CHECKPOINT = re.compile(r"^([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)(s|evals)$")  # as Budget prints: 1e+06s
 
 
 def final_values(frame: pd.DataFrame, checkpoint: str = "final", y: str = "incumbent_score") -> pd.DataFrame:
     """One row per (dataset, strategy, run): the value at `checkpoint`."""
     if checkpoint == "final":
-        last = frame.sort_values(["dataset", "strategy", "run", "eval"], kind="stable")
-        return last.groupby(["dataset", "strategy", "run"], sort=True)[y].last().reset_index(name="value")
+        ordered_rows = frame.sort_values(["dataset", "strategy", "run", "eval"], kind="stable")
+        last = ordered_rows.groupby(["dataset", "strategy", "run"], sort=True).tail(1)  # NaN kept: `last()` skips it
+        return last[["dataset", "strategy", "run", y]].rename(columns={y: "value"}).reset_index(drop=True)
     match = _CHECKPOINT.match(checkpoint)
     if not match:
         raise NasbenchError(f"expected a checkpoint like 'final', '50evals' or '6000s', got {checkpoint!r}")
@@ -51,7 +52,9 @@ def final_table(
     return pd.concat(parts, ignore_index=True)
 
 
-def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minus: str, digits: int) -> pd.DataFrame:
+def _cells(
+    table: pd.DataFrame, maximize: bool | dict[str, bool], bold: tuple[str, str], plus_minus: str, digits: int
+) -> pd.DataFrame:
     columns = list(dict.fromkeys(zip(table["dataset"], table["checkpoint"], strict=True)))
     strategies = ordered(table["strategy"])
     cells = pd.DataFrame(
@@ -61,7 +64,8 @@ def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minu
     )
     for column, (dataset, checkpoint) in zip(cells.columns, columns, strict=True):
         part = table[(table["dataset"] == dataset) & (table["checkpoint"] == checkpoint)].set_index("strategy")
-        best = part["mean"].max() if maximize else part["mean"].min()
+        up = maximize[dataset.split(" -> ")[0]] if isinstance(maximize, dict) else maximize  # 'A -> B': A's metric
+        best = part["mean"].max() if up else part["mean"].min()
         for strategy in strategies:
             if strategy not in part.index:
                 continue
@@ -74,8 +78,9 @@ def _cells(table: pd.DataFrame, maximize: bool, bold: tuple[str, str], plus_minu
     return cells
 
 
-def to_markdown(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> str:
-    """Markdown: mean ± std (standard error) and the number of runs per cell, the best mean per column in bold."""
+def to_markdown(table: pd.DataFrame, maximize: bool | dict[str, bool] = True, digits: int = 2) -> str:
+    """Markdown: mean ± std (standard error) and the number of runs per cell, the best mean per column in bold
+    (`maximize`: one direction, or one per dataset)."""
     cells = _cells(table, maximize, ("**", "**"), "±", digits)
     header = "| strategy | " + " | ".join(cells.columns) + " |"
     lines = [header, "| --- |" + " --- |" * len(cells.columns)]
@@ -83,7 +88,7 @@ def to_markdown(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> 
     return "\n".join(lines) + "\n"
 
 
-def to_latex(table: pd.DataFrame, maximize: bool = True, digits: int = 2) -> str:
+def to_latex(table: pd.DataFrame, maximize: bool | dict[str, bool] = True, digits: int = 2) -> str:
     """LaTeX (booktabs): mean $\\pm$ std (standard error) and n per cell, the best mean per column in bold."""
     cells = _cells(table, maximize, ("\\textbf{", "}"), "$\\pm$", digits)
     lines = [

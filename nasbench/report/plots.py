@@ -46,10 +46,13 @@ def anytime_plot(
     optimum: dict[str, tuple[float, bool]] | None = None,
     scoring: str | None = None,
 ) -> Figure:
-    """The incumbent's scored metric (or its regret) over simulated time or evaluations; `scoring` states the rule."""
+    """The incumbent's scored metric (or its regret) over simulated time or evaluations; `scoring` states the rule.
+
+    `optimum`: per dataset, (best value, maximize) as `optima` gives them (its default); the direction also
+    decides which end a run without an incumbent yet counts at (the worst) in a median and its band."""
     datasets = sorted(frame["dataset"].unique())
     strategies = ordered(frame["strategy"].unique())
-    best = optimum if optimum is not None or y != "regret" else optima(frame)
+    best = optimum if optimum is not None else optima(frame)  # each dataset's direction, also for scores
     y_label = _y_label(frame, y)
     fig, axes = figure(len(datasets))
     for ax, dataset in zip(axes, datasets, strict=True):
@@ -61,10 +64,9 @@ def anytime_plot(
             if group.empty:
                 continue
             values = run_curves(group, x, grid).values
-            higher_is_better = True
+            reference, higher_is_better = best[dataset]  # a run without an incumbent yet counts as worst
             if y == "regret":
-                reference, maximize = best[dataset]  # type: ignore[index]
-                values = np.maximum(reference - values if maximize else values - reference, 1e-3)
+                values = np.maximum(reference - values if higher_is_better else values - reference, 1e-3)
                 higher_is_better = False
             centre, low, high = summarize(values, stat, higher_is_better)
             centres.append(centre)

@@ -147,12 +147,12 @@ def write_report(folders: Sequence[str | os.PathLike[str]], out: str | os.PathLi
     out.mkdir(parents=True, exist_ok=True)
     best = optima(frame)
     per_dataset = {dataset: maximize for dataset, (_, maximize) in best.items()}
-    maximize = all(per_dataset.values())
+    maximize = per_dataset  # each final-table column bolds its best in its own metric's direction
     notes = count_notes(frame, settings) + caveats(frame)
     scoring = scoring_rule(settings, frame)
     figures = {
-        "anytime_time": anytime_plot(frame, "time", "score", stat, scoring=scoring),
-        "anytime_evals": anytime_plot(frame, "evals", "score", stat, scoring=scoring),
+        "anytime_time": anytime_plot(frame, "time", "score", stat, optimum=best, scoring=scoring),
+        "anytime_evals": anytime_plot(frame, "evals", "score", stat, optimum=best, scoring=scoring),
         "regret_time": anytime_plot(frame, "time", "regret", stat, optimum=best, scoring=scoring),
     }
     statistics = [
@@ -272,7 +272,7 @@ def _multi_objective(
     return lines + _epsilon_section(rows, out, checkpoints, front_name(fronts))
 
 
-def _tables(out: Path, stem: str, table: pd.DataFrame, maximize: bool, digits: int = 2) -> None:
+def _tables(out: Path, stem: str, table: pd.DataFrame, maximize: bool | dict[str, bool], digits: int = 2) -> None:
     """A final table as Markdown, LaTeX and CSV."""
     _write(out, f"{stem}.md", to_markdown(table, maximize, digits))
     _write(out, f"{stem}.tex", to_latex(table, maximize, digits))
@@ -349,7 +349,7 @@ def _figures_section(files: dict[str, list[str]]) -> list[str]:
     return lines
 
 
-def _final_section(table: pd.DataFrame, maximize: bool, scoring: str) -> list[str]:
+def _final_section(table: pd.DataFrame, maximize: bool | dict[str, bool], scoring: str) -> list[str]:
     transfer = (
         " Columns 'A -> B' score the incumbent of a search on A on dataset B."
         if " -> " in "".join(table["dataset"])

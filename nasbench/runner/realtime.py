@@ -13,7 +13,10 @@ the fidelity this run has already reached for it (an answer it has reached befor
 recorded training again, as a repeated query does in a simulation): the wall seconds a real-time run
 charged when it trained it (the cache's `wall_seconds`), else the recorded training seconds. The
 clock moves on by them, so a resumed search spends its budget as the interrupted one did, evaluation
-for evaluation, and repeats its proposals while they come from the cache. Real time is not
+for evaluation, and repeats its proposals while they come from the cache. A training that continues
+from a checkpoint another run left is charged likewise: the recorded seconds up to the checkpoint
+beyond the fidelity this run reached, then the wall seconds of the continuation (no run trains for free
+on another's epochs). Real time is not
 reproducible bit-for-bit: what a strategy has been told when it asks depends on which worker
 finished first.
 
@@ -69,6 +72,8 @@ class Trainable(Benchmark, Protocol):
     def add_run(self, order: Any, outcome: Any, wait: bool = True, charged: float | None = None) -> None: ...
 
     def recorded_seconds(self, arch: Any, seed: int | None, start: int, end: int) -> float: ...
+
+    def unpaid_seconds(self, order: Any, reached: int) -> float: ...
 
     def flush(self) -> None: ...
 
@@ -197,8 +202,12 @@ class RealTimeRun(Simulation):
                 job.cost, job.record = self._replayed(arch, fidelity, seed), record
                 self.credit += job.cost
                 self.done.put((job.counter, None))
-            else:
-                self._send(job, self.live.missing(arch, fidelity, seed))
+            else:  # training continued from another run's checkpoint: charged the epochs before it, as if cached
+                orders = self.live.missing(arch, fidelity, seed)
+                reached = self.reached.get((arch, seed), 0)
+                job.cost = sum(self.live.unpaid_seconds(order, reached) for order in orders)
+                self.credit += job.cost
+                self._send(job, orders)
             self.running[job.counter] = job
             self.started += 1
 
@@ -224,9 +233,9 @@ class RealTimeRun(Simulation):
     def _complete(self, job: _Job, outcome: list[tuple[Any, Any]] | None) -> bool:
         """Keep what trained, record the evaluation; False once it ends past the budget (not recorded)."""
         if outcome is not None:
-            job.cost = self.now() - job.start
+            unpaid, job.cost = job.cost, self.now() - job.start  # the clock moved on by the unpaid epochs' seconds
             for order, result in outcome:  # the cache file is written behind: see flush
-                self.live.add_run(order, result, wait=False, charged=job.cost / len(outcome))
+                self.live.add_run(order, result, wait=False, charged=(job.cost - unpaid) / len(outcome))
             job.record = self.live.cached(job.arch, job.fidelity, job.seed, metrics=self.metrics) or {}
             key = (job.arch, job.seed)
             self.reached[key] = max(self.reached.get(key, 0), job.fidelity)

@@ -31,6 +31,8 @@ _OP_INDEX = {op: i for i, op in enumerate(OPS)}
 _DIGIT_WEIGHTS = NUM_OPS ** np.arange(NUM_EDGES - 1, -1, -1)
 _TEXTS: list[str | None] = [None] * SIZE  # each cell's standard string, by code, once built
 _EDGE_WEIGHTS = _DIGIT_WEIGHTS.tolist()  # what a change of one edge's operation adds to the code, per unit
+_SEQUENCES = (list, tuple)  # built once: `list | tuple` in the hot path costs a union per call
+_ROWS: list[int | None] = []  # the official index of each code: filled by `_load_rows` on the first cell built
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,26 +45,24 @@ class NB201Arch:
 
     ops: tuple[int, ...]
     code: int = field(init=False, repr=False, compare=False)
-    # `code` again, under a name no other class has: `NB201Space.indices` reads it from a list of
-    # objects without a type check per object (~9 µs for 1,000, where the check doubled it), since
-    # an object without it (a string, another space's cell) fails the read. Subclasses are refused.
-    _nb201_code: int = field(init=False, repr=False, compare=False)
+    # The official index (`NB201Space.index`), under a name no other class has: `NB201Space.indices`
+    # reads it from a list of objects without a type check per object (~9 µs for 1,000, where the
+    # check doubled it) and without a lookup from code to index, since an object without it (a
+    # string, another space's cell) fails the read. None where the order file cannot be read (then
+    # `indices` takes its checked path, which names the file). Subclasses are refused.
+    _nb201_row: int | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ops = self.ops
-        if (
-            not isinstance(ops, tuple)
-            or len(ops) != NUM_EDGES
-            or not all(type(o) is int and 0 <= o < NUM_OPS for o in ops)
-        ):
-            raise InvalidArchitecture(
-                f"expected a tuple of {NUM_EDGES} operation indices in 0..{NUM_OPS - 1}, got {ops!r}"
-            )
+        if not isinstance(ops, tuple) or len(ops) != NUM_EDGES:
+            raise _bad_ops(ops)
         code = 0
-        for op in ops:
+        for op in ops:  # checked as the code is summed: one loop, where a separate `all()` cost ~0.4 µs
+            if type(op) is not int or not 0 <= op < NUM_OPS:
+                raise _bad_ops(ops)
             code = code * NUM_OPS + op
         object.__setattr__(self, "code", code)
-        object.__setattr__(self, "_nb201_code", code)
+        object.__setattr__(self, "_nb201_row", (_ROWS or _load_rows())[code])
 
     def __init_subclass__(cls) -> None:
         raise TypeError("NB201Arch cannot be subclassed: the space reads its slots as this class's only")
@@ -89,6 +89,23 @@ class NB201Arch:
 
     def __repr__(self) -> str:
         return f"NB201Arch('{self}')"
+
+
+def _bad_ops(ops: object) -> InvalidArchitecture:
+    return InvalidArchitecture(f"expected a tuple of {NUM_EDGES} operation indices in 0..{NUM_OPS - 1}, got {ops!r}")
+
+
+def _load_rows() -> list[int | None]:
+    """Fill `_ROWS` (the official index of each code) on the first cell built: importing stays light.
+
+    An unreadable order file leaves every cell's index None, so that cells can still be built (the
+    converter builds them before it writes the file); `NB201Space.index` then names the file.
+    """
+    try:
+        _ROWS[:] = _order()[2]
+    except InvalidArchitecture:
+        _ROWS[:] = [None] * SIZE
+    return _ROWS
 
 
 def _parse(text: str) -> NB201Arch:
@@ -274,15 +291,16 @@ class NB201Space(EnumerableSpace[NB201Arch]):
         """The official NAS-Bench-201 index (the row of the published benchmark file)."""
         if type(arch) is not NB201Arch:
             arch = self.validate(arch)
-        return _order()[2][arch.code]
+        row = arch._nb201_row
+        return _order()[2][arch.code] if row is None else row  # None: no order file, which `_order` names
 
     def indices(self, archs: Iterable[object]) -> np.ndarray:
         """Official indices of many architectures, vectorized."""
-        if isinstance(archs, list | tuple):
+        if isinstance(archs, _SEQUENCES):
             try:  # a list of cells: only NB201Arch has this slot, so the read is the type check
-                return _order()[1][_int64s([a._nb201_code for a in archs])]  # type: ignore[attr-defined]
-            except AttributeError:
-                pass  # strings among them, or something else: each validated below
+                return _int64s([a._nb201_row for a in archs])  # type: ignore[attr-defined]
+            except (AttributeError, struct.error):
+                pass  # strings among them, something else, or no order file: each validated below
         return _order()[1][self.codes(archs)]
 
     def arch(self, index: int) -> NB201Arch:

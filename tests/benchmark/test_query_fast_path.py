@@ -138,3 +138,22 @@ def test_query_many_builds_the_frame_the_public_constructor_builds(name: str, da
             pd.testing.assert_frame_equal(fast, public, check_exact=True)
             assert [type(b) for b in fast._mgr.blocks] == [type(b) for b in public._mgr.blocks]
             assert pickle.dumps(fast) == pickle.dumps(public)
+
+
+def test_rows_of_cells_strings_indices_and_mixtures_are_row_by_row() -> None:
+    """`rows` reads a list of cells by the space's vectorized path first: the rows and errors of one by one."""
+    bench = nasbench.load("nb201", dataset="cifar10-valid")
+    archs = [bench.space.arch(i) for i in (15624, 0, 7, 7, 1234)]
+    texts = [str(a) for a in archs]
+    for chosen in (archs, tuple(archs), texts, [texts[0], *archs[1:]], [15624, 0, 7, 7, 1234], [np.int64(15624), 0]):
+        assert bench.rows(chosen).tolist() == [bench.row(a) for a in chosen]
+        assert bench.rows(chosen).dtype == np.int64
+    for bad, message in (
+        ([archs[0], 3.5], "expected an NB201Arch or a NAS-Bench-201 string, got float"),
+        ([1, archs[0]], "expected an NB201Arch or a NAS-Bench-201 string, got int"),
+        ([True, archs[0]], "expected an NB201Arch or a NAS-Bench-201 string, got bool"),
+        ([archs[0], 15625], "expected an NB201Arch or a NAS-Bench-201 string, got int"),
+        ([0, 15625], "expected an index in 0..15624"),
+    ):
+        with pytest.raises(InvalidArchitecture, match=message):
+            bench.rows(bad)

@@ -95,3 +95,15 @@ def test_a_cell_outside_the_table_can_be_trained_as_the_table_was(digits: ImageD
     found = train_truth(str(outside), own, digits, 1, torch.device("cpu"))
     assert found["status"] == "not in the table: trained here" and found["protocol"] == "digits-12"
     assert found["rank"] == own.rank(found["score"]) and len(found["seed_scores"]) == 1
+
+
+def test_cifar10_ground_truth_uses_the_score_the_table_holds_at_its_last_fidelity() -> None:
+    # NB201's cifar10-valid has no 200-epoch test accuracy: the judge scores by its fallback, valid_acc
+    table = open_table("cifar10")
+    assert table is not None
+    truth = GroundTruth(table)
+    assert truth.metric == table.info.score_metric(200) == "valid_acc"
+    assert len(truth.class_rows) == 6466  # every isomorphism class of the space has a 200-epoch score
+    text = table.table.archs()[int(truth.class_rows[0])]
+    found = truth.lookup(NB201Space().from_str(text))
+    assert found["score"] == pytest.approx(table.query(text, 200, metrics=["valid_acc"])["valid_acc"])

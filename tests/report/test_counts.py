@@ -33,3 +33,15 @@ def test_missing_empty_and_unequal_runs_are_each_stated() -> None:
         "Reg. evolution on c10: 2 runs with evaluations, the settings ask for 3",
         "run counts differ (Random search on c10 3, Reg. evolution on c10 2); every table and figure gives n",
     ]
+
+
+def test_runs_ending_without_a_scored_incumbent_are_stated() -> None:
+    # e.g. no evaluation met the constraints: the final table and the tests leave such runs out, so say so
+    data = pd.concat([frame({"rs": 3, "re": 3}), frame({"rs": 3}).assign(eval=1)], ignore_index=True)
+    data["incumbent_score"] = 90.0
+    data.loc[(data["strategy"] == "rs") & (data["run"] == 1) & (data["eval"] == 1), "incumbent_score"] = float("nan")
+    setting = {"dataset": "c10", "strategies": ["rs", "re"], "runs": 3}
+    assert count_notes(data, [setting]) == [
+        "Random search on c10: 1 of 3 runs end without a scored incumbent (no feasible evaluation, or no finite "
+        "held-out value), left out of the final table and the tests"
+    ]

@@ -46,3 +46,34 @@ def test_latex_is_booktabs() -> None:
     text = to_latex(final_table(results()))
     assert text.startswith("\\begin{tabular}{lc}\n\\toprule")
     assert "\\textbf{4.50} $\\pm$ 1.29 (0.65), n=4" in text and "\\bottomrule" in text
+
+
+def test_a_checkpoint_written_as_budgets_print_large_amounts_is_read() -> None:
+    from nasbench.report.writer import _checkpoints
+
+    frame = results()
+    assert final_values(frame, "1.5e+02s").equals(final_values(frame, "150s"))  # f"{x:g}" from 1e6 on: '1e+06s'
+    assert _checkpoints([{"budget": "4e+06s"}]) == ("2e+06s", "final")
+    assert len(final_values(frame, _checkpoints([{"budget": "4e+06s"}])[0])) == 8
+
+
+def test_each_column_bolds_the_best_in_its_own_direction() -> None:
+    # a report of an accuracy (maximised) beside a loss (minimised): each column's best, not one direction for all
+    frame = pd.concat([results(), results().assign(dataset="loss")], ignore_index=True)
+    table = final_table(frame)
+    text = to_markdown(table, maximize={"d": True, "loss": False})
+    assert "| Reg. evolution | **4.50** ± 1.29 (0.65), n=4 | 4.50 ± 1.29 (0.65), n=4 |" in text
+    assert "| Random search | 3.50 ± 1.29 (0.65), n=4 | **3.50** ± 1.29 (0.65), n=4 |" in text
+    assert "\\textbf{3.50}" in to_latex(table, maximize={"d": True, "loss": False})
+    transfer = table.assign(dataset=table["dataset"].replace({"loss": "d -> loss"}))  # scored as its search's
+    assert "| Reg. evolution | **4.50** ± 1.29 (0.65), n=4 | **4.50**" in to_markdown(transfer, maximize={"d": True})
+
+
+def test_the_final_value_is_the_last_incumbents_even_when_it_has_no_score() -> None:
+    # a run whose last incumbent is unscored (NaN) ends unscored: never the score of an incumbent it replaced
+    frame = results()
+    last = (frame["strategy"] == "rs") & (frame["run"] == 0) & (frame["eval"] == 2)
+    frame.loc[last, "incumbent_score"] = float("nan")
+    values = final_values(frame).set_index(["strategy", "run"])["value"]
+    assert np.isnan(values[("rs", 0)]) and values[("rs", 1)] == 3.0
+    assert final_table(frame).set_index("strategy").loc["rs", "n"] == 3

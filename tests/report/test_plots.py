@@ -71,3 +71,27 @@ def test_single_and_multi_objective_strategies_keep_their_looks_in_one_figure(fr
         colours.setdefault(line.get_color(), set()).add(line.get_marker())
     assert look("rs")["color"] in colours and look("mo-rs")["color"] in colours
     assert look("rs")["color"] != look("mo-rs")["color"] and look("re")["color"] != look("nsga2")["color"]
+
+
+def test_a_median_score_curve_counts_runs_without_an_incumbent_as_worst_also_when_lower_is_better() -> None:
+    import numpy as np
+
+    # fcnet's valid_loss is minimised: a run that has no incumbent yet is the worst, +inf, not -inf
+    ends, scores = [10.0, 20.0, 30.0, 40.0], [0.5, 0.4, 0.3, 0.2]
+    frame = pd.DataFrame(
+        {
+            "benchmark": "fcnet",
+            "dataset": "protein_structure",
+            "score_metric": "valid_loss",
+            "strategy": "rs",
+            "run": range(4),
+            "eval": 0,
+            "end": ends,
+            "incumbent_score": scores,
+        }
+    )
+    fig = anytime_plot(frame, x="time")
+    line = next(li for li in fig.axes[0].get_lines() if len(li.get_xdata()) > 1)  # the median line
+    grid, median = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+    three = (grid >= 30.0) & (grid < 40.0)  # three runs have an incumbent: 0.5, 0.4, 0.3; the fourth is worst
+    assert three.any() and np.allclose(median[three], 0.45)

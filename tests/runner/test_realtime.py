@@ -144,3 +144,21 @@ def test_an_unmeetable_cost_bound_is_refused_before_anything_trains(tmp_path: Pa
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and "got 'params<=0.0001': no architecture of nb201 does (the least params is" in error
     assert not out.exists()
+
+
+def test_training_continued_from_another_runs_checkpoint_is_charged_the_epochs_this_run_never_paid(
+    digits, tmp_path: Path
+) -> None:
+    from nasbench.runner.realtime import RealTimeRun
+
+    live = LiveBenchmark("nb201", digits, get_protocol(None, "digits", 2), (0,), tmp_path / "c.h5", model_options=TINY)
+    arch = live.space.sample(np.random.default_rng(0))
+    live.query(arch, 1, 0)  # an earlier run trained it one epoch of two: its checkpoint stays in the cache
+    spec = RunSpec(bench_name="live", dataset="digits", strategy="rs", run=1, budget=Budget.parse("1evals"))
+    run = RealTimeRun(spec, live)
+    run.strategy.ask = lambda: (arch, 2)  # type: ignore[method-assign]  # this run asks it at two epochs
+    frame = run.run()
+    assert live.trained == [(live.space.to_str(arch), 0, 1), (live.space.to_str(arch), 0, 2)]  # epoch 2 continued
+    # the first epoch's recorded seconds plus the second's wall seconds: what training it from scratch cost
+    assert frame["cost"].iloc[0] == pytest.approx(live.recorded_seconds(arch, 0, 0, 2), rel=1e-5)
+    assert frame["cost"].iloc[0] > live.recorded_seconds(arch, 0, 1, 2)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import itertools
+import pickle
 
 import numpy as np
 import pytest
@@ -212,6 +215,33 @@ def test_indices_of_cells_strings_and_mixtures_agree_and_foreign_objects_are_ref
 
     with pytest.raises(InvalidArchitecture, match="expected an NB201Arch or a NAS-Bench-201 string, got Impostor"):
         SPACE.indices([archs[0], Impostor()])
+
+
+def test_every_cell_carries_its_official_index_however_it_was_made() -> None:
+    """`indices` reads the index each cell stored when it was built: built anew, copied, pickled, replaced."""
+    made = [NB201Arch(a.ops) for a in SPACE.all()]
+    assert SPACE.indices(made).tolist() == list(range(SIZE)) == [SPACE.index(a) for a in made]
+    arch = SPACE.arch(1234)
+    again = [pickle.loads(pickle.dumps(arch)), copy.copy(arch), copy.deepcopy(arch), NB201Arch.from_code(arch.code)]
+    other = dataclasses.replace(arch, ops=SPACE.arch(77).ops)
+    assert SPACE.indices([*again, other]).tolist() == [1234] * 4 + [77]
+
+
+def test_an_unreadable_order_file_still_builds_cells_and_the_index_names_it(monkeypatch, tmp_path) -> None:
+    from nasbench.spaces import nb201
+
+    monkeypatch.setattr(nb201, "ORDER_FILE", tmp_path / "missing.npy")
+    monkeypatch.setattr(nb201, "_ROWS", [])  # as in a fresh process, where the first cell built reads the file
+    nb201._order.cache_clear()
+    try:
+        arch = NB201Arch((0, 1, 2, 3, 4, 0))  # the converter builds cells before it writes the file
+        assert arch.code == 970
+        assert str(arch) == "|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|none~2|"
+        for read in (SPACE.indices, lambda archs: SPACE.index(archs[0])):
+            with pytest.raises(InvalidArchitecture, match="cannot read the NAS-Bench-201 order file .*missing.npy"):
+                read([arch])
+    finally:
+        nb201._order.cache_clear()  # the real file is read again once the patch is undone
 
 
 def test_a_cell_cannot_be_subclassed() -> None:
