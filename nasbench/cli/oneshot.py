@@ -20,7 +20,11 @@ from nasbench.oneshot import METHODS  # the package's __init__ is light: no torc
 def add_oneshot_commands(commands: Any) -> None:
     """Register `oneshot`."""
     p = commands.add_parser("oneshot", help="one-shot NAS on a supernet, judged against the table (PyTorch)")
-    p.add_argument("--space", default="nb201", help="search space with a supernet: nb201 (default)")
+    p.add_argument(
+        "--space",
+        default="nb201",
+        help="search space with a supernet: nb201 (default) or macro (judged on NAS-Bench-Macro's cifar10 table)",
+    )
     p.add_argument("--method", required=True, help=", ".join(METHODS))
     p.add_argument("--dataset", default="digits", help="digits (default), cifar10 or cifar100 (from --data-dir)")
     p.add_argument("--data-dir", help="folder holding the CIFAR python-pickle files")
@@ -35,8 +39,8 @@ def add_oneshot_commands(commands: Any) -> None:
     p.add_argument("--rank-every", type=int, help="rank after every K epochs (default: epochs / 5) and the last")
     p.add_argument("--device", default="cpu", help="cpu (default), auto, cuda, cuda:N or mps")
     p.add_argument("--threads", type=int, default=1, help="CPU threads (default 1)")
-    p.add_argument("--channels", type=int, default=16, help="supernet channels C (default 16, as the table)")
-    p.add_argument("--cells", type=int, default=5, help="cells N per stage (default 5, as the table)")
+    p.add_argument("--channels", type=int, help="nb201 supernet channels C (default 16, as the table)")
+    p.add_argument("--cells", type=int, help="nb201 cells N per stage (default 5, as the table)")
     p.add_argument(
         "--track-bn", action="store_true", help="batch norms track running statistics (re-estimated per path)"
     )
@@ -86,11 +90,25 @@ def run_oneshot(args: argparse.Namespace) -> str:
     from nasbench.oneshot.run import run_oneshot as run
     from nasbench.oneshot.search import Settings
 
-    check(args.space, args.method, args.epochs, args.rank, args.rank_every)
+    check(
+        args.space,
+        args.method,
+        args.epochs,
+        args.rank,
+        args.rank_every,
+        dataset=args.dataset,
+        train_missing=args.train_missing,
+    )
+    size = {k: getattr(args, k) for k in ("channels", "cells") if getattr(args, k) is not None}
+    if size and args.space != "nb201":
+        name, value = next(iter(size.items()))
+        raise NasbenchError(
+            f"expected no --{name} for {args.space} (its network is fixed, as its table's), got {value}"
+        )
     if args.threads < 1:
         raise NasbenchError(f"expected --threads >= 1, got {args.threads}")
     options = _options(args)
-    settings = Settings(epochs=args.epochs, channels=args.channels, cells=args.cells, track_bn=args.track_bn)
+    settings = Settings(epochs=args.epochs, track_bn=args.track_bn, **size)
     device = resolve_device(args.device)
     torch.set_num_threads(args.threads)
     summary = run(
@@ -114,9 +132,10 @@ def _text(s: dict[str, Any]) -> str:
     truth = s["ground_truth"]
     if truth["score"] is not None:
         where = "" if truth["status"] == "ok" else f"{truth['status']}; "
+        unit = "networks" if s.get("space") == "macro" else "classes"  # Macro merges no networks into classes
         gt = (
             f"{truth['metric']} {truth['score']:.2f} % ({where}rank {truth['rank']} of the table's "
-            f"{truth['classes']} classes; best {truth['best']:.2f} %)"
+            f"{truth['classes']} {unit}; best {truth['best']:.2f} %)"
         )
     else:
         gt = truth["status"]
@@ -128,6 +147,8 @@ def _text(s: dict[str, Any]) -> str:
         f"  operations: {ops}",
         f"  ground truth: {gt}",
     ]
+    if truth.get("note"):
+        lines.append(f"  note: {truth['note']}")
     for p in s["ranking"]:
         lines.append(
             f"  epoch {p['epoch']}: Kendall tau {p['kendall_tau']:.3f}  Spearman rho {p['spearman_rho']:.3f}  "

@@ -2,8 +2,9 @@
 first and second order, on the NAS-Bench-201 supernet as NAS-Bench-201 runs it (AutoDL-Projects
 `exps/NAS-Bench-201-algos/DARTS-V1.py`, `DARTS-V2.py`; quark0/darts `architect.py`).
 
-Owns the method: architecture parameters alpha (6 edges x 5 operations, drawn from 1e-3 N(0, 1)),
-each edge the softmax(alpha)-weighted sum of every operation (the continuous relaxation). Each step
+Owns the method: architecture parameters alpha (the layout's decisions x options, drawn from 1e-3
+N(0, 1): NAS-Bench-201's 6 edges x 5 operations; NAS-Bench-Macro's 8 layers x 3 blocks, Su et al.
+2021), each decision the softmax(alpha)-weighted sum of every option (the continuous relaxation). Each step
 updates the shared weights on a training batch and alpha on a validation batch with Adam (lr 3e-4,
 betas (0.5, 0.999), weight decay 1e-3). First order (DARTS-V1) steps the weights first, then takes the
 validation loss's gradient at the updated weights; second order (`order=2`, DARTS-V2 and
@@ -13,7 +14,8 @@ validation loss's gradient at the updated weights; second order (`order=2`, DART
 is coarse, a smaller `epsilon` converges to the exact product). Derivation: each edge's argmax over
 all five operations, `none` included, as NAS-Bench-201's `genotype()` (original DARTS drops `none`:
 `exclude_none=True`). A cell of skip connections and pooling, DARTS' known failure on NAS-Bench-201,
-is derived as it comes: nothing steers it away. It never reads a table.
+is derived as it comes: nothing steers it away (on Macro, the parameter-free option is the identity
+layer). It never reads a table.
 """
 
 from __future__ import annotations
@@ -25,9 +27,7 @@ from torch import nn
 
 from nasbench.errors import NasbenchError
 from nasbench.live.data import batches
-from nasbench.oneshot.search import OneShotMethod
-from nasbench.spaces.nb201 import NB201Arch
-from nasbench.spaces.nb201_cell import NUM_EDGES, NUM_OPS, OPS
+from nasbench.oneshot.search import Arch, OneShotMethod
 
 
 class DARTS(OneShotMethod):
@@ -48,9 +48,11 @@ class DARTS(OneShotMethod):
         if order not in (1, 2):
             raise NasbenchError(f"expected DARTS order 1 or 2, got {order!r}")
         super().__init__(*args, **kwargs)
+        if exclude_none and "none" not in self.layout.option_names:
+            raise NasbenchError(f"expected exclude_none only on a space with `none` (nb201), got {self.layout.space}")
         self.order, self.exclude_none, self.epsilon = order, exclude_none, epsilon
         self.arch_lr, self.arch_weight_decay = arch_lr, arch_weight_decay
-        alphas = 1e-3 * torch.randn(NUM_EDGES, NUM_OPS, generator=self.generator)
+        alphas = 1e-3 * torch.randn(self.layout.num_decisions, self.layout.num_options, generator=self.generator)
         self.alphas = nn.Parameter(alphas.to(self.device))
         self.arch_optimizer = torch.optim.Adam(
             [self.alphas], lr=arch_lr, betas=(0.5, 0.999), weight_decay=arch_weight_decay
@@ -125,12 +127,12 @@ class DARTS(OneShotMethod):
                 p.add_(v, alpha=float(radius))
         return (sides[0] - sides[1]) / (2 * radius)
 
-    def derive(self, final: bool) -> NB201Arch:
+    def derive(self, final: bool) -> Arch:
         scores = self.alphas.detach().cpu().clone()
         if self.exclude_none:
-            scores[:, OPS.index("none")] = -float("inf")
-        return NB201Arch(tuple(int(i) for i in scores.argmax(dim=1)))
+            scores[:, self.layout.option_names.index("none")] = -float("inf")
+        return self.layout.from_choices([int(i) for i in scores.argmax(dim=1)])
 
     def op_weights(self) -> list[list[float]]:
-        """softmax(alpha) per edge: what the relaxation weighs each operation by now."""
+        """softmax(alpha) per decision: what the relaxation weighs each option by now."""
         return torch.softmax(self.alphas.detach().cpu(), dim=-1).tolist()

@@ -3,8 +3,9 @@ ICML 2018, arXiv:1802.03268), as NAS-Bench-201 reimplements it for its cell (Aut
 `exps/NAS-Bench-201-algos/ENAS.py`, `xautodl/models/cell_searchs/search_model_enas_utils.py`).
 
 Owns the method. A two-layer LSTM controller (hidden size 32; logits / temperature 5, then
-2.5 * tanh) picks each edge's operation in turn, feeding the chosen operation's embedding to the
-next step. Each epoch: the shared weights train one step per training batch along a path the
+2.5 * tanh) picks each decision's option in turn (the layout's: NAS-Bench-201's 6 edges of 5
+operations; NAS-Bench-Macro's 8 layers of 3 blocks, Su et al. 2021), feeding the chosen option's
+embedding to the next step. Each epoch: the shared weights train one step per training batch along a path the
 controller samples; then the controller trains for `controller_steps` (50) updates with REINFORCE,
 each averaging `aggregate` (20) sampled cells: reward = inherited-weight accuracy (fraction) on a
 validation batch + 1e-4 x the sample's entropy (the entropy bonus), minus a moving-average baseline
@@ -24,21 +25,28 @@ from torch import nn
 
 from nasbench.errors import NasbenchError
 from nasbench.live.data import batches
-from nasbench.oneshot.search import OneShotMethod, path_accuracy
-from nasbench.spaces.nb201 import NB201Arch
-from nasbench.spaces.nb201_cell import NUM_EDGES, NUM_OPS
+from nasbench.oneshot.layout import LAYOUTS, Layout
+from nasbench.oneshot.search import Arch, OneShotMethod, path_accuracy
 
 
 class Controller(nn.Module):
-    """The LSTM policy over the six edges' operations."""
+    """The LSTM policy over the layout's decisions (default: NAS-Bench-201's six edges' operations)."""
 
-    def __init__(self, lstm_size: int = 32, layers: int = 2, temperature: float = 5.0, tanh: float = 2.5) -> None:
+    def __init__(
+        self,
+        lstm_size: int = 32,
+        layers: int = 2,
+        temperature: float = 5.0,
+        tanh: float = 2.5,
+        layout: Layout = LAYOUTS["nb201"],
+    ) -> None:
         super().__init__()
-        self.temperature, self.tanh = temperature, tanh
+        self.temperature, self.tanh, self.layout = temperature, tanh, layout
+        num_options = layout.num_options
         self.input_vars = nn.Parameter(torch.empty(1, 1, lstm_size))
         self.lstm = nn.LSTM(input_size=lstm_size, hidden_size=lstm_size, num_layers=layers)
-        self.embed = nn.Embedding(NUM_OPS, lstm_size)
-        self.pred = nn.Linear(lstm_size, NUM_OPS)
+        self.embed = nn.Embedding(num_options, lstm_size)
+        self.pred = nn.Linear(lstm_size, num_options)
 
     def reset(self, generator: torch.Generator) -> None:
         """Every parameter uniform in [-0.1, 0.1], as the reference initialises them."""
@@ -46,11 +54,11 @@ class Controller(nn.Module):
             for p in self.parameters():
                 p.uniform_(-0.1, 0.1, generator=generator)
 
-    def forward(self, generator: torch.Generator, greedy: bool = False) -> tuple[torch.Tensor, torch.Tensor, NB201Arch]:
-        """Sample one cell; (sum of log-probabilities, sum of entropies, the cell)."""
+    def forward(self, generator: torch.Generator, greedy: bool = False) -> tuple[torch.Tensor, torch.Tensor, Arch]:
+        """Sample one architecture; (sum of log-probabilities, sum of entropies, the architecture)."""
         inputs, state = self.input_vars, None
         log_probs, entropies, ops = [], [], []
-        for _ in range(NUM_EDGES):
+        for _ in range(self.layout.num_decisions):
             out, state = self.lstm(inputs, state)
             logits = self.tanh * torch.tanh(self.pred(out).view(-1) / self.temperature)
             log_p = torch.log_softmax(logits, dim=-1)
@@ -62,7 +70,7 @@ class Controller(nn.Module):
             entropies.append(-(probs * log_p).sum())
             ops.append(choice)
             inputs = self.embed(torch.tensor([[choice]], device=logits.device))
-        return torch.stack(log_probs).sum(), torch.stack(entropies).sum(), NB201Arch(tuple(ops))
+        return torch.stack(log_probs).sum(), torch.stack(entropies).sum(), self.layout.from_choices(ops)
 
 
 class ENAS(OneShotMethod):
@@ -103,7 +111,7 @@ class ENAS(OneShotMethod):
             "controller_lr": controller_lr,
             "derive_samples": derive_samples,
         }
-        self.controller = Controller()
+        self.controller = Controller(layout=self.layout)
         self.controller.reset(self.generator)
         self.controller.to(self.device)
         self.controller_optimizer = torch.optim.Adam(
@@ -145,7 +153,7 @@ class ENAS(OneShotMethod):
                 self.controller_optimizer.step()
                 self.controller_optimizer.zero_grad(set_to_none=True)
 
-    def derive(self, final: bool) -> NB201Arch:
+    def derive(self, final: bool) -> Arch:
         best, best_acc = None, -1.0
         stream = self._valid_stream()
         with torch.no_grad():

@@ -2,13 +2,19 @@
 arXiv:1910.04465), as NAS-Bench-201 runs it (AutoDL-Projects `exps/NAS-Bench-201-algos/GDAS.py`,
 `xautodl/models/cell_searchs/search_model_gdas.py`).
 
-Owns the method: architecture parameters alpha (6 x 5, from 1e-3 N(0, 1)); each step draws Gumbel
-noise, takes on each edge the one operation of largest (log_softmax(alpha) + g) / tau, runs only it,
+Owns the method: architecture parameters alpha (the layout's decisions x options, from 1e-3 N(0, 1):
+NAS-Bench-201's 6 edges x 5 operations; NAS-Bench-Macro's 8 layers x 3 blocks, Su et al. 2021); each
+step draws Gumbel noise, takes on each decision the one option of largest (log_softmax(alpha) + g) / tau, runs only it,
 and passes gradients to alpha through the straight-through one-hot (one_hot - p.detach() + p). Each
 step trains the shared weights on a training batch, then alpha on a validation batch (Adam lr 3e-4,
 betas (0.5, 0.999), weight decay 1e-3). tau falls linearly from 10 to 0.1 over the epochs.
 Derivation: each edge's argmax of alpha over all five operations (`none` included, as the
-reference). Gumbel draws come from the method's generator. It never reads a table.
+reference). On NAS-Bench-Macro the straight-through gradient vanishes wherever a layer's output
+feeds a convolution + batch norm without a residual path (the last layer of each stage, before the
+next stride-2 layer or the head; and further back through identity layers): batch statistics
+undo the scale and shift the one-hot multiplies and adds, so those layers' alpha never moves and
+their block is the argmax of the initialisation. The relaxation is the reference's; this is its
+outcome on a chain, not corrected here. Gumbel draws come from the method's generator. It never reads a table.
 """
 
 from __future__ import annotations
@@ -20,9 +26,7 @@ import torch
 from torch import nn
 
 from nasbench.live.data import batches
-from nasbench.oneshot.search import OneShotMethod
-from nasbench.spaces.nb201 import NB201Arch
-from nasbench.spaces.nb201_cell import NUM_EDGES, NUM_OPS
+from nasbench.oneshot.search import Arch, OneShotMethod
 
 
 class GDAS(OneShotMethod):
@@ -33,7 +37,7 @@ class GDAS(OneShotMethod):
     def __init__(self, *args: Any, tau_max: float = 10.0, tau_min: float = 0.1, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tau_max, self.tau_min, self.tau = tau_max, tau_min, tau_max
-        alphas = 1e-3 * torch.randn(NUM_EDGES, NUM_OPS, generator=self.generator)
+        alphas = 1e-3 * torch.randn(self.layout.num_decisions, self.layout.num_options, generator=self.generator)
         self.alphas = nn.Parameter(alphas.to(self.device))
         self.arch_optimizer = torch.optim.Adam([self.alphas], lr=3e-4, betas=(0.5, 0.999), weight_decay=1e-3)
 
@@ -47,7 +51,7 @@ class GDAS(OneShotMethod):
             gumbels = -torch.empty(self.alphas.shape).exponential_(generator=self.generator).log()
             probs = torch.softmax((alphas.log_softmax(dim=1) + gumbels.to(self.device)) / self.tau, dim=1)
             index = probs.argmax(dim=1)
-            hard = nn.functional.one_hot(index, NUM_OPS).to(probs.dtype) - probs.detach() + probs
+            hard = nn.functional.one_hot(index, self.layout.num_options).to(probs.dtype) - probs.detach() + probs
             if torch.isfinite(hard).all() and torch.isfinite(probs).all():
                 break
         return self.supernet.forward_hard(x, hard, index)
@@ -67,9 +71,9 @@ class GDAS(OneShotMethod):
             self.arch_optimizer.step()
         return loss, correct
 
-    def derive(self, final: bool) -> NB201Arch:
-        return NB201Arch(tuple(int(i) for i in self.alphas.detach().cpu().argmax(dim=1)))
+    def derive(self, final: bool) -> Arch:
+        return self.layout.from_choices([int(i) for i in self.alphas.detach().cpu().argmax(dim=1)])
 
     def op_weights(self) -> list[list[float]]:
-        """softmax(alpha) per edge."""
+        """softmax(alpha) per decision."""
         return torch.softmax(self.alphas.detach().cpu(), dim=-1).tolist()

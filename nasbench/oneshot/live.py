@@ -42,7 +42,6 @@ from nasbench.oneshot.search import OneShotMethod, SearchResult, Settings
 from nasbench.results import ResultsFolder
 from nasbench.runner.realtime import MODE
 from nasbench.runner.simulation import COLUMNS, STRING, TYPES, Budget, RunSpec, run_settings
-from nasbench.spaces.nb201 import NB201Space
 
 SETTINGS = {f.name for f in fields(Settings)}
 FROM_BENCH = ("channels", "cells")  # the supernet's size is the comparison's network size
@@ -95,7 +94,8 @@ def build(
     """The method object of one run (refuses an unknown option, a size other than the comparison's)."""
     settings = settings_for(method, hyperparameters, bench, budget)
     options = {k: v for k, v in hyperparameters.items() if k not in SETTINGS}
-    return build_method(method, bench.data, settings, seed, torch.device(bench.device), **options)
+    device = torch.device(bench.device)
+    return build_method(method, bench.data, settings, seed, device, space=bench.space_name, **options)
 
 
 def full_hyperparameters(
@@ -120,7 +120,7 @@ class TableTruth:
     def lookup(self, arch: str) -> dict[str, Any]:
         if self.truth is None:
             return {"status": self.why, "score": None, "rank": None}
-        return self.truth.lookup(NB201Space().from_str(arch))
+        return self.truth.lookup(self.truth.space.from_str(arch))
 
 
 def judge(result: SearchResult, bench: LiveBenchmark) -> list[float]:

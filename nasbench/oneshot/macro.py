@@ -11,7 +11,9 @@ block are built by `nasbench.live.models.macro` itself, module for module, so a 
 pass equals the stand-alone network's with the weights copied in (all of them: the stand-alone
 network has no module the path lacks). Every candidate of a layer maps the same input shape to
 the same output shape (the identity is a 1x1 convolution where the shape changes), which is what
-the relaxation needs. It never trains.
+the relaxation needs. As NAS-Bench-201's search cells (`nasbench.oneshot.supernet`), the searchable
+layers' batch norms may drop their affine parameters and running statistics (`affine`, `track`
+False: the one-shot methods' default); stem and head keep theirs. It never trains.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class MixedLayer(nn.Module):
 class MacroSupernet(nn.Module):
     """The NAS-Bench-Macro skeleton (stem, 8 layers in stages of 2, 3, 3, head) over mixed layers."""
 
-    def __init__(self, num_classes: int) -> None:
+    def __init__(self, num_classes: int, affine: bool = True, track: bool = True) -> None:
         super().__init__()
         self.stem = nn.Sequential(
             nn.Conv2d(3, STEM_CHANNELS, 3, padding=1, bias=False), nn.BatchNorm2d(STEM_CHANNELS), nn.ReLU(inplace=True)
@@ -50,6 +52,8 @@ class MacroSupernet(nn.Module):
                 layers.append(MixedLayer(width, out, stride))
                 width = out
         self.layers = nn.ModuleList(layers)
+        for norm in (m for m in self.layers.modules() if isinstance(m, nn.BatchNorm2d)):
+            _strip(norm, affine, track)
         self.head = nn.Sequential(
             nn.Conv2d(width, HEAD_CHANNELS, 1, bias=False), nn.BatchNorm2d(HEAD_CHANNELS), nn.ReLU(inplace=True)
         )
@@ -85,6 +89,18 @@ class MacroSupernet(nn.Module):
         return self._run(x, layer_fn)
 
 
+def _strip(norm: nn.BatchNorm2d, affine: bool, track: bool) -> None:
+    """Drop a batch norm's affine parameters and/or running statistics (as if built without them)."""
+    if not affine:
+        norm.affine = False
+        norm.register_parameter("weight", None)
+        norm.register_parameter("bias", None)
+    if not track:
+        norm.track_running_stats = False
+        for name in ("running_mean", "running_var", "num_batches_tracked"):
+            norm.register_buffer(name, None)
+
+
 def macro_path_state(supernet: MacroSupernet, arch: ProductArch) -> dict[str, torch.Tensor]:
     """The inherited weights of `arch` under the stand-alone network's names (`layers.i.ops.k.*` -> `layers.i.*`)."""
     state: dict[str, torch.Tensor] = {}
@@ -98,7 +114,12 @@ def macro_path_state(supernet: MacroSupernet, arch: ProductArch) -> dict[str, to
 
 
 def macro_standalone(supernet: MacroSupernet, arch: ProductArch) -> MacroNetwork:
-    """The stand-alone NAS-Bench-Macro network of `arch` holding the supernet's inherited weights."""
+    """The stand-alone NAS-Bench-Macro network of `arch` holding the supernet's inherited weights.
+
+    Affine parameters or running statistics a supernet without them lacks are left at their
+    initial values (1 and 0) in the stand-alone network.
+    """
     model = MacroNetwork(arch, supernet.classifier.out_features)
-    model.load_state_dict(macro_path_state(supernet, arch), strict=True)  # every weight, nothing left over
+    missing, unexpected = model.load_state_dict(macro_path_state(supernet, arch), strict=False)
+    assert not unexpected and all(k.startswith("layers.") for k in missing), (unexpected, missing)
     return model.to(next(supernet.parameters()).device)

@@ -2,10 +2,11 @@
 for Neural Architecture Search", UAI 2019, arXiv:1902.07638), as NAS-Bench-201 runs it
 (AutoDL-Projects `exps/NAS-Bench-201-algos/RANDOM-NAS.py`).
 
-Owns the method: every training step draws one cell uniformly and trains the shared weights along
-its path; to derive, `select_num` (100) uniformly drawn cells are each scored by inherited-weight
-accuracy on one validation batch (the next batch of a shuffled pass, as the reference does) and
-the best is kept. It never reads a table.
+Owns the method: every training step draws one architecture uniformly (one option per decision of
+the space's layout: NAS-Bench-201's 6 edges, or NAS-Bench-Macro's 8 layers, Su et al. 2021) and
+trains the shared weights along its path; to derive, `select_num` (100) uniformly drawn ones are
+each scored by inherited-weight accuracy on one validation batch (the next batch of a shuffled pass,
+as the reference does) and the best is kept. It never reads a table.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Any
 
 from nasbench.errors import NasbenchError
 from nasbench.live.data import batches
-from nasbench.oneshot.search import OneShotMethod, path_accuracy, uniform_arch
-from nasbench.spaces.nb201 import NB201Arch
+from nasbench.oneshot.search import Arch, OneShotMethod, path_accuracy, uniform_arch
 
 
 class RSPS(OneShotMethod):
@@ -35,11 +35,11 @@ class RSPS(OneShotMethod):
     def train_epoch(self, epoch: int) -> tuple[float, float]:
         return self.uniform_epoch()
 
-    def derive(self, final: bool) -> NB201Arch:
+    def derive(self, final: bool) -> Arch:
         best, best_acc = None, -1.0
         stream = self._valid_stream()
         for _ in range(self.select_num):
-            arch = uniform_arch(self.generator)
+            arch = uniform_arch(self.generator, self.layout)
             acc = path_accuracy(self.supernet, arch, next(stream), self.data.train[0])
             if acc > best_acc:  # ties keep the first drawn
                 best, best_acc = arch, acc

@@ -4,8 +4,10 @@ Owns the run's settings checks, the per-epoch judging (ground truth of each epoc
 the supernet's ranking quality every `rank_every` epochs, off the search's clock) and the output
 folder: the comparison results layout of `nasbench.results` (`comparison.json`, then
 `runs/<method>/<seed>.parquet`, one row per derived cell: real search time on the x-axis, the
-incumbent's ground-truth score) plus `oneshot/<method>-<seed>.json`, the full record. It never
-parses command lines.
+incumbent's ground-truth score) plus `oneshot/<method>-<seed>.json`, the full record. A Macro search
+is judged on NAS-Bench-Macro's only table, CIFAR-10's (Su et al., CVPR 2021), whatever its data:
+the ground truth says so in its `note`, and a ranking across datasets is refused. It never parses
+command lines.
 """
 
 from __future__ import annotations
@@ -25,14 +27,15 @@ from nasbench._version import __version__
 from nasbench.errors import NasbenchError, UnknownName
 from nasbench.files import atomic_path
 from nasbench.oneshot import METHODS, SPACES
+from nasbench.oneshot.layout import LAYOUTS, Layout
 from nasbench.oneshot.ranking import (
     NO_TABLE,
     NOT_IN_TABLE,
     GroundTruth,
     RankingPoint,
     op_histogram,
-    open_table,
     rank_supernet,
+    space_table,
 )
 from nasbench.oneshot.search import EpochRecord, OneShotMethod, SearchResult, Settings
 from nasbench.results import ResultsFolder
@@ -40,8 +43,18 @@ from nasbench.runner.simulation import COLUMNS  # the run files' columns, after 
 from nasbench.spaces.nb201 import NB201Space
 
 
-def check(space: str, method: str, epochs: int, rank: int, rank_every: int | None) -> None:
-    """Refuse a space without a supernet, an unknown method, or sizes below 1 (before any work)."""
+def check(
+    space: str,
+    method: str,
+    epochs: int,
+    rank: int,
+    rank_every: int | None,
+    *,
+    dataset: str | None = None,
+    train_missing: int = 0,
+) -> None:
+    """Refuse a space without a supernet, an unknown method, sizes below 1, or what the space's table cannot
+    judge (a Macro ranking on another dataset than the table's; training a Macro network the table holds)."""
     if space not in SPACES:
         raise UnknownName(f"expected a space with a supernet ({', '.join(SPACES)}), got {space!r}")
     if method not in METHODS:
@@ -52,26 +65,44 @@ def check(space: str, method: str, epochs: int, rank: int, rank_every: int | Non
         raise NasbenchError(f"expected --rank >= 0 (0: no ranking), got {rank}")
     if rank_every is not None and rank_every < 1:
         raise NasbenchError(f"expected --rank-every >= 1, got {rank_every}")
+    if space == "macro" and rank and dataset != "cifar10":
+        raise NasbenchError(
+            f"expected --rank 0 for macro on {dataset} (its only table is cifar10's: a ranking across "
+            f"datasets would mislead), got {rank}"
+        )
+    if space == "macro" and train_missing:
+        raise NasbenchError(
+            f"expected --train-missing 0 for macro (every network is in its table), got {train_missing}"
+        )
 
 
 def build_method(
-    method: str, data: Any, settings: Settings, seed: int, device: torch.device, **options: Any
+    method: str, data: Any, settings: Settings, seed: int, device: torch.device, space: str = "nb201", **options: Any
 ) -> OneShotMethod:
-    """The method object; `options` are its own keyword options (e.g. DARTS `order`)."""
+    """The method object over `space`'s supernet; `options` are its own keyword options (e.g. DARTS `order`)."""
     module, _, name = METHODS[method].partition(":")
     cls = getattr(importlib.import_module(module), name)
     known = set(inspect.signature(cls.__init__).parameters) | set(getattr(cls, "extra_options", ()))
     unknown = sorted(set(options) - known)
     if unknown:
         raise NasbenchError(f"expected options of {method}, got {unknown[0]!r}")
-    return cls(data, settings, seed, device, **options)  # type: ignore[no-any-return]
+    return cls(data, settings, seed, device, space=space, **options)  # type: ignore[no-any-return]
 
 
 class Judge:
     """Scores each epoch against the table: the derived cell's ground truth, the supernet's ranking."""
 
-    def __init__(self, truth: GroundTruth | None, rank: int, rank_every: int, epochs: int, seed: int) -> None:
-        self.truth, self.rank_every, self.epochs = truth, rank_every, epochs
+    def __init__(
+        self,
+        truth: GroundTruth | None,
+        rank: int,
+        rank_every: int,
+        epochs: int,
+        seed: int,
+        layout: Layout = LAYOUTS["nb201"],
+        note: str | None = None,
+    ) -> None:
+        self.truth, self.rank_every, self.epochs, self.layout, self.note = truth, rank_every, epochs, layout, note
         self.cells = truth.sample(rank, torch.Generator().manual_seed(seed)) if truth and rank else []
         self.points: list[RankingPoint] = []
         self.inherited: dict[int, list[float]] = {}
@@ -86,7 +117,8 @@ class Judge:
     def lookup(self, arch: str) -> dict[str, Any]:
         if self.truth is None:
             return {"status": NO_TABLE, "score": None, "rank": None}
-        return self.truth.lookup(NB201Space().from_str(arch))
+        found = self.truth.lookup(self.layout.parse(arch))
+        return {**found, "note": self.note} if self.note else found
 
 
 def run_oneshot(
@@ -111,14 +143,15 @@ def run_oneshot(
     """
     from nasbench.live.data import load_dataset
 
-    check(space, method, settings.epochs, rank, rank_every)
+    check(space, method, settings.epochs, rank, rank_every, dataset=dataset, train_missing=train_missing)
     device = device or torch.device("cpu")
     data = load_dataset(dataset, data_dir)
-    table = open_table(dataset)
+    table, note = space_table(space, dataset)
     truth = GroundTruth(table) if table is not None else None
-    search = build_method(method, data, settings, seed, device, **(options or {}))
-    folder = _prepare(out, search, dataset, table)
-    judge = Judge(truth, rank, rank_every or max(1, settings.epochs // 5), settings.epochs, seed)
+    search = build_method(method, data, settings, seed, device, space=space, **(options or {}))
+    folder = _prepare(out, search, dataset, table, note)
+    every = rank_every or max(1, settings.epochs // 5)
+    judge = Judge(truth, rank, every, settings.epochs, seed, search.layout, note)
     result = search.search(judge)
     summary = _summary(result, judge, search, dataset, table)
     if train_missing and truth is not None and summary["ground_truth"]["status"] == NOT_IN_TABLE:
@@ -135,7 +168,7 @@ def run_oneshot(
     return summary
 
 
-def _prepare(out: str | Path, search: OneShotMethod, dataset: str, table: Any) -> ResultsFolder:
+def _prepare(out: str | Path, search: OneShotMethod, dataset: str, table: Any, note: str | None) -> ResultsFolder:
     """The results folder, refused where it holds another comparison or this very run."""
     folder, method, seed, settings = ResultsFolder(out), search.name, search.seed, search.settings
     if folder.run_path(method, seed).exists():
@@ -153,11 +186,7 @@ def _prepare(out: str | Path, search: OneShotMethod, dataset: str, table: Any) -
             "root_seed": None,
             "fidelity": None,
             "overhead_seconds": 0.0,  # the search's own compute is on its real clock already
-            "scoring": (
-                f"{table.info.score_metric(table.info.max_fidelity)} at the table's last fidelity, mean over seeds"
-                if table
-                else NO_TABLE
-            ),
+            "scoring": _scoring(table, note),
             "strategies": {method: {**search.hyperparameters(), **asdict(settings)}},
             "data_sha256": table.data_sha256 if table is not None else None,
             "code_version": __version__,
@@ -166,15 +195,23 @@ def _prepare(out: str | Path, search: OneShotMethod, dataset: str, table: Any) -
     return folder
 
 
+def _scoring(table: Any, note: str | None) -> str:
+    if table is None:
+        return NO_TABLE
+    scoring = f"{table.info.score_metric(table.info.max_fidelity)} at the table's last fidelity, mean over seeds"
+    return f"{scoring} ({note})" if note else scoring
+
+
 def _summary(result: SearchResult, judge: Judge, search: OneShotMethod, dataset: str, table: Any) -> dict[str, Any]:
     truth = judge.lookup(result.arch)
-    space = NB201Space()
+    layout = search.layout
     summary = {
         "method": result.method,
+        "space": layout.space,
         "dataset": dataset,
         "seed": result.seed,
         "arch": result.arch,
-        "op_histogram": op_histogram(space.from_str(result.arch)),
+        "op_histogram": op_histogram(layout.parse(result.arch), layout),
         "search_seconds": result.epochs[-1].search_seconds,
         "epochs": len(result.epochs),
         "ground_truth": truth,

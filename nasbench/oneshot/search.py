@@ -2,7 +2,8 @@
 inherited-weight evaluation of one path, and the search loop that records each epoch.
 
 Owns the loop (train one epoch, derive the current architecture, time both) and its record; each
-method (one file each) supplies `train_epoch` and `derive`. The shared weights follow NAS-Bench-201's
+method (one file each) supplies `train_epoch` and `derive`, over the space's `Layout` (decisions x
+options; NAS-Bench-201 or NAS-Bench-Macro, `nasbench.oneshot.layout`). The shared weights follow NAS-Bench-201's
 search configurations (AutoDL-Projects `configs/nas-benchmark/algos/*.config`: SGD with Nesterov
 momentum 0.9, lr 0.025 cosine to 0.001, weight decay 5e-4, batch 64, gradient norm clipped at 5; cells
 with `affine=False`). The search reads the training split (shared weights) and the validation split
@@ -25,9 +26,9 @@ from torch import nn
 from nasbench.errors import NasbenchError
 from nasbench.live.data import ImageData, batches
 from nasbench.live.models import initialise
-from nasbench.oneshot.supernet import Supernet
-from nasbench.spaces.nb201 import NB201Arch
-from nasbench.spaces.nb201_cell import NUM_EDGES, NUM_OPS
+from nasbench.oneshot.layout import LAYOUTS, Layout, get_layout
+
+Arch = Any  # an architecture of the layout's space (NB201Arch, ProductArch)
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,9 @@ class Settings:
     momentum: float = 0.9
     weight_decay: float | None = None
     grad_clip: float = 5.0
-    channels: int = 16
+    channels: int = 16  # channels and cells size the NB201 supernet; the Macro network is fixed
     cells: int = 5
-    affine: bool = False  # the search cells' batch norms carry no affine parameters, as in NAS-Bench-201
+    affine: bool = False  # the searchable part's batch norms carry no affine parameters, as in NAS-Bench-201
     track_bn: bool = False  # False: batch norm always normalises with the batch's own statistics
 
     def __post_init__(self) -> None:
@@ -82,9 +83,11 @@ class SearchResult:
         return {**asdict(self), "epochs": [asdict(e) for e in self.epochs]}
 
 
-def uniform_arch(generator: torch.Generator) -> NB201Arch:
-    """A cell drawn uniformly: each edge's operation independently."""
-    return NB201Arch(tuple(torch.randint(0, NUM_OPS, (NUM_EDGES,), generator=generator).tolist()))
+def uniform_arch(generator: torch.Generator, layout: Layout = LAYOUTS["nb201"]) -> Arch:
+    """An architecture drawn uniformly: each decision's option independently."""
+    return layout.from_choices(
+        torch.randint(0, layout.num_options, (layout.num_decisions,), generator=generator).tolist()
+    )
 
 
 def cosine(lr: float, eta_min: float, step: int, total: int) -> float:
@@ -93,12 +96,15 @@ def cosine(lr: float, eta_min: float, step: int, total: int) -> float:
 
 
 class OneShotMethod:
-    """A weight-sharing search over the NAS-Bench-201 supernet; subclasses train and derive."""
+    """A weight-sharing search over a space's supernet (`space`: its layout); subclasses train and derive."""
 
     name = ""
     defaults: ClassVar[dict[str, Any]] = {"lr": 0.025, "eta_min": 0.001, "weight_decay": 5e-4, "batch_size": 64}
 
-    def __init__(self, data: ImageData, settings: Settings, seed: int, device: torch.device | None = None) -> None:
+    def __init__(
+        self, data: ImageData, settings: Settings, seed: int, device: torch.device | None = None, space: str = "nb201"
+    ) -> None:
+        self.layout = get_layout(space)
         self.data = data.to(device or torch.device("cpu"))
         unset = {k: v for k, v in self.defaults.items() if getattr(settings, k) is None}
         self.settings: Any = replace(settings, **unset)  # every field set from here on
@@ -106,7 +112,7 @@ class OneShotMethod:
         cfg: Any = self.settings  # resolved: no field is None
         self.device = device or torch.device("cpu")
         self.generator = torch.Generator().manual_seed(seed)
-        self.supernet = Supernet(data.num_classes, cfg.channels, cfg.cells, affine=cfg.affine, track=cfg.track_bn)
+        self.supernet: Any = self.layout.supernet(data.num_classes, cfg)
         initialise(self.supernet, self.generator)
         self.supernet.to(self.device)
         self.optimizer = torch.optim.SGD(
@@ -127,7 +133,7 @@ class OneShotMethod:
         """One pass over the training split; (mean loss, accuracy in %)."""
         raise NotImplementedError
 
-    def derive(self, final: bool) -> NB201Arch:
+    def derive(self, final: bool) -> Arch:
         """The architecture the method stands by now (`final`: after the last epoch)."""
         raise NotImplementedError
 
@@ -160,7 +166,7 @@ class OneShotMethod:
         self.step += 1
         return float(loss.detach()) * len(y), int((logits.argmax(1) == y).sum())
 
-    def path_step(self, arch: NB201Arch, x: torch.Tensor, y: torch.Tensor) -> tuple[float, int]:
+    def path_step(self, arch: Arch, x: torch.Tensor, y: torch.Tensor) -> tuple[float, int]:
         """One shared-weight step along `arch`'s path."""
         return self.weight_step(partial(self.supernet.forward_path, arch=arch), x, y)
 
@@ -168,7 +174,7 @@ class OneShotMethod:
         """An epoch of single paths drawn uniformly, one per training batch (RSPS, SPOS)."""
         loss, correct = 0.0, 0
         for x, y in self.train_batches():
-            step_loss, step_correct = self.path_step(uniform_arch(self.generator), x, y)
+            step_loss, step_correct = self.path_step(uniform_arch(self.generator, self.layout), x, y)
             loss, correct = loss + step_loss, correct + step_correct
         return loss, correct
 
@@ -212,7 +218,7 @@ def _sync(device: torch.device) -> None:
 
 @torch.no_grad()
 def path_accuracy(
-    supernet: Supernet, arch: NB201Arch, split: tuple[torch.Tensor, torch.Tensor], calibrate: torch.Tensor | None
+    supernet: Any, arch: Arch, split: tuple[torch.Tensor, torch.Tensor], calibrate: torch.Tensor | None
 ) -> float:
     """Inherited-weight accuracy (%) of `arch` on `split`, all of it in one batch.
 
@@ -227,12 +233,12 @@ def path_accuracy(
     return 100.0 * float((supernet.forward_path(x, arch).argmax(1) == y).float().mean())
 
 
-def _tracked(supernet: Supernet) -> list[nn.modules.batchnorm._BatchNorm]:
+def _tracked(supernet: Any) -> list[nn.modules.batchnorm._BatchNorm]:
     return [m for m in supernet.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.track_running_stats]
 
 
 @torch.no_grad()
-def recalibrate(supernet: Supernet, arch: NB201Arch, images: torch.Tensor) -> None:
+def recalibrate(supernet: Any, arch: Arch, images: torch.Tensor) -> None:
     """Every tracked batch norm's statistics: the plain average over `images` through `arch`'s path."""
     norms = _tracked(supernet)
     momenta = [m.momentum for m in norms]

@@ -4,10 +4,12 @@ ECCV 2020, arXiv:1904.00420; reference megvii-model/SinglePathOneShot `search.py
 Owns the method: the supernet trains one uniformly drawn path per step (shared weights as
 NAS-Bench-201's RSPS/SETN configuration: the paper's ImageNet schedule does not carry over); then,
 once trained, an evolutionary search over inherited-weight validation accuracy: a random population
-of 50; for `iterations` (20) rounds, the top 10 so far breed 25 mutants (each edge redrawn with
-probability 0.1) and 25 crossovers (each edge from either of two parents), topped up with random
-cells to 50; every new cell is scored once (batch-norm statistics re-estimated on the training
-images where they are tracked, as the reference recalibrates them); the best seen wins. Draws come
+of 50; for `iterations` (20) rounds, the top 10 so far breed 25 mutants (each decision redrawn with
+probability 0.1) and 25 crossovers (each decision from either of two parents), topped up with random
+architectures to 50 (decisions are the layout's: NAS-Bench-201's 6 edges; NAS-Bench-Macro's 8
+layers, Su et al. 2021, a chain like the paper's own ImageNet space); every new architecture is
+scored once (batch-norm statistics re-estimated on the training images where they are tracked, as
+the reference recalibrates them); the best seen wins. Draws come
 from the method's generator. It never reads a table.
 """
 
@@ -18,9 +20,7 @@ from typing import Any
 import torch
 
 from nasbench.errors import NasbenchError
-from nasbench.oneshot.search import OneShotMethod, path_accuracy, uniform_arch
-from nasbench.spaces.nb201 import NB201Arch
-from nasbench.spaces.nb201_cell import NUM_EDGES, NUM_OPS
+from nasbench.oneshot.search import Arch, OneShotMethod, path_accuracy, uniform_arch
 
 EVOLUTION = {"population": 50, "select_num": 10, "mutation_num": 25, "crossover_num": 25, "iterations": 20}
 TRIES = 10  # the reference draws up to 10x the wanted number of children before giving up
@@ -41,7 +41,7 @@ class SPOS(OneShotMethod):
             raise NasbenchError(f"expected m_prob in [0, 1], got {m_prob!r}")
         super().__init__(*args, **kwargs)
         self.evolution, self.m_prob = evolution, m_prob
-        self.scores: dict[NB201Arch, float] = {}
+        self.scores: dict[Arch, float] = {}
 
     def hyperparameters(self) -> dict[str, Any]:
         return {**self.evolution, "m_prob": self.m_prob}
@@ -52,28 +52,32 @@ class SPOS(OneShotMethod):
     def train_epoch(self, epoch: int) -> tuple[float, float]:
         return self.uniform_epoch()
 
-    def _score(self, arch: NB201Arch) -> float:
+    def _score(self, arch: Arch) -> float:
         if arch not in self.scores:
             self.scores[arch] = path_accuracy(self.supernet, arch, self.data.valid, self.data.train[0])
         return self.scores[arch]
 
-    def _pick(self, items: list[NB201Arch]) -> NB201Arch:
+    def _rank_key(self, arch: Arch) -> tuple[float, tuple[int, ...]]:
+        """Best score first; ties by the choices (NAS-Bench-201: its base-5 code's order)."""
+        return -self._score(arch), self.layout.to_choices(arch)
+
+    def _pick(self, items: list[Arch]) -> Arch:
         return items[int(torch.randint(0, len(items), (1,), generator=self.generator))]
 
-    def _mutant(self, parents: list[NB201Arch]) -> NB201Arch:
-        ops = list(self._pick(parents).ops)
-        for e in range(NUM_EDGES):
+    def _mutant(self, parents: list[Arch]) -> Arch:
+        choices = list(self.layout.to_choices(self._pick(parents)))
+        for e in range(self.layout.num_decisions):
             if float(torch.rand(1, generator=self.generator)) < self.m_prob:
-                ops[e] = int(torch.randint(0, NUM_OPS, (1,), generator=self.generator))
-        return NB201Arch(tuple(ops))
+                choices[e] = int(torch.randint(0, self.layout.num_options, (1,), generator=self.generator))
+        return self.layout.from_choices(choices)
 
-    def _crossover(self, parents: list[NB201Arch]) -> NB201Arch:
-        a, b = self._pick(parents), self._pick(parents)
-        picks = torch.randint(0, 2, (NUM_EDGES,), generator=self.generator).tolist()
-        return NB201Arch(tuple(a.ops[e] if p == 0 else b.ops[e] for e, p in enumerate(picks)))
+    def _crossover(self, parents: list[Arch]) -> Arch:
+        a, b = (self.layout.to_choices(self._pick(parents)) for _ in range(2))
+        picks = torch.randint(0, 2, (self.layout.num_decisions,), generator=self.generator).tolist()
+        return self.layout.from_choices([a[e] if p == 0 else b[e] for e, p in enumerate(picks)])
 
-    def _children(self, make: Any, parents: list[NB201Arch], wanted: int, seen: set[NB201Arch]) -> list[NB201Arch]:
-        children: list[NB201Arch] = []
+    def _children(self, make: Any, parents: list[Arch], wanted: int, seen: set[Arch]) -> list[Arch]:
+        children: list[Arch] = []
         for _ in range(wanted * TRIES):
             if len(children) == wanted:
                 break
@@ -83,17 +87,17 @@ class SPOS(OneShotMethod):
                 children.append(child)
         return children
 
-    def derive(self, final: bool) -> NB201Arch:
+    def derive(self, final: bool) -> Arch:
         ev, self.scores = self.evolution, {}
-        seen: set[NB201Arch] = set()
-        population = self._children(lambda _: uniform_arch(self.generator), [], ev["population"], seen)
-        top: list[NB201Arch] = []
+        seen: set[Arch] = set()
+        population = self._children(lambda _: uniform_arch(self.generator, self.layout), [], ev["population"], seen)
+        top: list[Arch] = []
         for _ in range(ev["iterations"]):
-            top = sorted({*top, *population}, key=lambda a: (-self._score(a), a.code))[: ev["select_num"]]
+            top = sorted({*top, *population}, key=self._rank_key)[: ev["select_num"]]
             mutants = self._children(self._mutant, top, ev["mutation_num"], seen)
             crossed = self._children(self._crossover, top, ev["crossover_num"], seen)
             population = mutants + crossed
             fill = ev["population"] - len(population)
-            population += self._children(lambda _: uniform_arch(self.generator), [], fill, seen)
-        top = sorted({*top, *population}, key=lambda a: (-self._score(a), a.code))
+            population += self._children(lambda _: uniform_arch(self.generator, self.layout), [], fill, seen)
+        top = sorted({*top, *population}, key=self._rank_key)
         return top[0]

@@ -56,17 +56,21 @@ def _summary_table(tmp_path: Path, summary: dict[str, object]) -> None:
     ("extra", "message"),
     [
         (["--method", "bogus"], "expected a one-shot method among rsps, spos, enas, darts, gdas, got 'bogus'"),
-        (["--method", "darts", "--space", "macro"], "expected a space with a supernet (nb201), got 'macro'"),
+        (["--method", "darts", "--space", "nb101"], "expected a space with a supernet (nb201, macro), got 'nb101'"),
         (["--method", "darts", "--epochs", "0"], "expected --epochs >= 1, got 0"),
         (["--method", "darts", "--select-num", "5"], "expected options of darts, got --select-num"),
         (["--method", "rsps", "--dataset", "mnist"], "expected a dataset among digits, cifar10, cifar100, got 'mnist'"),
+        (["--space", "macro", "--method", "rsps", "--rank", "20"], "expected --rank 0 for macro on digits"),
+        (["--space", "macro", "--method", "rsps", "--cells", "1"], "expected no --cells for macro (its network"),
+        (["--space", "macro", "--method", "darts", "--exclude-none"], "expected exclude_none only on a space with"),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
 ) -> None:
     out = tmp_path / "never"
-    assert main(["oneshot", "--out", str(out), *TINY, *extra]) == 2
+    tiny = [] if "macro" in extra else TINY
+    assert main(["oneshot", "--out", str(out), *tiny, *extra]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
     assert not out.exists()
@@ -102,3 +106,33 @@ def test_compare_live_refuses_bad_one_shot_settings_before_writing(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     assert re.search(message, err) and not out.exists()
+
+
+@pytest.mark.slow
+def test_a_macro_search_is_judged_on_the_cifar10_table_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nasbench.oneshot.ranking import GroundTruth, space_table
+    from nasbench.spaces import get_space
+
+    table, _ = space_table("macro", "digits")
+    if table is None:
+        pytest.skip("data/macro.h5 is absent")
+    out = tmp_path / "runs"
+    argv = ["oneshot", "--space", "macro", "--method", "gdas", "--epochs", "1", "--out", str(out)]
+    assert main([*argv, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    arch = get_space("macro").from_str(summary["arch"])
+    truth = summary["ground_truth"]
+    assert summary["space"] == "macro" and truth == {**GroundTruth(table).lookup(arch), "note": truth["note"]}
+    assert truth["status"] == "ok" and 1 <= truth["rank"] <= 6561 and "cifar10 table" in truth["note"]
+    assert list(summary["op_histogram"]) == ["identity", "mbconv_k3_e3", "mbconv_k5_e6"]
+    assert sum(summary["op_histogram"].values()) == 8 and len(summary["op_weights"]) == 8
+    frame = ResultsFolder(out).load()
+    assert frame["benchmark"].iloc[0] == "macro" and frame["incumbent_score"].iloc[-1] == truth["score"]
+    comparison = json.loads((out / "comparison.json").read_text())
+    assert "search data was digits" in comparison["scoring"]
+    from nasbench.cli.oneshot import _text
+
+    text = _text(summary)
+    assert f"note: {truth['note']}" in text and f"rank {truth['rank']} of the table's 6561 networks" in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -10,7 +12,7 @@ from nasbench.errors import NasbenchError  # noqa: E402
 from nasbench.live.data import ImageData  # noqa: E402
 from nasbench.oneshot.darts import DARTS  # noqa: E402
 from nasbench.spaces.nb201 import NB201Arch  # noqa: E402
-from tests.oneshot.conftest import tiny_settings  # noqa: E402
+from tests.oneshot.conftest import macro_search, tiny_settings  # noqa: E402
 
 
 def test_darts_derives_the_argmax_with_none_and_without_it_on_request(tiny: ImageData) -> None:
@@ -68,3 +70,16 @@ def test_darts_defaults_are_nas_bench_201s(tiny: ImageData) -> None:
     alphas = darts.alphas.detach()
     assert alphas.shape == (6, 5) and 0 < float(alphas.abs().max()) < 1e-2
     assert torch.allclose(torch.tensor(darts.op_weights()), torch.softmax(alphas, -1))
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_darts_searches_the_macro_space(tiny: ImageData, macro_truth: object, order: int) -> None:
+    search: Any = macro_search("darts", tiny, macro_truth, order=order)
+    assert search.alphas.shape == (8, 3) and search.alphas.grad is not None  # one softmax over 3 blocks per layer
+    assert str(search.derive(True)) == "".join(str(int(i)) for i in search.alphas.argmax(dim=1))
+    assert all(abs(sum(row) - 1) < 1e-6 for row in search.op_weights())
+
+
+def test_darts_exclude_none_is_refused_on_macro(tiny: ImageData) -> None:
+    with pytest.raises(NasbenchError, match="expected exclude_none only on a space with `none` .nb201., got macro"):
+        DARTS(tiny, tiny_settings(1, channels=16, cells=5), 0, space="macro", exclude_none=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from nasbench.live.data import ImageData  # noqa: E402
 from nasbench.oneshot.enas import ENAS, Controller  # noqa: E402
 from nasbench.oneshot.search import path_accuracy  # noqa: E402
 from nasbench.spaces.nb201 import NB201Arch  # noqa: E402
-from tests.oneshot.conftest import tiny_settings  # noqa: E402
+from tests.oneshot.conftest import macro_search, tiny_settings  # noqa: E402
 
 
 def _samples(seed: int, n: int = 6) -> list[tuple[float, float, NB201Arch]]:
@@ -86,3 +87,12 @@ def test_enas_defaults_are_the_references(tiny: ImageData) -> None:
 def test_bad_enas_options_are_refused(tiny: ImageData, name: str) -> None:
     with pytest.raises(NasbenchError, match=f"expected {name} >= 1, got 0"):
         ENAS(tiny, tiny_settings(1), 0, **{name: 0})
+
+
+def test_enas_searches_the_macro_space(tiny: ImageData, macro_truth: object) -> None:
+    search: Any = macro_search("enas", tiny, macro_truth, controller_steps=2, aggregate=2, derive_samples=3)
+    controller = search.controller
+    assert controller.embed.num_embeddings == 3 and controller.pred.out_features == 3  # 3 blocks per layer
+    with torch.no_grad():
+        log_prob, entropy, arch = controller(torch.Generator().manual_seed(0))
+    assert len(arch.choices) == 8 and log_prob < 0 and 0 < float(entropy) <= 8 * math.log(3) + 1e-6

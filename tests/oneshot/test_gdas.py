@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -10,7 +12,7 @@ from nasbench.live.data import ImageData  # noqa: E402
 from nasbench.oneshot.gdas import GDAS  # noqa: E402
 from nasbench.oneshot.search import EpochRecord, OneShotMethod  # noqa: E402
 from nasbench.spaces.nb201 import NB201Arch  # noqa: E402
-from tests.oneshot.conftest import tiny_settings  # noqa: E402
+from tests.oneshot.conftest import macro_search, tiny_settings  # noqa: E402
 
 
 def test_tau_falls_linearly_from_10_to_0_1(tiny: ImageData) -> None:
@@ -41,3 +43,16 @@ def test_gdas_derives_the_argmax_with_none(tiny: ImageData) -> None:
         gdas.alphas[:, 0] = 1.0
         gdas.alphas[0, 2] = 2.0
     assert gdas.derive(True) == NB201Arch((2, 0, 0, 0, 0, 0))
+
+
+def test_gdas_searches_the_macro_space(tiny: ImageData, macro_truth: object) -> None:
+    search: Any = macro_search("gdas", tiny, macro_truth)
+    assert search.alphas.shape == (8, 3) and search.alphas.grad is not None  # one Gumbel draw over 3 blocks per layer
+    assert str(search.derive(True)) == "".join(str(int(i)) for i in search.alphas.argmax(dim=1))
+    search.supernet.train()  # batch statistics, as in the architecture step
+    search.generator.manual_seed(0)
+    loss = torch.nn.functional.cross_entropy(search.logits(tiny.valid[0]), tiny.valid[1])
+    (grad,) = torch.autograd.grad(loss, [search.alphas])
+    # Each stage's last layer feeds a conv + batch norm with no residual: scale and shift invariance
+    # leave it no straight-through gradient (the docstring's caveat); layers before a residual block get one.
+    assert grad[[1, 4, 7]].abs().max() < 1e-6 < grad.abs().max()

@@ -55,3 +55,15 @@ def test_one_hot_relaxation_and_hard_path_equal_the_path(trained: tuple) -> None
         path = net.forward_path(x, arch)
         assert torch.equal(net.forward_mixed(x, weights), path)  # 0 * block adds exact zeros
         assert torch.equal(net.forward_hard(x, weights, torch.tensor(arch.choices)), path)
+
+
+def test_a_search_supernet_without_affine_or_running_statistics_copies_into_the_standalone() -> None:
+    generator = torch.Generator().manual_seed(2)
+    net = MacroSupernet(10, affine=False, track=False)
+    initialise(net, generator)
+    arch = get_space("macro").from_str(ARCHS[2])
+    model = macro_standalone(net, arch)
+    x = torch.randn(4, 3, 8, 8, generator=generator)
+    net.train(), model.train()  # batch statistics in both; the stand-alone's affine stays at 1 and 0
+    with torch.no_grad():
+        assert torch.allclose(model(x), net.forward_path(x, arch), atol=1e-6)

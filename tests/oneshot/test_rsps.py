@@ -14,7 +14,7 @@ from nasbench.live.data import ImageData  # noqa: E402
 from nasbench.oneshot.rsps import RSPS  # noqa: E402
 from nasbench.oneshot.search import path_accuracy  # noqa: E402
 from nasbench.spaces.nb201 import NB201Arch  # noqa: E402
-from tests.oneshot.conftest import tiny_settings  # noqa: E402
+from tests.oneshot.conftest import macro_search, tiny_settings  # noqa: E402
 
 
 def test_rsps_derives_the_best_of_its_sampled_cells(tiny: ImageData, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,3 +44,8 @@ def test_rsps_defaults(tiny: ImageData) -> None:
 def test_bad_select_num_is_refused(tiny: ImageData) -> None:
     with pytest.raises(NasbenchError, match="expected select_num >= 1, got 0"):
         RSPS(tiny, tiny_settings(), 0, select_num=0)
+
+
+def test_rsps_searches_the_macro_space(tiny: ImageData, macro_truth: object) -> None:
+    search = macro_search("rsps", tiny, macro_truth, select_num=3)
+    assert search.supernet.layers[0].ops[2].body[3].kernel_size == (5, 5)  # type: ignore[attr-defined]

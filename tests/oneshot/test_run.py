@@ -48,7 +48,7 @@ def test_a_tiny_search_writes_the_results_layout(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "error", "message"),
     [
-        (("macro", "darts", 1, 0, None), UnknownName, r"expected a space with a supernet \(nb201\), got 'macro'"),
+        (("nb101", "darts", 1, 0, None), UnknownName, r"with a supernet \(nb201, macro\), got 'nb101'"),
         (("nb201", "bogus", 1, 0, None), UnknownName, "expected a one-shot method among .*, got 'bogus'"),
         (("nb201", "darts", 0, 0, None), NasbenchError, "expected --epochs >= 1, got 0"),
         (("nb201", "darts", 1, -1, None), NasbenchError, r"expected --rank >= 0 \(0: no ranking\), got -1"),
@@ -66,3 +66,30 @@ def test_build_method_takes_only_the_methods_options(tiny: ImageData) -> None:
     build_method("spos", tiny, tiny_settings(1), 0, torch.device("cpu"), population=4)  # an evolution option
     with pytest.raises(NasbenchError, match="expected options of darts, got 'select_num'"):
         build_method("darts", tiny, tiny_settings(1), 0, torch.device("cpu"), select_num=3)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"dataset": "digits"}, r"expected --rank 0 for macro on digits \(its only table is cifar10's"),
+        ({"dataset": "cifar100"}, r"expected --rank 0 for macro on cifar100"),
+        ({"dataset": "digits", "train_missing": 1}, r"expected --train-missing 0 for macro .*, got 1"),
+    ],
+)
+def test_check_refuses_what_the_macro_table_cannot_judge(kwargs: dict, message: str) -> None:
+    rank = 0 if "train_missing" in kwargs else 20
+    with pytest.raises(NasbenchError, match=message):
+        check("macro", "rsps", 1, rank, None, **kwargs)
+    check("macro", "rsps", 1, 20, None, dataset="cifar10")  # the table's own data: a ranking is fair
+
+
+def test_macro_ground_truth_is_the_cifar10_table_and_says_so() -> None:
+    from nasbench.oneshot.ranking import space_table
+
+    table, note = space_table("macro", "digits")
+    if table is None:
+        pytest.skip("data/macro.h5 is absent")
+    assert (table.info.name, table.info.size) == ("macro", 6561)
+    assert note is not None and "cifar10 table" in note and "digits" in note
+    assert space_table("macro", "cifar10")[1] is None
+    assert space_table("nb201", "digits")[1] is None

@@ -96,3 +96,54 @@ def test_uniform_cells_come_from_the_generator() -> None:
     assert draw(0) == draw(0)
     cells = [uniform_arch(g) for g in [torch.Generator().manual_seed(0)] for _ in range(200)]
     assert {op for c in cells for op in c.ops} == {0, 1, 2, 3, 4} and len(set(cells)) > 190
+
+
+# Tiny NB201 searches as they ran before the methods took their decisions from a layout (commit 2d2a5d6):
+# the layout must leave every NB201 draw, step and derivation as it was.
+PINNED_OPTIONS: dict[str, dict[str, Any]] = {
+    "rsps": {"select_num": 4},
+    "spos": {"population": 4, "iterations": 2, "select_num": 2, "mutation_num": 2, "crossover_num": 2},
+    "enas": {"controller_steps": 2, "aggregate": 2, "derive_samples": 3},
+    "darts": {},
+    "gdas": {},
+}
+PINNED: dict[str, list[str]] = {
+    "rsps": [
+        "|none~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|skip_connect~0|avg_pool_3x3~1|skip_connect~2|",
+        "|skip_connect~0|+|skip_connect~0|avg_pool_3x3~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|",
+    ],
+    "spos": [
+        "",
+        "|none~0|+|skip_connect~0|skip_connect~1|+|nor_conv_1x1~0|none~1|none~2|",
+    ],
+    "enas": [
+        "|none~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|none~0|nor_conv_1x1~1|nor_conv_1x1~2|",
+        "|none~0|+|skip_connect~0|skip_connect~1|+|nor_conv_3x3~0|nor_conv_1x1~1|nor_conv_1x1~2|",
+    ],
+    "darts": [
+        "|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|none~1|nor_conv_1x1~2|",
+        "|none~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_1x1~0|none~1|nor_conv_1x1~2|",
+    ],
+    "gdas": [
+        "|skip_connect~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_1x1~0|nor_conv_1x1~1|nor_conv_1x1~2|",
+        "|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_3x3~0|nor_conv_1x1~1|avg_pool_3x3~2|",
+    ],
+}
+PINNED_UNIFORM = [
+    "|avg_pool_3x3~0|+|avg_pool_3x3~0|nor_conv_3x3~1|+|none~0|nor_conv_3x3~1|avg_pool_3x3~2|",
+    "|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|nor_conv_3x3~0|skip_connect~1|skip_connect~2|",
+    "|skip_connect~0|+|avg_pool_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|nor_conv_3x3~2|",
+]
+
+
+def test_nb201_uniform_draws_are_unchanged() -> None:
+    generator = torch.Generator().manual_seed(0)
+    assert [str(uniform_arch(generator)) for _ in range(3)] == PINNED_UNIFORM
+
+
+@pytest.mark.parametrize("method", list(PINNED))
+def test_nb201_searches_are_unchanged(tiny: ImageData, method: str) -> None:
+    from nasbench.oneshot.run import build_method
+
+    search = build_method(method, tiny, tiny_settings(2), 0, torch.device("cpu"), **PINNED_OPTIONS[method])
+    assert [e.arch for e in search.search().epochs] == PINNED[method]

@@ -12,7 +12,7 @@ from nasbench.errors import NasbenchError  # noqa: E402
 from nasbench.live.data import ImageData  # noqa: E402
 from nasbench.oneshot.spos import EVOLUTION, SPOS  # noqa: E402
 from nasbench.spaces.nb201 import NB201Arch, NB201Space  # noqa: E402
-from tests.oneshot.conftest import tiny_settings  # noqa: E402
+from tests.oneshot.conftest import macro_search, tiny_settings  # noqa: E402
 
 
 class _Scored(SPOS):
@@ -70,3 +70,16 @@ def test_mutation_and_crossover_keep_to_their_parents(tiny: ImageData) -> None:
         assert all(op in (x, y) for op, x, y in zip(child.ops, a.ops, b.ops, strict=True))
     spos.m_prob = 1.0
     assert len({spos._mutant([a]) for _ in range(5)}) > 1  # every edge redrawn
+
+
+def test_spos_searches_the_macro_space(tiny: ImageData, macro_truth: object) -> None:
+    small = {"population": 4, "iterations": 2, "select_num": 2, "mutation_num": 2, "crossover_num": 2}
+    search: Any = macro_search("spos", tiny, macro_truth, **small)
+    assert search.scores and all(len(a.choices) == 8 for a in search.scores)
+    parents = list(search.scores)[:2]
+    assert len(search._mutant(parents).choices) == 8
+    child = search._crossover(parents[:1])  # one parent: the crossover is that parent
+    assert child == parents[0]
+    search.m_prob = 1.0  # every layer redrawn: over a few mutants each of the 3 blocks appears
+    seen = {c for _ in range(10) for c in search._mutant(parents).choices}
+    assert seen == {0, 1, 2}
