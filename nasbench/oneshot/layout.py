@@ -57,9 +57,12 @@ class Layout:
 
     def supernet(self, num_classes: int, settings: Any) -> nn.Module:
         """The supernet for `settings` (refusing a size option the space's fixed network does not take)."""
+        for name in DEFAULT_SIZE if self.sized else ():
+            if getattr(settings, name) is None:
+                raise NasbenchError(f"expected --{name} >= 1 for {self.space}, got None")
         if not self.sized:
             for name, default in DEFAULT_SIZE.items():
-                if getattr(settings, name) != default:
+                if getattr(settings, name) not in (default, None):  # None: as recorded for a fixed network
                     raise NasbenchError(
                         f"expected no --{name} for {self.space} (its network is fixed, as its table's), "
                         f"got {getattr(settings, name)}"

@@ -12,7 +12,7 @@ model options, so each derived cell is exactly the network the cache trains and 
 
 Besides the run file, `oneshot/<method>-<run>.json` keeps each epoch's derived cell with its ground
 truth in the dataset's table (`nasbench.oneshot.ranking.TABLES`: "no table" where the dataset has
-none or it was built under another protocol or network size; "not in the table" where the cell is
+none or it was built for another space, protocol or network size; "not in the table" where the cell is
 not among its rows) and the op weights where the method has them.
 
 Budgets: 'Nevals' runs N epochs (one derived cell each); a time budget runs the method's schedule
@@ -36,6 +36,7 @@ from nasbench.errors import NasbenchError
 from nasbench.files import atomic_path
 from nasbench.live.benchmark import LiveBenchmark
 from nasbench.oneshot import METHODS
+from nasbench.oneshot.layout import get_layout
 from nasbench.oneshot.ranking import NO_TABLE, GroundTruth, open_table
 from nasbench.oneshot.run import build_method
 from nasbench.oneshot.search import OneShotMethod, SearchResult, Settings
@@ -67,7 +68,14 @@ def settings_for(method: str, hyperparameters: dict[str, Any], bench: LiveBenchm
     """
     default = Settings()
     size = {k: bench.model_options.get(k, getattr(default, k)) for k in FROM_BENCH}
+    if not get_layout(bench.space_name).sized:
+        size = dict.fromkeys(FROM_BENCH)  # a fixed network (Macro): no size, recorded as None
     for name, value in size.items():
+        if value is None and hyperparameters.get(name) is not None:
+            raise NasbenchError(
+                f"expected no {method}.{name} for {bench.space_name} (its network is fixed), "
+                f"got {hyperparameters[name]!r}"
+            )
         if hyperparameters.get(name, value) != value:
             raise NasbenchError(
                 f"expected {method}.{name} equal to the comparison's --{name} {value}, got {hyperparameters[name]!r}"
@@ -115,7 +123,8 @@ class TableTruth:
         ours = bench.spec.key()
         same = all(spec.get(k) == ours[k] for k in ("space", "dataset", "protocol", "model_options"))
         self.truth = GroundTruth(table) if table is not None and same else None
-        self.why = NO_TABLE if table is None else f"{NO_TABLE} (its table was built under another protocol or size)"
+        other = f"{NO_TABLE} (its table was built for another space, protocol or size)"
+        self.why = NO_TABLE if table is None else other
 
     def lookup(self, arch: str) -> dict[str, Any]:
         if self.truth is None:

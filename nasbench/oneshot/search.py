@@ -42,8 +42,8 @@ class Settings:
     momentum: float = 0.9
     weight_decay: float | None = None
     grad_clip: float = 5.0
-    channels: int = 16  # channels and cells size the NB201 supernet; the Macro network is fixed
-    cells: int = 5
+    channels: int | None = 16  # channels and cells size the NB201 supernet; None where the network is fixed (Macro)
+    cells: int | None = 5
     affine: bool = False  # the searchable part's batch norms carry no affine parameters, as in NAS-Bench-201
     track_bn: bool = False  # False: batch norm always normalises with the batch's own statistics
 
@@ -113,6 +113,8 @@ class OneShotMethod:
         self.device = device or torch.device("cpu")
         self.generator = torch.Generator().manual_seed(seed)
         self.supernet: Any = self.layout.supernet(data.num_classes, cfg)
+        if not self.layout.sized:  # recorded as absent: no size option shapes a fixed network
+            self.settings = replace(self.settings, channels=None, cells=None)
         initialise(self.supernet, self.generator)
         self.supernet.to(self.device)
         self.optimizer = torch.optim.SGD(

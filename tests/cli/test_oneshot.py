@@ -132,6 +132,8 @@ def test_a_macro_search_is_judged_on_the_cifar10_table_and_says_so(
     assert frame["benchmark"].iloc[0] == "macro" and frame["incumbent_score"].iloc[-1] == truth["score"]
     comparison = json.loads((out / "comparison.json").read_text())
     assert "search data was digits" in comparison["scoring"]
+    assert summary["settings"]["channels"] is None and summary["settings"]["cells"] is None  # a fixed network
+    assert (comparison["strategies"]["gdas"]["channels"], comparison["strategies"]["gdas"]["cells"]) == (None, None)
     from nasbench.cli.oneshot import _text
 
     text = _text(summary)

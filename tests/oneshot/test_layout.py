@@ -7,6 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from nasbench.errors import NasbenchError, UnknownName  # noqa: E402
+from nasbench.live.data import ImageData  # noqa: E402
 from nasbench.oneshot import SPACES  # noqa: E402
 from nasbench.oneshot.layout import LAYOUTS, get_layout  # noqa: E402
 from nasbench.oneshot.macro import MacroSupernet  # noqa: E402
@@ -69,3 +70,19 @@ def test_each_layout_builds_its_supernet() -> None:
     assert macro.stem[1].affine and macro.stem[1].track_running_stats
     with pytest.raises(NasbenchError, match=r"expected no --channels for macro \(its network is fixed"):
         get_layout("macro").supernet(10, settings)
+
+
+def test_a_fixed_network_records_no_size_and_nb201_keeps_its_own(tiny: ImageData) -> None:
+    from dataclasses import asdict
+
+    from nasbench.oneshot.run import build_method
+
+    cpu = torch.device("cpu")
+    macro = build_method("rsps", tiny, Settings(epochs=1), 0, cpu, "macro")
+    assert (macro.settings.channels, macro.settings.cells) == (None, None)  # Macro's network takes no size
+    assert asdict(build_method("rsps", tiny, macro.settings, 0, cpu, "macro").settings) == asdict(macro.settings)
+    nb201 = build_method("rsps", tiny, Settings(epochs=1, channels=2, cells=1), 0, cpu, "nb201")
+    assert (nb201.settings.channels, nb201.settings.cells) == (2, 1)
+    assert (Settings().channels, Settings().cells) == (16, 5)  # NB201's defaults, recorded as before
+    with pytest.raises(NasbenchError, match="expected --channels >= 1 for nb201, got None"):
+        get_layout("nb201").supernet(10, Settings(channels=None))

@@ -53,6 +53,15 @@ def test_settings_take_the_comparisons_size_and_epochs_from_an_evaluations_budge
         settings_for("spos", {}, live, Budget(60, "s"))
 
 
+def test_a_fixed_network_takes_no_size_in_a_comparison(tiny: ImageData) -> None:
+    live = LiveBenchmark("macro", tiny, get_protocol(None, "digits", 1))
+    settings = settings_for("darts", {}, live, Budget(2, "evals"))
+    assert (settings.channels, settings.cells, settings.epochs) == (None, None, 2)
+    assert settings_for("darts", {"channels": None, "cells": None}, live, Budget(2, "evals")) == settings  # as recorded
+    with pytest.raises(NasbenchError, match=r"expected no darts.channels for macro \(its network is fixed\), got 16"):
+        settings_for("darts", {"channels": 16}, live, Budget(2, "evals"))
+
+
 def test_a_time_budget_drops_the_epoch_that_ends_past_it(tiny: ImageData) -> None:
     search = RSPS(tiny, tiny_settings(2, channels=2), 0, select_num=1)
     result = search.search(until=1e-9)
@@ -96,3 +105,27 @@ def test_one_shot_and_black_box_runs_share_one_comparison(tmp_path: Path, capsys
     assert [e["arch"] for e in record["epochs"]] == list(darts["arch"])
     assert record["epochs"][0]["table"]["status"].startswith("no table")
     assert main(argv) == 0 and "2/2 runs already done" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_one_shot_methods_search_macro_in_a_live_comparison(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from nasbench.cli.main import main
+    from nasbench.registry import load
+    from nasbench.results import ResultsFolder
+
+    out = tmp_path / "cmp"
+    argv = ["compare", "--estimator", "live", "--bench", "macro", "--strategies", "gdas,rs", "--runs", "1"]
+    argv += ["--budget", "1evals", "--epochs", "1", "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    assert "2 runs done" in capsys.readouterr().out
+    frame = ResultsFolder(out).load()
+    gdas = frame[frame["strategy"] == "gdas"]
+    assert len(gdas) == 1 and len(gdas["incumbent"].iloc[0]) == 8  # one Macro network: a block per layer
+    cache = load(str(out / "cache.h5"))  # scored as every incumbent: trained here under the comparison's protocol
+    score = cache.query(gdas["incumbent"].iloc[0], 1, metrics=["test_acc"])["test_acc"]
+    assert gdas["incumbent_score"].iloc[0] == pytest.approx(score)
+    recorded = json.loads((out / "comparison.json").read_text())["strategies"]["gdas"]
+    assert (recorded["channels"], recorded["cells"], recorded["epochs"]) == (None, None, 1)  # no size: fixed network
+    record = json.loads((out / "oneshot" / "gdas-0000.json").read_text())
+    assert record["settings"]["channels"] is None and record["epochs"][0]["table"]["status"].startswith("no table")
+    assert main(argv) == 0 and "2/2 runs already done" in capsys.readouterr().out  # the recorded None resumes
