@@ -162,3 +162,41 @@ def test_training_continued_from_another_runs_checkpoint_is_charged_the_epochs_t
     # the first epoch's recorded seconds plus the second's wall seconds: what training it from scratch cost
     assert frame["cost"].iloc[0] == pytest.approx(live.recorded_seconds(arch, 0, 0, 2), rel=1e-5)
     assert frame["cost"].iloc[0] > live.recorded_seconds(arch, 0, 1, 2)
+
+
+@pytest.mark.slow
+def test_a_cached_answer_delays_only_the_worker_it_answers(digits, tmp_path: Path) -> None:
+    from nasbench.runner.realtime import RealTimeRun
+
+    live = _bench(digits, tmp_path / "c.h5")
+    rng = np.random.default_rng(0)
+    trained, cached = live.space.sample(rng), live.space.sample(rng)
+    assert live.space.to_str(trained) != live.space.to_str(cached)
+    (order,) = live.missing(cached, 1, 0)
+    live.add_run(order, live.train(order), charged=1000.0)  # an earlier run, on a slow machine, charged 1000 s
+    spec = RunSpec(bench_name="live", dataset="digits", strategy="rs", run=0, budget=Budget.parse("2evals"), workers=2)
+    run = RealTimeRun(spec, live)
+    asks = iter([(trained, None), (cached, None)])  # worker 0 trains while worker 1 is answered from the cache
+    run.strategy.ask = lambda: next(asks)  # type: ignore[method-assign]
+    frame = run.run().set_index("arch")
+    new, old = frame.loc[live.space.to_str(trained)], frame.loc[live.space.to_str(cached)]
+    assert (old["worker"], old["cost"]) == (1, pytest.approx(1000.0)) and old["end"] == old["start"] + old["cost"]
+    # the training on worker 0 is charged its own seconds only (a shared clock charged it the 1000 s too)
+    assert new["worker"] == 0 and new["cost"] < 100.0 and new["end"] < 100.0
+    assert live.recorded_seconds(trained, 0, 0, 1) == pytest.approx(new["cost"], rel=1e-5)  # and so is the cache
+    assert frame["end"].is_monotonic_increasing  # told in the order the evaluations end, as in a simulation
+
+
+@pytest.mark.slow
+def test_a_resumed_run_with_several_workers_replays_the_original_clock(digits, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.h5"
+    spec = RunSpec(bench_name="live", dataset="digits", strategy="rs", run=0, budget=Budget.parse("6evals"), workers=2)
+    first = run_realtime(spec, _bench(digits, cache))
+    again = _bench(digits, cache)
+    replay = run_realtime(spec, again)
+    assert again.trained == [] and sorted(replay["arch"]) == sorted(first["arch"])
+    assert first["end"].is_monotonic_increasing and replay["end"].is_monotonic_increasing
+    first, replay = first.set_index("arch").sort_index(), replay.set_index("arch").sort_index()
+    np.testing.assert_allclose(replay["cost"], first["cost"], rtol=1e-5)  # each its own seconds, float32 cached
+    # the two workers' answers overlap in time as their trainings did (a shared clock ran them end to end)
+    np.testing.assert_allclose(replay["end"], first["end"], atol=0.25)
