@@ -170,21 +170,27 @@ def test_a_cached_answer_delays_only_the_worker_it_answers(digits, tmp_path: Pat
 
     live = _bench(digits, tmp_path / "c.h5")
     rng = np.random.default_rng(0)
-    trained, cached = live.space.sample(rng), live.space.sample(rng)
-    assert live.space.to_str(trained) != live.space.to_str(cached)
-    (order,) = live.missing(cached, 1, 0)
-    live.add_run(order, live.train(order), charged=1000.0)  # an earlier run, on a slow machine, charged 1000 s
-    spec = RunSpec(bench_name="live", dataset="digits", strategy="rs", run=0, budget=Budget.parse("2evals"), workers=2)
+    trained, *cached = (live.space.sample(rng) for _ in range(4))
+    texts = [live.space.to_str(a) for a in (trained, *cached)]
+    assert len(set(texts)) == 4
+    for arch, charged in zip(cached, (0.5, 0.25, 1000.0), strict=True):  # earlier runs, one on a slow machine
+        (order,) = live.missing(arch, 1, 0)
+        live.add_run(order, live.train(order), charged=charged)
+    spec = RunSpec(bench_name="live", dataset="digits", strategy="rs", run=0, budget=Budget.parse("4evals"), workers=2)
     run = RealTimeRun(spec, live)
-    asks = iter([(trained, None), (cached, None)])  # worker 0 trains while worker 1 is answered from the cache
+    asks = iter([(a, None) for a in (trained, *cached)])  # worker 0 trains while worker 1 answers from the cache
     run.strategy.ask = lambda: next(asks)  # type: ignore[method-assign]
     frame = run.run().set_index("arch")
-    new, old = frame.loc[live.space.to_str(trained)], frame.loc[live.space.to_str(cached)]
-    assert (old["worker"], old["cost"]) == (1, pytest.approx(1000.0)) and old["end"] == old["start"] + old["cost"]
-    # the training on worker 0 is charged its own seconds only (a shared clock charged it the 1000 s too)
+    new, first, second, slow = (frame.loc[t] for t in texts)
+    assert (slow["worker"], slow["cost"]) == (1, pytest.approx(1000.0)) and slow["end"] == slow["start"] + slow["cost"]
+    # the training on worker 0 is charged its own seconds only (a shared clock charged it the 1,000.75 s too)
     assert new["worker"] == 0 and new["cost"] < 100.0 and new["end"] < 100.0
     assert live.recorded_seconds(trained, 0, 0, 1) == pytest.approx(new["cost"], rel=1e-5)  # and so is the cache
-    assert frame["end"].is_monotonic_increasing  # told in the order the evaluations end, as in a simulation
+    # told in the order they end, as in a simulation; an answer that waited for worker 0's clock to pass its end
+    # lets its worker go on from that end, not from when it was told
+    assert frame["end"].is_monotonic_increasing
+    assert second["start"] == pytest.approx(first["end"], abs=0.1)
+    assert slow["start"] == pytest.approx(second["end"], abs=0.1)
 
 
 @pytest.mark.slow
