@@ -206,3 +206,23 @@ def test_a_resumed_run_with_several_workers_replays_the_original_clock(digits, t
     np.testing.assert_allclose(replay["cost"], first["cost"], rtol=1e-5)  # each its own seconds, float32 cached
     # the two workers' answers overlap in time as their trainings did (a shared clock ran them end to end)
     np.testing.assert_allclose(replay["end"], first["end"], atol=0.25)
+
+
+@pytest.mark.slow
+def test_a_cached_answer_past_the_time_budget_stops_only_its_worker(digits, tmp_path: Path) -> None:
+    from nasbench.runner.realtime import RealTimeRun
+
+    live = _bench(digits, tmp_path / "c.h5")
+    rng = np.random.default_rng(1)
+    trained, cached = live.space.sample(rng), live.space.sample(rng)
+    (order,) = live.missing(cached, 1, 0)
+    live.add_run(order, live.train(order), charged=1000.0)
+    spec = RunSpec(bench_name="live", dataset="digits", strategy="rs", run=0, budget=Budget.parse("5s"), workers=2)
+    run = RealTimeRun(spec, live)
+    asks, propose = iter([(trained, None), (cached, None)]), run.strategy.ask
+    run.strategy.ask = lambda: next(asks, None) or propose()  # type: ignore[method-assign]
+    frame = run.run()
+    # worker 1's answer ends past the budget (not recorded) and it stops; worker 0 trains on until the budget
+    # (a shared clock ended the whole run there: nothing recorded)
+    assert live.space.to_str(cached) not in set(frame["arch"]) and set(frame["worker"]) == {0}
+    assert frame["arch"].iloc[0] == live.space.to_str(trained) and (frame["end"] <= 5.0).all()
