@@ -12,12 +12,19 @@ run of the same command, or a pre-filled table) costs the seconds recorded for t
 the fidelity this run has already reached for it (an answer it has reached before costs its whole
 recorded training again, as a repeated query does in a simulation): the wall seconds a real-time run
 charged when it trained it (the cache's `wall_seconds`), else the recorded training seconds. The
-clock moves on by them, so a resumed search spends its budget as the interrupted one did, evaluation
-for evaluation, and repeats its proposals while they come from the cache. A training that continues
-from a checkpoint another run left is charged likewise: the recorded seconds up to the checkpoint
-beyond the fidelity this run reached, then the wall seconds of the continuation (no run trains for free
-on another's epochs). Real time is not
-reproducible bit-for-bit: what a strategy has been told when it asks depends on which worker
+clock of the worker it answers moves on by them, so a resumed search spends its budget as the
+interrupted one did, evaluation for evaluation, and repeats its proposals while they come from the
+cache. A training that continues from a checkpoint another run left is charged likewise: the
+recorded seconds up to the checkpoint beyond the fidelity this run reached, then the wall seconds of
+the continuation (no run trains for free on another's epochs).
+
+Each worker keeps its own clock: the wall seconds since the run started plus the recorded seconds
+charged to it, so a cached answer delays only the worker it answers, not the evaluations training
+meanwhile on the others. An evaluation ends at its start plus its own cost, and the strategy is told
+the evaluations in the order they end, as in a simulation: one that ends (on its worker's clock)
+after the clock of a worker still training waits until that clock has passed its end (or the
+budget), and its worker then continues from its end. With one worker nothing ever waits. Real time
+is not reproducible bit-for-bit: what a strategy has been told when it asks depends on which worker
 finished first.
 
 With several objectives (`--objectives`, a multi-objective strategy) the strategy is told every
@@ -121,9 +128,11 @@ class RealTimeRun(Simulation):
         self.live: Trainable = bench
         self.scorer = CachedScorer(bench)  # type: ignore[assignment]
         self.done: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
-        self.running: dict[int, _Job] = {}
+        self.running: dict[int, _Job] = {}  # started and not yet told: training, or pending
+        self.training: set[int] = set()  # the workers training now
+        self.pending: list[_Job] = []  # finished or answered, a heap by end: told in that order
         self.origin = 0.0
-        self.credit = 0.0  # the recorded seconds of cached answers: the clock moves on by them
+        self.offset = [0.0] * spec.workers  # per worker: the seconds its clock is ahead of the wall's
         self.reached: dict[tuple[Any, int | None], int] = {}  # (arch, seed) -> the fidelity this run paid for
         self.pool: Any = None
         self.on_evaluation = on_evaluation  # e.g. a progress line after each recorded evaluation
@@ -144,9 +153,10 @@ class RealTimeRun(Simulation):
             return names
         return [*names, *(f"objective_{k}" for k in range(len(self.problem.objectives)))]
 
-    def now(self) -> float:
-        """Seconds on this run's clock: wall time since it started, plus the cached answers' recorded cost."""
-        return time.perf_counter() - self.origin + self.credit
+    def now(self, worker: int | None = None) -> float:
+        """Seconds on `worker`'s clock: wall time since the run started, plus the recorded cost of the cached
+        answers it gave (less what it waited for the others); None: the earliest worker's clock."""
+        return time.perf_counter() - self.origin + (min(self.offset) if worker is None else self.offset[worker])
 
     def run_table(self) -> Any:
         """Search until the budget is spent; one row per finished evaluation, as `Simulation.run_table`."""
@@ -155,18 +165,8 @@ class RealTimeRun(Simulation):
                 self.pool.map(_ready, range(self.spec.workers), chunksize=1)
             self.origin = time.perf_counter()
             self._start_jobs()
-            while self.running:
-                try:
-                    key, outcome = self.done.get(timeout=self._remaining())
-                except queue.Empty:  # the budget ran out with evaluations in training: they are abandoned
-                    break
-                job = self.running.pop(key)
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                if not self._complete(job, outcome):
-                    break
-                heapq.heappush(self.free, job.worker)
-                self._start_jobs()
+            while self.running and self._collect() and self._release():
+                pass  # past the budget, evaluations still training are abandoned
             if self.pool is not None:
                 self.pool.terminate()
         self.live.flush()
@@ -178,38 +178,83 @@ class RealTimeRun(Simulation):
         context = multiprocessing.get_context("spawn")  # fork after OpenMP has started can hang
         return context.Pool(self.spec.workers, initializer=_init_worker, initargs=(self.live,))
 
-    def _remaining(self) -> float | None:
-        return max(self.spec.budget.amount - self.now(), 0.0) if self.time_budget else None
+    def _due(self, end: float) -> bool:
+        """Whether an evaluation ending at `end` can be told: every training worker's clock has passed it (or the
+        budget, past which nothing is told)."""
+        end = min(end, self.spec.budget.amount) if self.time_budget else end
+        return all(self.now(worker) >= end for worker in self.training)
 
-    def _spent(self) -> bool:
+    def _collect(self) -> bool:
+        """Wait for a training to finish, no longer than until the first pending evaluation is due; keep what
+        it trained. False when the budget ran out with nothing pending."""
+        if not self.training:
+            return True
+        end = self.pending[0].end if self.pending else math.inf
+        end = min(end, self.spec.budget.amount) if self.time_budget else end
+        timeout = None if math.isinf(end) else max(max(end - self.now(w) for w in self.training), 0.0)
+        try:
+            key, outcome = self.done.get(timeout=timeout)
+        except queue.Empty:
+            return bool(self.pending)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        self._trained(self.running[key], outcome)
+        return True
+
+    def _release(self) -> bool:
+        """Tell the strategy each pending evaluation that is due, in the order they end, and start the next;
+        False once one ends past the budget (not recorded)."""
+        while self.pending and self._due(self.pending[0].end):
+            job = heapq.heappop(self.pending)
+            del self.running[job.counter]
+            if self.time_budget and job.end > self.spec.budget.amount:
+                return False
+            if self.pool is not None:  # it may have waited for the others: its worker continues from its end
+                self.offset[job.worker] = job.end - (time.perf_counter() - self.origin)
+            job.observed = job.record[self.info.observe]
+            self._finish(job)
+            if self.on_evaluation is not None:
+                self.on_evaluation(self)
+            heapq.heappush(self.free, job.worker)
+            self._start_jobs()
+        return True
+
+    def _spent(self, worker: int) -> bool:
         if self.time_budget:
-            return self.now() >= self.spec.budget.amount
+            return self.now(worker) >= self.spec.budget.amount
         return self.started >= self.spec.budget.amount
 
     def _start_jobs(self) -> None:
         """Ask for a proposal per free worker; answer it from the cache or send it to train."""
-        while self.free and not self._spent():
+        while self.free:
+            if self._spent(self.free[0]):
+                if not self.time_budget:
+                    return
+                heapq.heappop(self.free)  # this worker's clock is past the budget: it stops
+                continue
             arch, asked = self.strategy.ask()
             asked = self.fidelity if asked is None else asked
             fidelity = self.fidelity if self.spec.pin_fidelity else asked
             seeds = self.bench.seeds_run(arch, fidelity)
             seed = seeds[int(self.noise.integers(len(seeds)))] if seeds else None
             worker = heapq.heappop(self.free)
-            start = self.now()
+            start = self.now(worker)
             job = _Job(start, self.started, start, worker, arch, asked, fidelity, seed, math.nan, 0.0, {})
             record = self.live.cached(arch, fidelity, seed, metrics=self.metrics)
+            self.running[job.counter] = job
+            self.started += 1
             if record is not None:
                 job.cost, job.record = self._replayed(arch, fidelity, seed), record
-                self.credit += job.cost
-                self.done.put((job.counter, None))
+                self.offset[worker] += job.cost
+                job.end = job.start + job.cost
+                heapq.heappush(self.pending, job)
             else:  # training continued from another run's checkpoint: charged the epochs before it, as if cached
                 orders = self.live.missing(arch, fidelity, seed)
                 reached = self.reached.get((arch, seed), 0)
                 job.cost = sum(self.live.unpaid_seconds(order, reached) for order in orders)
-                self.credit += job.cost
+                self.offset[worker] += job.cost
+                self.training.add(worker)
                 self._send(job, orders)
-            self.running[job.counter] = job
-            self.started += 1
 
     def _replayed(self, arch: Any, fidelity: int, seed: int | None) -> float:
         """A cached answer's cost: the recorded seconds beyond the fidelity this run has reached, or all of
@@ -230,23 +275,17 @@ class RealTimeRun(Simulation):
             error_callback=lambda err: self.done.put((key, err)),
         )
 
-    def _complete(self, job: _Job, outcome: list[tuple[Any, Any]] | None) -> bool:
-        """Keep what trained, record the evaluation; False once it ends past the budget (not recorded)."""
-        if outcome is not None:
-            unpaid, job.cost = job.cost, self.now() - job.start  # the clock moved on by the unpaid epochs' seconds
-            for order, result in outcome:  # the cache file is written behind: see flush
-                self.live.add_run(order, result, wait=False, charged=(job.cost - unpaid) / len(outcome))
-            job.record = self.live.cached(job.arch, job.fidelity, job.seed, metrics=self.metrics) or {}
-            key = (job.arch, job.seed)
-            self.reached[key] = max(self.reached.get(key, 0), job.fidelity)
+    def _trained(self, job: _Job, outcome: list[tuple[Any, Any]]) -> None:
+        """Keep what `job` trained; it ends now on its worker's clock and is told once due (`_release`)."""
+        self.training.discard(job.worker)
+        unpaid, job.cost = job.cost, self.now(job.worker) - job.start  # its clock moved on by the unpaid seconds
+        for order, result in outcome:  # the cache file is written behind: see flush
+            self.live.add_run(order, result, wait=False, charged=(job.cost - unpaid) / len(outcome))
+        job.record = self.live.cached(job.arch, job.fidelity, job.seed, metrics=self.metrics) or {}
+        key = (job.arch, job.seed)
+        self.reached[key] = max(self.reached.get(key, 0), job.fidelity)
         job.end = job.start + job.cost
-        if self.time_budget and job.end > self.spec.budget.amount:
-            return False
-        job.observed = job.record[self.info.observe]
-        self._finish(job)
-        if self.on_evaluation is not None:
-            self.on_evaluation(self)
-        return True
+        heapq.heappush(self.pending, job)
 
     def _settings(self) -> dict[str, Any]:
         return {**super()._settings(), "mode": MODE}

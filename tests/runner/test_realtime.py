@@ -162,3 +162,67 @@ def test_training_continued_from_another_runs_checkpoint_is_charged_the_epochs_t
     # the first epoch's recorded seconds plus the second's wall seconds: what training it from scratch cost
     assert frame["cost"].iloc[0] == pytest.approx(live.recorded_seconds(arch, 0, 0, 2), rel=1e-5)
     assert frame["cost"].iloc[0] > live.recorded_seconds(arch, 0, 1, 2)
+
+
+@pytest.mark.slow
+def test_a_cached_answer_delays_only_the_worker_it_answers(digits, tmp_path: Path) -> None:
+    from nasbench.runner.realtime import RealTimeRun
+
+    live = _bench(digits, tmp_path / "c.h5")
+    rng = np.random.default_rng(0)
+    trained, *cached = (live.space.sample(rng) for _ in range(4))
+    texts = [live.space.to_str(a) for a in (trained, *cached)]
+    assert len(set(texts)) == 4
+    for arch, charged in zip(cached, (0.5, 0.25, 1000.0), strict=True):  # earlier runs, one on a slow machine
+        (order,) = live.missing(arch, 1, 0)
+        live.add_run(order, live.train(order), charged=charged)
+    spec = RunSpec(bench_name="live", dataset="digits", strategy="rs", run=0, budget=Budget.parse("4evals"), workers=2)
+    run = RealTimeRun(spec, live)
+    asks = iter([(a, None) for a in (trained, *cached)])  # worker 0 trains while worker 1 answers from the cache
+    run.strategy.ask = lambda: next(asks)  # type: ignore[method-assign]
+    frame = run.run().set_index("arch")
+    new, first, second, slow = (frame.loc[t] for t in texts)
+    assert (slow["worker"], slow["cost"]) == (1, pytest.approx(1000.0)) and slow["end"] == slow["start"] + slow["cost"]
+    # the training on worker 0 is charged its own seconds only (a shared clock charged it the 1,000.75 s too)
+    assert new["worker"] == 0 and new["cost"] < 100.0 and new["end"] < 100.0
+    assert live.recorded_seconds(trained, 0, 0, 1) == pytest.approx(new["cost"], rel=1e-5)  # and so is the cache
+    # told in the order they end, as in a simulation; an answer that waited for worker 0's clock to pass its end
+    # lets its worker go on from that end, not from when it was told
+    assert frame["end"].is_monotonic_increasing
+    assert second["start"] == pytest.approx(first["end"], abs=0.1)
+    assert slow["start"] == pytest.approx(second["end"], abs=0.1)
+
+
+@pytest.mark.slow
+def test_a_resumed_run_with_several_workers_replays_the_original_clock(digits, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.h5"
+    spec = RunSpec(bench_name="live", dataset="digits", strategy="rs", run=0, budget=Budget.parse("6evals"), workers=2)
+    first = run_realtime(spec, _bench(digits, cache))
+    again = _bench(digits, cache)
+    replay = run_realtime(spec, again)
+    assert again.trained == [] and sorted(replay["arch"]) == sorted(first["arch"])
+    assert first["end"].is_monotonic_increasing and replay["end"].is_monotonic_increasing
+    first, replay = first.set_index("arch").sort_index(), replay.set_index("arch").sort_index()
+    np.testing.assert_allclose(replay["cost"], first["cost"], rtol=1e-5)  # each its own seconds, float32 cached
+    # the two workers' answers overlap in time as their trainings did (a shared clock ran them end to end)
+    np.testing.assert_allclose(replay["end"], first["end"], atol=0.25)
+
+
+@pytest.mark.slow
+def test_a_cached_answer_past_the_time_budget_stops_only_its_worker(digits, tmp_path: Path) -> None:
+    from nasbench.runner.realtime import RealTimeRun
+
+    live = _bench(digits, tmp_path / "c.h5")
+    rng = np.random.default_rng(1)
+    trained, cached = live.space.sample(rng), live.space.sample(rng)
+    (order,) = live.missing(cached, 1, 0)
+    live.add_run(order, live.train(order), charged=1000.0)
+    spec = RunSpec(bench_name="live", dataset="digits", strategy="rs", run=0, budget=Budget.parse("5s"), workers=2)
+    run = RealTimeRun(spec, live)
+    asks, propose = iter([(trained, None), (cached, None)]), run.strategy.ask
+    run.strategy.ask = lambda: next(asks, None) or propose()  # type: ignore[method-assign]
+    frame = run.run()
+    # worker 1's answer ends past the budget (not recorded) and it stops; worker 0 trains on until the budget
+    # (a shared clock ended the whole run there: nothing recorded)
+    assert live.space.to_str(cached) not in set(frame["arch"]) and set(frame["worker"]) == {0}
+    assert frame["arch"].iloc[0] == live.space.to_str(trained) and (frame["end"] <= 5.0).all()
