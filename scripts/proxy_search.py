@@ -7,6 +7,9 @@ the proxy table covers minus the incumbent's score) at four points of the budget
 
     python scripts/proxy_search.py --proxies data/nb201-proxies.h5 --proxy synflow --runs 100 \
         --out results/proxy-search.md
+
+`--finals FILE` also writes each run's final regret (CSV: strategy, run, final_regret) for tests between
+strategies; the Markdown page is the same with or without it.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ def incumbent_at(frame: pd.DataFrame, t: float) -> float:
     return float(done["incumbent_score"].iloc[-1]) if len(done) else float("nan")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bench", default="nb201")
     parser.add_argument("--dataset", default="cifar10-valid")
@@ -45,7 +48,8 @@ def main() -> None:
     parser.add_argument("--budget", default="100000s")
     parser.add_argument("--hp", default='{"re-zc": {"warmup": 100}}', help="JSON: strategy -> hyperparameters")
     parser.add_argument("--out", default="results/proxy-search.md")
-    args = parser.parse_args()
+    parser.add_argument("--finals", default=None, help="CSV of each run's final regret (strategy, run, final_regret)")
+    args = parser.parse_args(argv)
     _, datasets = read_header(args.proxies)
     table = read_table(args.proxies, next(iter(datasets)))
     bench = ZeroCostBenchmark(nasbench.load(args.bench, args.dataset), table, args.proxy)
@@ -53,7 +57,7 @@ def main() -> None:
     metric = bench.info.score_metric(bench.info.max_fidelity)
     optimum = bench.optimum(metric)
     hps = json.loads(args.hp)
-    rows = []
+    rows, finals = [], []
     for name in args.strategies.split(","):
         runs = args.bananas_runs if name.startswith("bananas") else args.runs
         regrets = []
@@ -65,10 +69,21 @@ def main() -> None:
             frame = simulate(spec, bench)
             regrets.append([optimum - incumbent_at(frame, p * budget.amount) for p in POINTS])
         values = np.array(regrets)
+        finals += [(name, run, final) for run, final in enumerate(values[:, -1])]
         mean, se = np.nanmean(values, axis=0), np.nanstd(values, axis=0) / np.sqrt(len(values))
         rows.append((name, runs, mean, se))
         print(name, runs, np.round(mean, 3))
     write(args, bench, optimum, metric, rows)
+    if args.finals:
+        write_finals(Path(args.finals), finals)
+
+
+def write_finals(path: Path, finals: list[tuple[str, int, float]]) -> None:
+    """Each run's final regret as CSV (full precision, so tests between strategies see the exact values)."""
+    frame = pd.DataFrame(finals, columns=["strategy", "run", "final_regret"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False)
 
 
 def write(args: argparse.Namespace, bench: ZeroCostBenchmark, optimum: float, metric: str, rows: list) -> None:
