@@ -26,7 +26,7 @@ def test_the_partial_table_opens_a_tabulated_space(digits) -> None:
         assert all(n in space._position for n in space.neighbors(arch))
         arch = space.mutate(arch, rng)
     outside = next(a for a in space.inner.all() if a not in space._position)
-    with pytest.raises(InvalidArchitecture, match="not among the 197 this table holds"):
+    with pytest.raises(InvalidArchitecture, match=f"not among the {digits.table.n_archs} this table holds"):
         space.validate(space.inner.to_str(outside))
     with pytest.raises(InvalidArchitecture):
         space.from_decisions(space.inner.to_decisions(outside))
