@@ -70,12 +70,12 @@ def test_every_strategy_runs_on_a_surrogate(bench, strategy: str) -> None:
 
 
 def test_load_finds_the_shipped_surrogates() -> None:
-    # the least held-out tau each card reports; digits: 100 trained classes, 80 to fit on
+    # the least held-out tau each card reports; digits: 500 trained classes, 400 to fit on (card: 0.576)
     for name, dataset, tau in (
         ("nb201", "cifar10-valid", 0.87),
         ("nb101", "cifar10", 0.7),
         ("accel", "imagenet", 0.9),
-        ("nb201-digits", "digits", 0.35),
+        ("nb201-digits", "digits", 0.5),
     ):
         bench = nasbench.load(name, dataset=dataset, estimator="surrogate")
         record = bench.query(bench.space.sample(np.random.default_rng(0)))
