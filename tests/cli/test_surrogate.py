@@ -130,7 +130,7 @@ def test_surrogate_fit_shows_progress_and_where_the_file_went(tmp_path, capsys) 
     assert printed.out.rstrip().endswith(f"surrogate written to {out}")
     lines = printed.err.splitlines()
     rows = load_benchmark("nb201-digits").table.n_archs
-    assert f"fitting a surrogate of nb201-digits/digits (valid_acc at 12 epochs) on {rows} architectures" in lines[0]
+    assert f"fitting a surrogate of nb201-digits/digits (valid_acc at 12 epochs) on {rows:,} architectures" in lines[0]
     assert lines[-1].endswith("done") and json.loads(out.read_text())
     _progress(quiet=True)("not shown")
     assert capsys.readouterr().err == ""
