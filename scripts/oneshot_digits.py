@@ -204,14 +204,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.keep_prose and args.note:
             raise ValueError(f"expected --note or --keep-prose, got both (the note of {args.out} is its prose)")
         summaries = _load(args.summaries)
-        macro = summaries[0].get("space") == "macro"
-        generated = _macro(summaries) if macro else _nb201(summaries)
+        generated = _macro(summaries) if summaries[0].get("space") == "macro" else _nb201(summaries)
         if args.keep_prose:
             page = _keep_prose(Path(args.out), generated)
-        elif macro:  # the markers let a later --keep-prose rewrite the tables under hand-written prose
+        else:  # the markers let a later --keep-prose rewrite the tables under hand-written prose
             page = "\n".join([args.note, "", MARKERS[0], *generated, MARKERS[1], ""])
-        else:
-            page = "\n".join([args.note, "", *generated, ""])
     except ValueError as err:
         print(f"oneshot_digits: error: {err}", file=sys.stderr)
         return 2

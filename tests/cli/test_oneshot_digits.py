@@ -1,6 +1,6 @@
 """scripts/oneshot_digits.py: `nasbench oneshot --json` summaries into a results page, NB201 and Macro.
 
-The committed Macro page must be rebuilt, byte for byte, from its committed summaries and the table.
+The committed pages must be rebuilt, byte for byte, from their committed summaries (Macro's also from its table).
 """
 
 from __future__ import annotations
@@ -101,3 +101,10 @@ def test_the_committed_macro_page_is_rebuilt_from_its_summaries(tmp_path: Path) 
     assert oneshot_digits.main([summaries, "--out", str(page), "--keep-prose"]) == 0
     assert Path(page).read_text() == (ROOT / "results" / "oneshot-macro.md").read_text()
     assert "median rank 3,276); the best 93.13 %" in Path(page).read_text()  # the table's own reference points
+
+
+def test_the_committed_digits_page_is_rebuilt_from_its_summaries(tmp_path: Path) -> None:
+    page = shutil.copy(ROOT / "results" / "oneshot-digits.md", tmp_path / "page.md")
+    summaries = str(ROOT / "results" / "oneshot-digits.json")
+    assert oneshot_digits.main([summaries, "--out", str(page), "--keep-prose"]) == 0
+    assert Path(page).read_text() == (ROOT / "results" / "oneshot-digits.md").read_text()
